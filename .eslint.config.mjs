@@ -9,7 +9,10 @@ export default tseslint.config(
       curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/member-ordering': 'error',
+      // cdk-nag's order: static fields, static methods (importers), fields, constructor, methods.
+      '@typescript-eslint/member-ordering': ['error', {
+        default: ['public-static-field', 'static-field', 'public-static-method', 'static-method', 'instance-field', 'constructor', 'method'],
+      }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },

@@ -1,0 +1,116 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as fc from 'fast-check';
+import { SafeCluster, SafeNodegroup, SafeNodegroupOptions } from '../../lib';
+import { testStack, testVpc } from '../helpers';
+
+function withNodegroup(options: SafeNodegroupOptions) {
+  const stack = testStack();
+  const cluster = new SafeCluster(stack, 'Safe', {
+    version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), clusterName: 'safe', defaultCapacity: 0,
+  });
+  const group = cluster.addNodegroup('Workers', options);
+  return { stack, cluster, group, template: () => Template.fromStack(stack) };
+}
+
+describe('launch template', () => {
+  test('requires IMDSv2 with hop limit 2 and an encrypted gp3 root volume', () => {
+    const { template } = withNodegroup({});
+    template().hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 50, DeleteOnTermination: true } }],
+      }),
+    });
+  });
+
+  test('the node group uses the template at its latest version, in private subnets, with an AL2023 AMI', () => {
+    const { template, group, stack } = withNodegroup({});
+    const lt = stack.getLogicalId(group.launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate);
+    template().hasResourceProperties('AWS::EKS::Nodegroup', {
+      LaunchTemplate: { Id: { Ref: lt }, Version: { 'Fn::GetAtt': [lt, 'LatestVersionNumber'] } },
+      AmiType: 'AL2023_x86_64_STANDARD',
+      Subnets: Match.arrayWith([{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet') }]),
+      DiskSize: Match.absent(),
+      RemoteAccess: Match.absent(),
+    });
+  });
+
+  test('ARM instance types get the ARM AMI; explicit AMI types keep their root device', () => {
+    withNodegroup({ instanceTypes: [new ec2.InstanceType('m7g.large')] }).template()
+      .hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_STANDARD' });
+    withNodegroup({ amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 }).template()
+      .hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/xvdb' })] }),
+      });
+  });
+
+  test('diskSize and rootVolumeSizeGiB size the root volume instead of being dropped', () => {
+    for (const options of [{ diskSize: 80 }, { rootVolumeSizeGiB: 80 }]) {
+      withNodegroup(options).template().hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 80 }) })] }),
+      });
+    }
+  });
+
+  test('a SafeNodegroup can be created directly against an imported SafeCluster', () => {
+    const stack = testStack();
+    const vpc = testVpc(stack);
+    const imported = SafeCluster.fromSafeClusterAttributes(stack, 'Imported', {
+      clusterName: 'payments-blue', vpc, nodeSecurityGroupId: 'sg-0node', controlPlaneSecurityGroupId: 'sg-0cp',
+    });
+    new SafeNodegroup(stack, 'Workers', { cluster: imported });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ SecurityGroupIds: ['sg-0node'] }),
+    });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ClusterName: 'payments-blue' });
+  });
+});
+
+describe('options that would drop the owned group are refused', () => {
+  test('launchTemplateSpec', () => {
+    expect(() => withNodegroup({ launchTemplateSpec: { id: 'lt-123', version: '1' } }))
+      .toThrow(/Test\/Safe\/Workers: `launchTemplateSpec` would replace the launch template.*Got: \{"id":"lt-123","version":"1"\}.*Fix: remove `launchTemplateSpec`/);
+  });
+
+  test('remoteAccess', () => {
+    expect(() => withNodegroup({ remoteAccess: { sshKeyName: 'ops' } }))
+      .toThrow(/`remoteAccess` cannot be combined with a launch template.*Got: \{ sshKeyName: "ops" \}.*SSM Session Manager/);
+  });
+
+  test('both diskSize and rootVolumeSizeGiB', () => {
+    expect(() => withNodegroup({ diskSize: 20, rootVolumeSizeGiB: 30 })).toThrow(/set only `rootVolumeSizeGiB`/);
+  });
+});
+
+describe('sizes', () => {
+  const size = fc.integer({ min: 0, max: 1000 });
+
+  test('any ordered min <= desired <= max is accepted', () => {
+    fc.assert(fc.property(size, size, size, (a, b, c) => {
+      const [minSize, desiredSize, maxSize] = [a, b, c].sort((x, y) => x - y);
+      fc.pre(maxSize >= 1);
+      withNodegroup({ minSize, desiredSize, maxSize }).template().hasResourceProperties('AWS::EKS::Nodegroup', {
+        ScalingConfig: { MinSize: minSize, DesiredSize: desiredSize, MaxSize: maxSize },
+      });
+    }), { numRuns: 8 });
+  });
+
+  test('unordered sizes are refused with all three values', () => {
+    fc.assert(fc.property(size, size, size, (minSize, desiredSize, maxSize) => {
+      fc.pre(maxSize >= 1 && !(minSize <= desiredSize && desiredSize <= maxSize));
+      expect(() => withNodegroup({ minSize, desiredSize, maxSize }))
+        .toThrow(`Got: minSize=${minSize}, desiredSize=${desiredSize}, maxSize=${maxSize}`);
+    }), { numRuns: 30 });
+  });
+
+  test('fractional, negative or huge sizes and volume sizes are refused', () => {
+    const bad = fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 16385 }), fc.double({ noInteger: true, noNaN: true }));
+    fc.assert(fc.property(bad, (n) => {
+      expect(() => withNodegroup({ rootVolumeSizeGiB: n })).toThrow(/`rootVolumeSizeGiB` must be a whole number from 1 to 16384/);
+      expect(() => withNodegroup({ maxSize: n })).toThrow(/`maxSize` must be a whole number/);
+    }), { numRuns: 30 });
+  });
+});

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../../lib';
+
+const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+/** The README's flow table, rendered from the code's table. */
+function renderFlowTable(flows: RequiredFlow[]): string {
+  const rows = flows.map((f) =>
+    `| ${f.id} | ${f.source} | ${f.destination} | ${f.protocol} | ${RequiredFlows.formatPorts(f)} | ${f.category} | ${f.reason} |`);
+  return ['| ID | from | to | protocol | ports | category | why (source) |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+describe('RequiredFlows table', () => {
+  const all = RequiredFlows.all();
+
+  test('has the flows AWS requires between control plane and nodes', () => {
+    const has = (source: FlowRole, destination: FlowRole, protocol: FlowProtocol, from: number, to = from) =>
+      all.some((f) => f.source === source && f.destination === destination && f.protocol === protocol
+        && f.fromPort === from && f.toPort === to);
+    const { CONTROL_PLANE: CP, NODES } = FlowRole;
+    expect(has(CP, NODES, FlowProtocol.TCP, 443)).toBe(true);
+    expect(has(CP, NODES, FlowProtocol.TCP, 10250)).toBe(true);
+    expect(has(NODES, CP, FlowProtocol.TCP, 443)).toBe(true);
+    expect(has(NODES, NODES, FlowProtocol.TCP, 53)).toBe(true);
+    expect(has(NODES, NODES, FlowProtocol.UDP, 53)).toBe(true);
+    expect(has(NODES, NODES, FlowProtocol.TCP, 1025, 65535)).toBe(true);
+    for (const port of [4443, 6443, 8443, 9443, 10251]) {
+      expect(all.filter((f) => f.category === FlowCategory.WEBHOOK && f.fromPort === port && f.source === CP)).toHaveLength(1);
+    }
+  });
+
+  test('IDs are unique and every flow is well formed', () => {
+    expect(new Set(all.map((f) => f.id)).size).toBe(all.length);
+    for (const f of all) {
+      expect(f.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+      expect(f.fromPort).toBeGreaterThanOrEqual(0);
+      expect(f.toPort).toBeLessThanOrEqual(65535);
+      expect(f.fromPort).toBeLessThanOrEqual(f.toPort);
+      expect(f.reason.length).toBeGreaterThan(20);
+    }
+  });
+
+  test('select() keeps core flows always and drops webhooks when asked', () => {
+    const withoutWebhooks = RequiredFlows.select({ webhookFlows: false });
+    expect(withoutWebhooks.every((f) => f.category === FlowCategory.CORE)).toBe(true);
+    expect(withoutWebhooks).toHaveLength(all.filter((f) => f.category === FlowCategory.CORE).length);
+    expect(RequiredFlows.select()).toEqual(all);
+  });
+
+  test('all() returns a copy, so callers cannot change the table', () => {
+    const copy = RequiredFlows.all();
+    copy.pop();
+    expect(RequiredFlows.all()).toHaveLength(all.length);
+  });
+
+  test('formatPorts prints single ports and ranges', () => {
+    expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 443, toPort: 443 })).toBe('443');
+    expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 1025, toPort: 65535 })).toBe('1025-65535');
+  });
+
+  test('the README renders exactly this table', () => {
+    // On failure, paste the expected block from this message into the README.
+    expect(README).toContain(renderFlowTable(all));
+  });
+});
