@@ -311,3 +311,16 @@ describe('bad input', () => {
       .toThrow(/Test\/NoVpc: `vpc` is required/);
   });
 });
+
+describe('stateful resources across a version change', () => {
+  test('changing version keeps every logical ID and changes only the cluster Version', () => {
+    const before = Template.fromStack(build({ version: eks.KubernetesVersion.V1_33 }).stack).toJSON();
+    const after = Template.fromStack(build({ version: eks.KubernetesVersion.V1_34 }).stack).toJSON();
+    expect(Object.keys(after.Resources).sort()).toEqual(Object.keys(before.Resources).sort());
+    const changed = Object.keys(after.Resources)
+      .filter((id) => JSON.stringify(after.Resources[id]) !== JSON.stringify(before.Resources[id]));
+    expect(changed).toEqual([expect.stringMatching(/^SafeCluster/)]);
+    expect(before.Resources[changed[0]].Properties.Version).toBe('1.33');
+    expect(after.Resources[changed[0]].Properties.Version).toBe('1.34');
+  });
+});
