@@ -231,10 +231,10 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
   public readonly clusterName: string;
   public readonly clusterArn: string;
-  public readonly cluster: eks.Cluster;
+  public readonly cluster: eks.ICluster;
   public readonly vpc: ec2.IVpc;
-  public readonly nodeSecurityGroup: ec2.SecurityGroup;
-  public readonly controlPlaneSecurityGroup: ec2.SecurityGroup;
+  public readonly nodeSecurityGroup: ec2.ISecurityGroup;
+  public readonly controlPlaneSecurityGroup: ec2.ISecurityGroup;
   /** Nodes' connections: peers granted access here trust the owned node security group only. */
   public readonly connections: ec2.Connections;
   /** Kubernetes version of the control plane. */
@@ -246,6 +246,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
   /** The default node group, when `defaultCapacity` is above 0. */
   public readonly defaultNodegroup?: SafeNodegroup;
 
+  private readonly eksCluster: eks.Cluster;
   private readonly safeNodegroups = new Set<eks.Nodegroup>();
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
@@ -257,23 +258,25 @@ export class SafeCluster extends Resource implements ISafeCluster {
     this.version = props.version;
     this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100 });
 
-    this.controlPlaneSecurityGroup = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
+    const controlPlaneSecurityGroup = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
       vpc: props.vpc,
       description: `cdk-safe-eks control plane of ${this.clusterName}: owned rules to and from nodes`,
       allowAllOutbound: false,
     });
-    this.nodeSecurityGroup = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
+    const nodeSecurityGroup = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
       vpc: props.vpc,
       description: `cdk-safe-eks nodes of ${this.clusterName}: the only security group on every node`,
       allowAllOutbound: false,
     });
     // The AWS Load Balancer Controller needs exactly one group tagged owned on each node: this one.
-    Tags.of(this.nodeSecurityGroup).add(`kubernetes.io/cluster/${this.clusterName}`, 'owned');
+    Tags.of(nodeSecurityGroup).add(`kubernetes.io/cluster/${this.clusterName}`, 'owned');
 
     this.requiredFlows = RequiredFlows.select({ webhookFlows: props.webhookFlows });
-    addFlowRules({ controlPlane: this.controlPlaneSecurityGroup, nodes: this.nodeSecurityGroup }, this.requiredFlows);
-    addNodeEgress(this.nodeSecurityGroup, props.restrictNodeEgress ?? false);
-    this.connections = new ec2.Connections({ securityGroups: [this.nodeSecurityGroup] });
+    addFlowRules({ controlPlane: controlPlaneSecurityGroup, nodes: nodeSecurityGroup }, this.requiredFlows);
+    addNodeEgress(nodeSecurityGroup, props.restrictNodeEgress ?? false);
+    this.controlPlaneSecurityGroup = controlPlaneSecurityGroup;
+    this.nodeSecurityGroup = nodeSecurityGroup;
+    this.connections = new ec2.Connections({ securityGroups: [nodeSecurityGroup] });
 
     this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
@@ -281,12 +284,12 @@ export class SafeCluster extends Resource implements ISafeCluster {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.cluster = new eks.Cluster(this, 'Cluster', {
+    this.eksCluster = new eks.Cluster(this, 'Cluster', {
       version: props.version,
       clusterName: this.clusterName,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
-      securityGroup: this.controlPlaneSecurityGroup,
+      securityGroup: controlPlaneSecurityGroup,
       endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PRIVATE,
       secretsEncryptionKey: this.secretsEncryptionKey,
       clusterLogging: props.clusterLogging ?? ALL_LOG_TYPES,
@@ -298,20 +301,21 @@ export class SafeCluster extends Resource implements ISafeCluster {
       kubectlProviderOptions: props.kubectlProviderOptions,
       tags: props.tags,
     });
-    this.clusterArn = this.cluster.clusterArn;
+    this.cluster = this.eksCluster;
+    this.clusterArn = this.eksCluster.clusterArn;
 
     // The L2 has no props for these yet: set them on the native AWS::EKS::Cluster.
-    const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
+    const cfnCluster = this.eksCluster.node.defaultChild as eks.CfnCluster;
     cfnCluster.upgradePolicy = { supportType: props.upgradeSupportType ?? UpgradeSupportType.EXTENDED };
     cfnCluster.deletionProtection = props.deletionProtection ?? true;
-    acknowledgeEksManagedPolicies(this.cluster.role, ['AmazonEKSClusterPolicy'],
+    acknowledgeEksManagedPolicies(this.eksCluster.role, ['AmazonEKSClusterPolicy'],
       'AmazonEKSClusterPolicy is the policy EKS documents for the cluster IAM role; AWS keeps it in step with what the control plane calls.');
     Validations.of(cfnCluster).acknowledge({
       id: 'CloudFormation-Validate::W9009',
       reason: 'aws-eks-v2 writes EncryptionConfig.Resources=[secrets]; the EKS CreateCluster API still documents it as the resource list to encrypt, so it stays until the L2 drops it.',
     });
 
-    (props.adminRoles ?? []).forEach((role, i) => this.cluster.grantClusterAdmin(`Admin${i}`, role.roleArn));
+    (props.adminRoles ?? []).forEach((role, i) => this.eksCluster.grantClusterAdmin(`Admin${i}`, role.roleArn));
     warnAboutAccessAndLogging(this, props);
 
     const defaultCapacity = props.defaultCapacity ?? 2;
@@ -343,7 +347,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     Annotations.of(this).addWarningV2('cdk-safe-eks:fargateUsesClusterSecurityGroup',
       `Fargate profile "${id}": Fargate pods always use the EKS-created cluster security group, whose rules EKS manages. `
       + 'Their connectivity is not owned by this stack and can change on a cluster upgrade. Prefer a node group for workloads that must survive upgrades.');
-    return this.cluster.addFargateProfile(id, options);
+    return this.eksCluster.addFargateProfile(id, options);
   }
 
   // Node groups attached to this cluster by any other path carry the EKS-created group.

@@ -15,7 +15,7 @@ function build(props: Partial<SafeClusterProps> = {}) {
   return { stack, vpc, cluster };
 }
 
-function groupIdOf(cluster: SafeCluster, sg: ec2.SecurityGroup) {
+function groupIdOf(cluster: SafeCluster, sg: ec2.ISecurityGroup) {
   return { 'Fn::GetAtt': [cluster.stack.getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] };
 }
 
@@ -141,7 +141,7 @@ describe('node groups', () => {
 
   test('a node group added around SafeCluster fails synthesis with the fix', () => {
     const { cluster } = build();
-    cluster.cluster.addNodegroupCapacity('Sneaky');
+    (cluster.cluster as eks.Cluster).addNodegroupCapacity('Sneaky');
     expect(() => testSynth(cluster)).toThrow(/Safe\/Cluster\/NodegroupSneaky: This node group was not created by SafeCluster.addNodegroup.*Fix: create it with Test\/Safe.addNodegroup/);
   });
 });
