@@ -1,0 +1,54 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { appResourcesOfType, followReference, isCfnObject, resolvedList, resolvedProperties } from './cfn';
+import { SecurityGroupIdentity, identifyGroup } from './security-groups';
+
+export const NODEGROUP_TYPE = 'AWS::EKS::Nodegroup';
+const LAUNCH_TEMPLATE_TYPE = 'AWS::EC2::LaunchTemplate';
+
+/**
+ * The security groups a managed node group's launch template puts on its nodes, or undefined when the
+ * node group has no launch template (EKS then attaches the cluster group it created). An empty list
+ * means the template names no group, and EKS again attaches its own. Throws when the template is not
+ * part of the app: what it carries cannot be known at synth.
+ */
+export function launchTemplateGroups(nodegroup: CfnResource): SecurityGroupIdentity[] | undefined {
+  const spec = resolvedProperties(nodegroup).LaunchTemplate;
+  if (!isCfnObject(spec)) return undefined;
+  const template = findLaunchTemplate(nodegroup, spec.Id, spec.Name);
+  if (!template) {
+    throw new Error(`${nodegroup.node.path}: launch template ${JSON.stringify(spec)} is not defined in this app, so the security groups on its nodes are unknown.`);
+  }
+  const stack = Stack.of(template);
+  const data = resolvedProperties(template).LaunchTemplateData;
+  const dataObject = isCfnObject(data) ? data : {};
+  const interfaces = resolvedList(template, dataObject.NetworkInterfaces, 'LaunchTemplateData.NetworkInterfaces');
+  return [
+    ...resolvedList(template, dataObject.SecurityGroupIds, 'LaunchTemplateData.SecurityGroupIds'),
+    ...resolvedList(template, dataObject.SecurityGroups, 'LaunchTemplateData.SecurityGroups'),
+    ...interfaces.flatMap((ni) => resolvedList(template, isCfnObject(ni) ? ni.Groups : undefined, 'NetworkInterfaces[].Groups')),
+  ].map((group) => identifyGroup(stack, group));
+}
+
+/** The owned groups of a node group's nodes: those of its launch template minus any EKS-created group. */
+export function ownedNodeGroups(nodegroup: CfnResource): SecurityGroupIdentity[] {
+  return (launchTemplateGroups(nodegroup) ?? []).filter((g) => !g.clusterCreated);
+}
+
+/** The managed node groups of the app that join `cluster`, by reference to it or by its literal name. */
+export function nodegroupsOfCluster(cluster: CfnResource, clusterName: unknown): CfnResource[] {
+  return appResourcesOfType(cluster, [NODEGROUP_TYPE]).filter((nodegroup) => {
+    const name = resolvedProperties(nodegroup).ClusterName;
+    if (typeof name === 'string') return typeof clusterName === 'string' && name === clusterName;
+    return followReference(Stack.of(nodegroup), name)?.resource === cluster;
+  });
+}
+
+function findLaunchTemplate(nodegroup: CfnResource, id: unknown, name: unknown): CfnResource | undefined {
+  if (id !== undefined) {
+    const resource = followReference(Stack.of(nodegroup), id)?.resource;
+    return resource?.cfnResourceType === LAUNCH_TEMPLATE_TYPE ? resource : undefined;
+  }
+  if (typeof name !== 'string') return undefined;
+  return appResourcesOfType(nodegroup, [LAUNCH_TEMPLATE_TYPE])
+    .find((template) => resolvedProperties(template).LaunchTemplateName === name);
+}

@@ -1,0 +1,94 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { appResourcesOfType, followReference, isCfnObject, resolvedList, resolvedProperties } from './cfn';
+
+/**
+ * The attribute through which CloudFormation hands out the group EKS creates for a cluster, on both
+ * `AWS::EKS::Cluster` (aws-eks-v2) and `Custom::AWSCDK-EKS-Cluster` (aws-eks). A value that leads to
+ * it, directly or through an export, designates the vendor-managed group.
+ */
+const CLUSTER_SECURITY_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
+
+export const SECURITY_GROUP_RULE_TYPES = [
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+];
+
+/** What a resolved security-group value designates. */
+export interface SecurityGroupIdentity {
+  /** Same group, same key: the construct path of the group (or of the EKS cluster for its group), else the literal. */
+  readonly key: string;
+  /** The group EKS created for a cluster, whose rules EKS rewrites on updates. */
+  readonly clusterCreated: boolean;
+}
+
+export enum RuleDirection {
+  INGRESS = 'ingress',
+  EGRESS = 'egress',
+}
+
+/** One security-group rule, whether written inline on the group or as a standalone resource. */
+export interface SecurityGroupRule {
+  readonly direction: RuleDirection;
+  /** The group the rule is on. */
+  readonly group: SecurityGroupIdentity;
+  /** The group on the other side (`SourceSecurityGroupId` / `DestinationSecurityGroupId`), if any. */
+  readonly peer?: SecurityGroupIdentity;
+  /** `CidrIp` or `CidrIpv6`, if the other side is an address range. */
+  readonly cidr?: unknown;
+  readonly protocol: unknown;
+  readonly fromPort: unknown;
+  readonly toPort: unknown;
+}
+
+export function identifyGroup(stack: Stack, value: unknown): SecurityGroupIdentity {
+  const target = followReference(stack, value);
+  return {
+    key: target?.resource?.node.path ?? JSON.stringify(value),
+    clusterCreated: target?.attribute === CLUSTER_SECURITY_GROUP_ATTRIBUTE,
+  };
+}
+
+/**
+ * The rules a resource declares. A group written without inline egress gets EC2's default
+ * allow-all egress rule, so that rule is listed too: it is real, and it is owned by the stack.
+ */
+export function securityGroupRules(node: CfnResource): SecurityGroupRule[] {
+  const stack = Stack.of(node);
+  const props = resolvedProperties(node);
+  switch (node.cfnResourceType) {
+    case 'AWS::EC2::SecurityGroup': {
+      const self = identifyGroup(stack, { Ref: stack.resolve(node.logicalId) });
+      const ingress = resolvedList(node, props.SecurityGroupIngress, 'SecurityGroupIngress')
+        .map((rule) => toRule(stack, RuleDirection.INGRESS, self, rule));
+      const egress = props.SecurityGroupEgress === undefined
+        ? [{ direction: RuleDirection.EGRESS, group: self, cidr: '0.0.0.0/0', protocol: '-1', fromPort: undefined, toPort: undefined }]
+        : resolvedList(node, props.SecurityGroupEgress, 'SecurityGroupEgress').map((rule) => toRule(stack, RuleDirection.EGRESS, self, rule));
+      return [...ingress, ...egress];
+    }
+    case 'AWS::EC2::SecurityGroupIngress':
+      return [toRule(stack, RuleDirection.INGRESS, identifyGroup(stack, props.GroupId), props)];
+    case 'AWS::EC2::SecurityGroupEgress':
+      return [toRule(stack, RuleDirection.EGRESS, identifyGroup(stack, props.GroupId), props)];
+    default:
+      return [];
+  }
+}
+
+/** Every security-group rule of the app, inline and standalone, in every stack. */
+export function appSecurityGroupRules(scope: IConstruct): SecurityGroupRule[] {
+  return appResourcesOfType(scope, SECURITY_GROUP_RULE_TYPES).flatMap(securityGroupRules);
+}
+
+function toRule(stack: Stack, direction: RuleDirection, group: SecurityGroupIdentity, rule: unknown): SecurityGroupRule {
+  const r = isCfnObject(rule) ? rule : {};
+  const peer = direction === RuleDirection.INGRESS ? r.SourceSecurityGroupId : r.DestinationSecurityGroupId;
+  return {
+    direction,
+    group,
+    peer: peer === undefined ? undefined : identifyGroup(stack, peer),
+    cidr: r.CidrIp ?? r.CidrIpv6,
+    protocol: r.IpProtocol,
+    fromPort: r.FromPort,
+    toPort: r.ToPort,
+  };
+}

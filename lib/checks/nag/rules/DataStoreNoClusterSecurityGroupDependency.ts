@@ -1,0 +1,44 @@
+import { parse } from 'path';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { appResourcesOfType, resolvedList, resolvedProperties } from '../private/cfn';
+import { NODEGROUP_TYPE, ownedNodeGroups } from '../private/managed-nodegroups';
+import { RuleDirection, appSecurityGroupRules, identifyGroup } from '../private/security-groups';
+
+/** The property that lists each data store's VPC security groups. */
+const STORE_GROUPS_PROPERTY: { readonly [type: string]: string } = {
+  'AWS::RDS::DBCluster': 'VpcSecurityGroupIds',
+  'AWS::RDS::DBInstance': 'VPCSecurityGroups',
+  'AWS::ElastiCache::ReplicationGroup': 'SecurityGroupIds',
+  'AWS::ElastiCache::CacheCluster': 'VpcSecurityGroupIds',
+  'AWS::ElastiCache::ServerlessCache': 'SecurityGroupIds',
+};
+
+/**
+ * A database or cache does not depend on the group EKS created for a cluster. Findings:
+ * `CarriesClusterSecurityGroup` when the store itself is in that group; `ReachableOnlyThroughClusterSecurityGroup`
+ * when its groups admit the EKS-created group but no owned node group (a managed node group's
+ * launch-template group), so the nodes reach it only through rules EKS may rewrite.
+ * @param node the CfnResource to check
+ */
+export default Object.defineProperty(
+  (node: CfnResource): NagRuleResult => {
+    const property = STORE_GROUPS_PROPERTY[node.cfnResourceType];
+    if (property === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    const stack = Stack.of(node);
+    const storeGroups = resolvedList(node, resolvedProperties(node)[property], property).map((g) => identifyGroup(stack, g));
+    const findings: string[] = [];
+    if (storeGroups.some((g) => g.clusterCreated)) findings.push('CarriesClusterSecurityGroup');
+
+    const storeKeys = new Set(storeGroups.map((g) => g.key));
+    const sources = appSecurityGroupRules(node)
+      .filter((rule) => rule.direction === RuleDirection.INGRESS && storeKeys.has(rule.group.key) && rule.peer)
+      .map((rule) => rule.peer!);
+    if (sources.some((s) => s.clusterCreated)) {
+      const nodeKeys = new Set(appResourcesOfType(node, [NODEGROUP_TYPE]).flatMap(ownedNodeGroups).map((g) => g.key));
+      if (!sources.some((s) => nodeKeys.has(s.key))) findings.push('ReachableOnlyThroughClusterSecurityGroup');
+    }
+    return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+  },
+  'name', { value: parse(__filename).name },
+);

@@ -1,0 +1,17 @@
+import { parse } from 'path';
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+
+/** aws-eks-v2 and L1 profiles are native; aws-eks (v1) creates them through a custom resource. */
+const FARGATE_PROFILE_TYPES = ['AWS::EKS::FargateProfile', 'Custom::AWSCDK-EKS-FargateProfile'];
+
+/**
+ * The app has no EKS Fargate profile. Fargate pods always run with the group EKS created for the
+ * cluster, so their connectivity rests on rules EKS may rewrite; no setting changes that.
+ * @param node the CfnResource to check
+ */
+export default Object.defineProperty(
+  (node: CfnResource): NagRuleResult => FARGATE_PROFILE_TYPES.includes(node.cfnResourceType)
+    ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE,
+  'name', { value: parse(__filename).name },
+);
