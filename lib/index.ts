@@ -1,3 +1,6 @@
 export * from './network/required-flows';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
+export * from './data/data-store-access';
+export * from './data/dependent-database';
+export * from './data/dependent-cache';

@@ -1,0 +1,255 @@
+import { Annotations, CfnOutput, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { SafeEksError, show } from './errors';
+import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
+
+/**
+ * What the access wiring needs to know about one data store. Built by each store construct, so the
+ * rule placement and client checks below exist once for every kind of store.
+ */
+export interface StoreTarget {
+  /** The store construct: errors name its path and client-side construct IDs derive from it. */
+  readonly scope: Construct;
+  /** The group the store's network interfaces carry. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The one TCP port the store listens on. */
+  readonly port: number;
+  /** The store's VPC, when known: clients in another VPC are refused. */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Name of the export of the group ID that client stacks import. Set for groups this library
+   * creates; unset for groups created elsewhere, whose ID is used as given.
+   */
+  readonly securityGroupExportName?: string;
+  /** Whether ingress rules may be added to the store's group (false for a group someone else manages). */
+  readonly mayAddIngress: boolean;
+}
+
+const MIN_PORT = 1;
+const MAX_PORT = 65535;
+const MAX_RULE_DESCRIPTION = 255;
+const EKS_CLUSTER_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
+
+/**
+ * Throws unless `port` is a literal whole number from 1 to 65535. Tokens are refused: the port
+ * is written into rules in other stacks and compared with what clients ask for, at synth.
+ */
+export function requireLiteralPort(scope: IConstruct, prop: string, port: number): void {
+  if (Token.isUnresolved(port)) {
+    throw new SafeEksError(scope, 'PortToken', `\`${prop}\` must be a literal number, not a token.`, show(Token.asString(port)),
+      `pass the port as a number, for example ${prop}: 5432`);
+  }
+  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
+    throw new SafeEksError(scope, 'PortOutOfRange', `\`${prop}\` must be a whole number from ${MIN_PORT} to ${MAX_PORT}.`,
+      show(port), `set \`${prop}\` to the port the store listens on, for example 5432 or 6379`);
+  }
+}
+
+/**
+ * Exports the store's group ID under a fixed name, whether or not any client exists yet. Client
+ * stacks import it by name, so adding or deleting a client never changes the store's template.
+ */
+function exportSecurityGroupId(scope: Construct, group: ec2.ISecurityGroup): string {
+  const exportName = `${Stack.of(scope).stackName}:${Names.uniqueResourceName(group, { maxLength: 120 })}`;
+  new CfnOutput(scope, 'SecurityGroupIdExport', {
+    value: group.securityGroupId,
+    exportName,
+    description: 'ID of the store security group; client cluster stacks import it to write their own access rules.',
+  });
+  return exportName;
+}
+
+/** The security group, export and access wiring of a store this library creates. */
+export interface OwnedStoreNetwork {
+  /** The store's own group: no outbound rules, ingress only through `allowFrom`. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** Name of the export of the group ID. */
+  readonly securityGroupExportName: string;
+  /** What `allowClusterAccess` needs. */
+  readonly target: StoreTarget;
+  /** The store's `connections`. */
+  readonly connections: StoreConnections;
+}
+
+/**
+ * Creates the store's security group (`allowAllOutbound: false`: a store never opens connections),
+ * exports its ID and builds the access wiring. `kind` is "database" or "cache", for descriptions.
+ */
+export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: number, kind: string): OwnedStoreNetwork {
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc,
+    description: `cdk-safe-eks ${kind} ${scope.node.path}: ingress only from owned node groups of client clusters`,
+    allowAllOutbound: false,
+  });
+  const securityGroupExportName = exportSecurityGroupId(scope, securityGroup);
+  const target: StoreTarget = { scope, securityGroup, port, vpc, securityGroupExportName, mayAddIngress: true };
+  return { securityGroup, securityGroupExportName, target, connections: new StoreConnections(target) };
+}
+
+/** A customer-managed key with rotation on, kept when the stack is deleted: the data it encrypts may outlive the stack in snapshots. */
+export function createRetainedKey(scope: Construct, id: string, description: string): kms.Key {
+  return new kms.Key(scope, id, { description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+}
+
+/**
+ * Lets the nodes of one SafeCluster reach the store: one ingress rule on the store's group whose
+ * only source is the cluster's owned node group, and the matching egress on that node group.
+ */
+export function allowClusterAccess(store: StoreTarget, cluster: ISafeCluster): void {
+  if (!SafeCluster.isSafeCluster(cluster)) {
+    requireNoEksClusterGroup(store, cluster);
+    throw new SafeEksError(store.scope, 'NotASafeCluster',
+      '`allowFrom` accepts only a SafeCluster, whose nodes carry an owned node security group.',
+      constructPath(cluster), 'create the cluster with SafeCluster, or import one with SafeCluster.fromSafeClusterAttributes');
+  }
+  requireNoEksClusterGroup(store, cluster);
+  requireSameVpc(store, cluster);
+  addAccessRules(store, [cluster.nodeSecurityGroup], `nodes of ${cluster.node.path}`);
+}
+
+/**
+ * The path behind `store.connections.allowFrom(...)` and `allowDefaultPortFrom(...)`: the same
+ * checks and placement as `allowClusterAccess`, for any client that reaches the store through
+ * security groups.
+ */
+export function allowConnectableAccess(store: StoreTarget, client: ec2.IConnectable, port: ec2.Port): void {
+  const storePort = ec2.Port.tcp(store.port);
+  if (port.toString() !== storePort.toString()) {
+    throw new SafeEksError(store.scope, 'WrongStorePort',
+      `the store listens on ${storePort.toString()} only, so it admits clients on that port only.`, port.toString(),
+      'call connections.allowDefaultPortFrom(client), or store.allowFrom(cluster)');
+  }
+  if (SafeCluster.isSafeCluster(client)) {
+    allowClusterAccess(store, client);
+    return;
+  }
+  requireNoEksClusterGroup(store, client);
+  const groups = client.connections.securityGroups;
+  if (groups.length === 0) {
+    throw new SafeEksError(store.scope, 'ClientWithoutSecurityGroup',
+      'a store admits security groups only; an address range would admit whatever later gets an address in it.',
+      constructPath(client), 'pass a SafeCluster, or another resource that has a security group');
+  }
+  addAccessRules(store, groups, constructPath(client));
+}
+
+/**
+ * `connections` of a store: `allowFrom` and `allowDefaultPortFrom` go through the same checks and
+ * rule placement as `store.allowFrom(cluster)`, instead of CDK's default of writing the ingress
+ * rule into the store's stack (which would make the data stack import from every client stack).
+ */
+export class StoreConnections extends ec2.Connections {
+  private readonly store: StoreTarget;
+
+  constructor(store: StoreTarget) {
+    super({ securityGroups: [store.securityGroup], defaultPort: ec2.Port.tcp(store.port) });
+    this.store = store;
+  }
+
+  public allowFrom(other: ec2.IConnectable, portRange: ec2.Port): void {
+    // CDK sets `remoteRule` when a client calls `client.connections.allowTo(store)`: by then the
+    // client has written its egress rule against the store's group directly, which forces an
+    // export from the data stack for that client. Refuse it and name the path that places rules right.
+    if (Reflect.get(this, 'remoteRule') === true) {
+      throw new SafeEksError(this.store.scope, 'ReverseAccessCall',
+        'access to a data store must be granted from the store side, so that every rule lands in the client stack.',
+        `${constructPath(other)}.connections.allowTo(store)`, 'call store.allowFrom(cluster) or store.connections.allowDefaultPortFrom(cluster)');
+    }
+    allowConnectableAccess(this.store, other, portRange);
+  }
+}
+
+function addAccessRules(store: StoreTarget, clientGroups: ec2.ISecurityGroup[], clientName: string): void {
+  const port = ec2.Port.tcp(store.port);
+  const description = truncate(`cdk-safe-eks: ${clientName} to ${store.scope.node.path} on tcp ${store.port}`);
+  for (const client of clientGroups) {
+    const storeGroup = storeGroupInStackOf(store, client);
+    if (store.mayAddIngress) {
+      storeGroup.addIngressRule(client, port, description);
+    } else {
+      Annotations.of(store.scope).addWarningV2('cdk-safe-eks:storeIngressNotWritten',
+        `The store's security group is not marked as yours to modify, so no ingress rule was written. `
+        + `Where that group is managed, allow tcp ${store.port} from security group ${client.node.path}.`);
+    }
+    // An imported client group that allows all outbound traffic needs no egress rule (and CDK would warn).
+    if (!client.allowAllOutbound) {
+      client.addEgressRule(storeGroup, port, description);
+    }
+  }
+}
+
+/**
+ * The store's group as seen from the client's stack. Rules are children of this object, so they
+ * are written to the client's stack; the group ID comes from the store's fixed export (or as given),
+ * so the store's stack never learns about the client.
+ */
+function storeGroupInStackOf(store: StoreTarget, client: ec2.ISecurityGroup): ec2.ISecurityGroup {
+  const clientStack = Stack.of(client);
+  const storeStack = Stack.of(store.scope);
+  if (clientStack === storeStack) return store.securityGroup;
+
+  const id = `DataStore${Names.nodeUniqueId(store.scope.node)}`;
+  const existing = client.node.tryFindChild(id) as ec2.ISecurityGroup | undefined;
+  if (existing) return existing;
+
+  let groupId = store.securityGroup.securityGroupId;
+  if (store.securityGroupExportName !== undefined) {
+    groupId = Fn.importValue(store.securityGroupExportName);
+    // The import needs the export to exist first; this orders deployment without touching the store's template.
+    clientStack.addStackDependency(storeStack, `imports the security group of ${store.scope.node.path}`);
+  }
+  return ec2.SecurityGroup.fromSecurityGroupId(client, id, groupId, { allowAllOutbound: false, mutable: true });
+}
+
+function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable): void {
+  const eksGroupId = literalEksClusterGroupId(client);
+  const eksGroup = client.connections.securityGroups.find((group) => {
+    if (Token.isUnresolved(group.securityGroupId)) {
+      return JSON.stringify(Stack.of(group).resolve(group.securityGroupId)).includes(EKS_CLUSTER_GROUP_ATTRIBUTE);
+    }
+    return eksGroupId !== undefined && group.securityGroupId === eksGroupId;
+  });
+  if (eksGroup) {
+    throw new SafeEksError(store.scope, 'EksClusterSecurityGroup',
+      'the client reaches the store through the security group EKS creates for the cluster. EKS rewrites that group\'s rules '
+      + 'on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
+      `${constructPath(client)} with security group ${eksGroup.node.path}`,
+      'create the cluster with SafeCluster (nodes carry an owned node security group) and call store.allowFrom(safeCluster)');
+  }
+}
+
+// An imported aws-eks(-v2) cluster names its EKS-created group only through this attribute, which throws when unset.
+function literalEksClusterGroupId(client: ec2.IConnectable): string | undefined {
+  try {
+    const id: unknown = Reflect.get(client, 'clusterSecurityGroupId');
+    return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function requireSameVpc(store: StoreTarget, cluster: ISafeCluster): void {
+  if (store.vpc === undefined) return;
+  const storeVpcId = store.vpc.vpcId;
+  const clusterVpcId = cluster.vpc.vpcId;
+  if (storeVpcId === clusterVpcId) return;
+  // Two literal IDs, or two VPCs created in this app, can be told apart at synth; anything else cannot.
+  const bothLiteral = !Token.isUnresolved(storeVpcId) && !Token.isUnresolved(clusterVpcId);
+  const bothCreatedHere = store.vpc instanceof ec2.Vpc && cluster.vpc instanceof ec2.Vpc;
+  if (bothLiteral || bothCreatedHere) {
+    throw new SafeEksError(store.scope, 'DifferentVpc',
+      'the cluster is in a different VPC from the store, so a security-group rule between them would never match traffic.',
+      `store VPC ${store.vpc.node.path} (${show(storeVpcId)}), cluster VPC ${cluster.vpc.node.path} (${show(clusterVpcId)})`,
+      'create the store in the cluster\'s VPC');
+  }
+}
+
+function constructPath(x: unknown): string {
+  return Construct.isConstruct(x) ? x.node.path : show(x);
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_RULE_DESCRIPTION ? text : text.slice(0, MAX_RULE_DESCRIPTION);
+}
