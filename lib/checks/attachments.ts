@@ -1,0 +1,182 @@
+import { CfnReference, CfnResolver, CfnResourceJson, LoadedStack, ResolvedValue, storePort } from './cfn-resolver';
+import { SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
+import { FlowRole } from '../network/required-flows';
+
+/** Network interfaces that share a list of security groups: the control plane, or the nodes of one group. */
+export interface Endpoint {
+  readonly label: string;
+  readonly groups: readonly string[];
+}
+
+/** An EKS cluster with the groups on its control plane and on each of its node pools. */
+export interface ClusterAttachment {
+  readonly key: string;
+  readonly label: string;
+  readonly stackId: string;
+  readonly logicalId: string;
+  /** Additional groups (`ResourcesVpcConfig.SecurityGroupIds`) plus the EKS-created group. */
+  readonly controlPlane: Endpoint;
+  readonly vendorGroup: string;
+  /** One endpoint per managed node group or tagged self-managed Auto Scaling group. */
+  readonly nodePools: Endpoint[];
+}
+
+/** A database, cache or load balancer and the groups on its interfaces. */
+export interface PeerAttachment extends Endpoint {
+  readonly role: FlowRole;
+  readonly stackId: string;
+  readonly logicalId: string;
+  readonly type: string;
+  /** Port clients connect to (data stores only), when the template or engine states it. */
+  readonly port?: number;
+}
+
+/** Where every cluster, node pool, data store and load balancer of the assembly sits. */
+export interface Attachments {
+  readonly clusters: ClusterAttachment[];
+  readonly dataStores: PeerAttachment[];
+  readonly loadBalancers: PeerAttachment[];
+}
+
+const DATA_STORES: { [type: string]: { role: FlowRole; property: string } } = {
+  'AWS::RDS::DBCluster': { role: FlowRole.DATABASE, property: 'VpcSecurityGroupIds' },
+  'AWS::RDS::DBInstance': { role: FlowRole.DATABASE, property: 'VPCSecurityGroups' },
+  'AWS::ElastiCache::ReplicationGroup': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },
+  'AWS::ElastiCache::CacheCluster': { role: FlowRole.CACHE, property: 'VpcSecurityGroupIds' },
+  'AWS::ElastiCache::ServerlessCache': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },
+};
+const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer']);
+/** Types read elsewhere or known to carry no security group; anything else with groups gets a warning. */
+const MODELLED = new Set([
+  ...Object.keys(DATA_STORES), ...LOAD_BALANCERS, 'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::FargateProfile',
+  'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate',
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::CloudFormation::Stack',
+]);
+const CLUSTER_TAG = 'kubernetes.io/cluster/';
+
+/** Reads attachments from the templates; everything it cannot follow becomes a warning. */
+export function readAttachments(
+  resolver: CfnResolver, graph: SecurityGroupGraph, stacks: readonly LoadedStack[], warnings: string[],
+): Attachments {
+  const clusters: Array<ClusterAttachment & { names: Set<string> }> = [];
+  const dataStores: PeerAttachment[] = [];
+  const loadBalancers: PeerAttachment[] = [];
+  const nodegroups: Array<[LoadedStack, string, CfnResourceJson]> = [];
+  const asgs: Array<[LoadedStack, string, CfnResourceJson]> = [];
+  const keysOf = (groups: SecurityGroupNode[]) => groups.map((g) => g.key);
+
+  for (const stack of stacks) {
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      const where = `${stack.id}/${logicalId}`;
+      const type = resource?.Type;
+      const props = resource?.Properties ?? {};
+      if (typeof type !== 'string') {
+        warnings.push(`${where}: resource has no Type; skipped`);
+        continue;
+      }
+      if (type === 'AWS::EKS::Cluster') {
+        const vpcConfig = (props.ResourcesVpcConfig ?? {}) as { [key: string]: unknown };
+        const vendorGroup = new CfnReference(stack.id, logicalId, VENDOR_GROUP_ATTRIBUTE).key;
+        const additional = keysOf(graph.groupsFor(vpcConfig.SecurityGroupIds, stack.id, where));
+        const names = new Set([`{{${stack.id}/${logicalId}}}`]);
+        const name = resolver.resolve(props.Name, stack.id);
+        if (typeof name === 'string') names.add(name);
+        clusters.push({
+          key: `${stack.id}/${logicalId}`, label: where, stackId: stack.id, logicalId, vendorGroup, names,
+          controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
+          nodePools: [],
+        });
+      } else if (type === 'AWS::EKS::Nodegroup') {
+        nodegroups.push([stack, logicalId, resource]);
+      } else if (type === 'AWS::AutoScaling::AutoScalingGroup') {
+        asgs.push([stack, logicalId, resource]);
+      } else if (type === 'AWS::EKS::FargateProfile') {
+        warnings.push(`${where}: Fargate pods always use the EKS-created cluster security group; their flows are not evaluated`);
+      } else if (DATA_STORES[type] !== undefined) {
+        // An Aurora instance takes its groups from its DB cluster, which is modelled itself.
+        if (type === 'AWS::RDS::DBInstance' && props.DBClusterIdentifier !== undefined) continue;
+        const { role, property } = DATA_STORES[type];
+        const groups = keysOf(graph.groupsFor(props[property], stack.id, where));
+        const port = storePort(resource);
+        if (groups.length > 0) dataStores.push({ label: `${where} (${type})`, role, stackId: stack.id, logicalId, type, groups, port });
+      } else if (LOAD_BALANCERS.has(type)) {
+        const groups = keysOf(graph.groupsFor(props.SecurityGroups, stack.id, where));
+        if (groups.length > 0) {
+          loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, stackId: stack.id, logicalId, type, groups });
+        }
+      } else if (!MODELLED.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
+        warnings.push(`${where}: ${type} carries security groups but is not modelled; flows to or from it are not evaluated`);
+      }
+    }
+  }
+
+  const clusterNamed = (value: ResolvedValue | string) => clusters.find((c) => typeof value === 'string' && c.names.has(value));
+  for (const [stack, logicalId, resource] of nodegroups) {
+    const where = `${stack.id}/${logicalId}`;
+    const props = resource.Properties ?? {};
+    const clusterName = resolver.resolveString(props.ClusterName, stack.id);
+    const cluster = clusterNamed(typeof clusterName === 'string' ? clusterName : '');
+    if (!cluster) {
+      warnings.push(`${where}: node group's cluster is not in the assembly; not modelled`);
+      continue;
+    }
+    const template = props.LaunchTemplate as { [key: string]: unknown } | undefined;
+    const groups = template === undefined ? [] : launchTemplateGroups(resolver, graph, stack.id, template, where, warnings);
+    // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
+    const attached = groups === undefined ? undefined : groups.length > 0 ? groups : [cluster.vendorGroup];
+    if (attached) cluster.nodePools.push({ label: `node group ${where}`, groups: attached });
+  }
+  for (const [stack, logicalId, resource] of asgs) {
+    const where = `${stack.id}/${logicalId}`;
+    const props = resource.Properties ?? {};
+    const tags = resolver.resolve(props.Tags, stack.id);
+    const cluster = Array.isArray(tags) ? tags.map((tag) => {
+      const key = (tag as { [key: string]: ResolvedValue } | null)?.Key;
+      return typeof key === 'string' && key.startsWith(CLUSTER_TAG) ? clusterNamed(key.slice(CLUSTER_TAG.length)) : undefined;
+    }).find((c) => c !== undefined) : undefined;
+    if (!cluster) continue;
+    const groups = asgGroups(resolver, graph, stack.id, props, where, warnings);
+    if (groups !== undefined) cluster.nodePools.push({ label: `self-managed nodes ${where}`, groups });
+  }
+  return { clusters: clusters.map(({ names: _names, ...c }) => c), dataStores, loadBalancers };
+}
+
+/** Groups a launch template gives its instances; `undefined` when the template cannot be found. */
+function launchTemplateGroups(
+  resolver: CfnResolver, graph: SecurityGroupGraph, stackId: string, spec: { [key: string]: unknown }, where: string, warnings: string[],
+): string[] | undefined {
+  const ref = resolver.resolve(spec.Id ?? spec.LaunchTemplateId, stackId);
+  const name = resolver.resolve(spec.Name ?? spec.LaunchTemplateName, stackId);
+  let template: { stackId: string; resource: CfnResourceJson } | undefined;
+  if (ref instanceof CfnReference && resolver.target(ref)?.Type === 'AWS::EC2::LaunchTemplate') {
+    template = { stackId: ref.stackId, resource: resolver.target(ref)! };
+  } else if (name instanceof CfnReference && resolver.target(name)?.Type === 'AWS::EC2::LaunchTemplate') {
+    template = { stackId: name.stackId, resource: resolver.target(name)! };
+  }
+  if (!template) {
+    warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
+    return undefined;
+  }
+  const data = (template.resource.Properties?.LaunchTemplateData ?? {}) as { [key: string]: unknown };
+  const direct = graph.groupsFor(data.SecurityGroupIds, template.stackId, where).map((g) => g.key);
+  const interfaces = resolver.resolve(data.NetworkInterfaces, template.stackId);
+  const viaInterfaces = (Array.isArray(interfaces) ? interfaces : []).flatMap((ni) =>
+    graph.groupsFor((ni as { [key: string]: unknown } | null)?.Groups, template.stackId, where).map((g) => g.key));
+  return [...new Set([...direct, ...viaInterfaces])];
+}
+
+function asgGroups(
+  resolver: CfnResolver, graph: SecurityGroupGraph, stackId: string, props: { [key: string]: unknown }, where: string, warnings: string[],
+): string[] | undefined {
+  const mixed = (props.MixedInstancesPolicy as { LaunchTemplate?: { LaunchTemplateSpecification?: unknown } } | undefined)
+    ?.LaunchTemplate?.LaunchTemplateSpecification;
+  const spec = (props.LaunchTemplate ?? mixed) as { [key: string]: unknown } | undefined;
+  if (spec !== undefined) return launchTemplateGroups(resolver, graph, stackId, spec, where, warnings);
+  const config = resolver.resolve(props.LaunchConfigurationName, stackId);
+  const resource = config instanceof CfnReference ? resolver.target(config) : undefined;
+  if (!(config instanceof CfnReference) || resource?.Type !== 'AWS::AutoScaling::LaunchConfiguration') {
+    warnings.push(`${where}: launch configuration or template not found in the assembly; its nodes are not modelled`);
+    return undefined;
+  }
+  return graph.groupsFor(resource.Properties?.SecurityGroups, config.stackId, where).map((g) => g.key);
+}
