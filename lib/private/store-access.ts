@@ -246,8 +246,11 @@ function requireSameVpc(store: StoreTarget, cluster: ISafeCluster): void {
   }
 }
 
-function constructPath(x: unknown): string {
-  return Construct.isConstruct(x) ? x.node.path : show(x);
+// Peers such as ec2.Peer.ipv4() are not constructs; their uniqueId is the address range.
+function constructPath(x: ec2.IConnectable): string {
+  if (Construct.isConstruct(x)) return x.node.path;
+  const uniqueId: unknown = Reflect.get(x, 'uniqueId');
+  return typeof uniqueId === 'string' ? uniqueId : 'a client that is not a construct';
 }
 
 function truncate(text: string): string {
