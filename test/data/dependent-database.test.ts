@@ -1,0 +1,238 @@
+import { CfnElement, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as fc from 'fast-check';
+import { DatabaseKind, DependentDatabase, DependentDatabaseProps } from '../../lib';
+import { testStack, testVpc } from '../helpers';
+
+function build(props: Partial<DependentDatabaseProps> = {}): { stack: Stack; database: DependentDatabase; template: Template } {
+  const stack = testStack();
+  const vpc = testVpc(stack);
+  const database = new DependentDatabase(stack, 'Database', { vpc, ...props });
+  return { stack, database, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: Stack, element: unknown): string {
+  return stack.getLogicalId(element as CfnElement);
+}
+
+function construct(props: Partial<DependentDatabaseProps>): () => DependentDatabase {
+  return () => {
+    const stack = testStack();
+    return new DependentDatabase(stack, 'Database', { vpc: testVpc(stack), ...props });
+  };
+}
+
+describe('Aurora PostgreSQL (default)', () => {
+  let stack: Stack;
+  let database: DependentDatabase;
+  let template: Template;
+  beforeAll(() => ({ stack, database, template } = build()));
+
+  test('storage is encrypted with a retained, rotating KMS key and IAM auth, deletion protection and backups are on', () => {
+    const keyId = logicalId(stack, database.storageEncryptionKey.node.defaultChild);
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: '17.5',
+      Port: 5432,
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 14,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      PerformanceInsightsEnabled: true,
+      PerformanceInsightsKmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      VpcSecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(stack, database.securityGroup.node.defaultChild), 'GroupId'] }],
+    });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('removing the cluster takes a final snapshot', () => {
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+  });
+
+  test('TLS is required by the cluster parameter group', () => {
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-postgresql17',
+      Parameters: { 'rds.force_ssl': '1' },
+    });
+  });
+
+  test('a writer and one reader, both private, of the default instance class', () => {
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    template.allResourcesProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.r7g.large', PubliclyAccessible: false });
+  });
+
+  test('the instances sit in the isolated subnets only', () => {
+    const isolated = stack.resolve(testVpcSubnetIds(stack, ec2.SubnetType.PRIVATE_ISOLATED));
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: isolated });
+  });
+
+  test('credentials live in a KMS-encrypted secret that outlives the cluster, for restoring snapshots', () => {
+    const keyId = logicalId(stack, database.storageEncryptionKey.node.defaultChild);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"dbadmin"}' }),
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the security group admits nothing until a cluster is allowed and opens no connections', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('cdk-safe-eks database'),
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
+    });
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('the security group ID is exported under the fixed name client stacks import', () => {
+    template.hasOutput('*', {
+      Value: { 'Fn::GetAtt': [logicalId(stack, database.securityGroup.node.defaultChild), 'GroupId'] },
+      Export: { Name: database.securityGroupExportName },
+    });
+  });
+
+  test('stateful logical IDs are locked: renaming them would replace the database', () => {
+    expect(logicalId(stack, database.cluster!.node.defaultChild)).toBe('DatabaseCluster5B53A178');
+    expect(logicalId(stack, database.storageEncryptionKey.node.defaultChild)).toBe('DatabaseStorageKey6003D257');
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual(['DatabaseMasterSecretC5C2A01F']);
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup'))).toEqual(['DatabaseSecurityGroup5C91FDCB']);
+  });
+});
+
+describe('single PostgreSQL instance', () => {
+  test('Multi-AZ, encrypted, IAM auth, TLS, Performance Insights, logs, deletion protection and a final snapshot', () => {
+    // GIVEN
+    const { stack, database, template } = build({ kind: DatabaseKind.POSTGRESQL_INSTANCE, allocatedStorageGiB: 200 });
+    const keyArn = { 'Fn::GetAtt': [logicalId(stack, database.storageEncryptionKey.node.defaultChild), 'Arn'] };
+
+    // THEN
+    expect(database.cluster).toBeUndefined();
+    template.resourceCountIs('AWS::RDS::DBCluster', 0);
+    template.hasResource('AWS::RDS::DBInstance', {
+      Properties: Match.objectLike({
+        Engine: 'postgres',
+        EngineVersion: '17.5',
+        MultiAZ: true,
+        PubliclyAccessible: false,
+        AllocatedStorage: '200',
+        StorageEncrypted: true,
+        KmsKeyId: keyArn,
+        EnableIAMDatabaseAuthentication: true,
+        DeletionProtection: true,
+        BackupRetentionPeriod: 14,
+        EnablePerformanceInsights: true,
+        PerformanceInsightsKMSKeyId: keyArn,
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+        Port: '5432',
+      }),
+      DeletionPolicy: 'Snapshot',
+    });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17', Parameters: { 'rds.force_ssl': '1' } });
+  });
+});
+
+describe('options', () => {
+  test('a given key, port, database name, backup retention and removal policy are used as given', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+
+    // WHEN
+    const database = new DependentDatabase(stack, 'Database', {
+      vpc: testVpc(stack), storageEncryptionKey: key, port: 5433, databaseName: 'payments', readers: 2,
+      backupRetention: Duration.days(35), removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::RDS::DBCluster', {
+      Properties: Match.objectLike({
+        Port: 5433, DatabaseName: 'payments', BackupRetentionPeriod: 35,
+        KmsKeyId: { 'Fn::GetAtt': [logicalId(stack, key.node.defaultChild), 'Arn'] },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::RDS::DBInstance', 3);
+    expect(database.port).toBe(5433);
+  });
+
+  test('rotation adds one rule, from the rotation function\'s own group, on the store port', () => {
+    // GIVEN
+    const stack = testStack();
+    const database = new DependentDatabase(stack, 'Database', { vpc: testVpc(stack) });
+
+    // WHEN
+    database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties).toEqual(expect.objectContaining({
+      GroupId: { 'Fn::GetAtt': [logicalId(stack, database.securityGroup.node.defaultChild), 'GroupId'] },
+      // The L2 writes the cluster's endpoint port attribute, which is the store port.
+      FromPort: { 'Fn::GetAtt': [logicalId(stack, database.cluster!.node.defaultChild), 'Endpoint.Port'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/RotationSingleUserSecurityGroup/), 'GroupId'] },
+    }));
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    ['port 0', { port: 0 }, /`port` must be a whole number from 1 to 65535/],
+    ['port 65536', { port: 65536 }, /`port` must be a whole number/],
+    ['a token port', { port: Token.asNumber({ Ref: 'Port' }) }, /`port` must be a literal number, not a token/],
+    ['a database name starting with a digit', { databaseName: '1payments' }, /`databaseName` must be 1 to 63/],
+    ['master user rdsadmin', { masterUsername: 'rdsadmin' }, /reserved/],
+    ['master user pg_admin', { masterUsername: 'pg_admin' }, /reserved/],
+    ['16 readers', { readers: 16 }, /`readers` must be a whole number from 0 to 15/],
+    ['36 days of backups', { backupRetention: Duration.days(36) }, /backupRetention \(days\)/],
+    ['36 hours of backups', { backupRetention: Duration.hours(36) }, /backupRetention \(days\)/],
+    ['10 GiB of storage', { kind: DatabaseKind.POSTGRESQL_INSTANCE, allocatedStorageGiB: 10 }, /`allocatedStorageGiB` must be a whole number from 20/],
+    ['readers on an instance', { kind: DatabaseKind.POSTGRESQL_INSTANCE, readers: 2 }, /`readers` does not apply to kind postgresql-instance/],
+    ['an Aurora version on an instance', { kind: DatabaseKind.POSTGRESQL_INSTANCE, auroraEngineVersion: rds.AuroraPostgresEngineVersion.VER_17_5 }, /`auroraEngineVersion` does not apply/],
+    ['a PostgreSQL version on Aurora', { postgresEngineVersion: rds.PostgresEngineVersion.VER_17_5 }, /`postgresEngineVersion` does not apply to kind aurora-postgresql/],
+    ['allocated storage on Aurora', { allocatedStorageGiB: 100 }, /`allocatedStorageGiB` does not apply/],
+  ] as Array<[string, Partial<DependentDatabaseProps>, RegExp]>)('%s is refused', (_label, props, message) => {
+    expect(construct(props)).toThrow(message);
+  });
+
+  test('errors name the construct path and the fix', () => {
+    expect(construct({ port: 70000 })).toThrow(/^Test\/Database: .* Got: 70000\. Fix: /);
+  });
+
+  test('every port from 1 to 65535 is accepted and every other whole number refused (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 65535 }), (port) => {
+      expect(construct({ port })().port).toBe(port);
+    }), { numRuns: 15 });
+    fc.assert(fc.property(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 })), (port) => {
+      expect(construct({ port })).toThrow(/PortOutOfRange|must be a whole number/);
+    }), { numRuns: 30 });
+  });
+
+  test('database names follow PostgreSQL identifier rules (property)', () => {
+    const valid = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+    fc.assert(fc.property(fc.stringMatching(valid), (databaseName) => {
+      expect(construct({ databaseName })).not.toThrow();
+    }), { numRuns: 15 });
+    fc.assert(fc.property(fc.string({ maxLength: 80 }).filter((s) => !valid.test(s)), (databaseName) => {
+      expect(construct({ databaseName })).toThrow(/`databaseName` must be/);
+    }), { numRuns: 30 });
+  });
+});
+
+function testVpcSubnetIds(stack: Stack, subnetType: ec2.SubnetType): string[] {
+  const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
+  return vpc.selectSubnets({ subnetType }).subnetIds;
+}
