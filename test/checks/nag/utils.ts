@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { NagMessageLevel, NagPack, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
@@ -52,5 +53,27 @@ export function v1Cluster(stack: Stack, vpc: ec2.IVpc, props: Partial<eksv1.Clus
     version: eksv1.KubernetesVersion.V1_33, vpc, defaultCapacity: 0,
     kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', `arn:aws:lambda:${stack.region}:${stack.account}:layer:kubectl:1`),
     ...props,
+  });
+}
+
+const CLUSTER_ROLE_ARN = 'arn:aws:iam::111111111111:role/eks';
+const NODE_ROLE_ARN = 'arn:aws:iam::111111111111:role/nodes';
+export const SUBNETS = ['subnet-1'];
+
+/** An L1 `AWS::EKS::Cluster` with only what CloudFormation requires, plus `props`. */
+export function l1Cluster(stack: Stack, id: string, props: Partial<eks.CfnClusterProps> = {}): eks.CfnCluster {
+  return new eks.CfnCluster(stack, id, { roleArn: CLUSTER_ROLE_ARN, resourcesVpcConfig: { subnetIds: SUBNETS }, ...props });
+}
+
+/** An L1 `AWS::EKS::Nodegroup` with only what CloudFormation requires, plus `props`. */
+export function l1Nodegroup(stack: Stack, id: string, props: Partial<eks.CfnNodegroupProps> & { clusterName: string }): eks.CfnNodegroup {
+  return new eks.CfnNodegroup(stack, id, { nodeRole: NODE_ROLE_ARN, subnets: SUBNETS, ...props });
+}
+
+/** An Aurora PostgreSQL cluster with one serverless writer. */
+export function auroraCluster(vpc: ec2.IVpc, id = 'Db'): rds.DatabaseCluster {
+  return new rds.DatabaseCluster(vpc.stack, id, {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+    vpc, writer: rds.ClusterInstance.serverlessV2('Writer'),
   });
 }

@@ -1,26 +1,17 @@
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import { SafeCluster } from '../../../../lib';
 import { SecurityGroupNoClusterSecurityGroupPeer } from '../../../../lib/checks/nag/rules';
 import { testApp, testStack, testVpc } from '../../../helpers';
-import { VERSION, plainV2Cluster, reports, v1Cluster } from '../utils';
+import { VERSION, auroraCluster, l1Cluster, plainV2Cluster, reports, v1Cluster } from '../utils';
 
 const rule = SecurityGroupNoClusterSecurityGroupPeer;
-
-function database(scope: ec2.Vpc): rds.DatabaseCluster {
-  return new rds.DatabaseCluster(scope.stack, 'Db', {
-    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
-    vpc: scope, writer: rds.ClusterInstance.serverlessV2('Writer'),
-  });
-}
 
 describe('SecurityGroupNoClusterSecurityGroupPeer: no security-group rule trusts the EKS-created cluster group', () => {
   test('Noncompliance 1: L2 aws-eks-v2 db.connections.allowDefaultPortFrom(cluster) (standalone ingress)', () => {
     const stack = testStack();
     const vpc = testVpc(stack);
-    database(vpc).connections.allowDefaultPortFrom(plainV2Cluster(stack, vpc));
+    auroraCluster(vpc).connections.allowDefaultPortFrom(plainV2Cluster(stack, vpc));
     expect(reports(stack, rule)).toEqual(['Test/Db/SecurityGroup/from TestClusterClusterSecurityGroup0FFC9F58:{IndirectPort}']);
   });
 
@@ -42,9 +33,7 @@ describe('SecurityGroupNoClusterSecurityGroupPeer: no security-group rule trusts
 
   test('Noncompliance 3: L1 inline ingress and standalone egress with Fn::GetAtt <Cluster>.ClusterSecurityGroupId', () => {
     const stack = testStack();
-    const cluster = new eks.CfnCluster(stack, 'L1Cluster', {
-      roleArn: 'arn:aws:iam::111111111111:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
-    });
+    const cluster = l1Cluster(stack, 'L1Cluster');
     new ec2.CfnSecurityGroup(stack, 'Inline', {
       groupDescription: 'inline', vpcId: 'vpc-1',
       securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 6379, toPort: 6379, sourceSecurityGroupId: cluster.attrClusterSecurityGroupId }],
@@ -91,7 +80,7 @@ describe('SecurityGroupNoClusterSecurityGroupPeer: no security-group rule trusts
     const stack = testStack(app);
     const vpc = testVpc(stack);
     const cluster = new SafeCluster(stack, 'Safe', { version: VERSION, vpc, defaultCapacity: 1 });
-    database(vpc).connections.allowDefaultPortFrom(cluster);
+    auroraCluster(vpc).connections.allowDefaultPortFrom(cluster);
     new CfnOutput(stack, 'NodeGroupExport', { value: cluster.nodeSecurityGroup.securityGroupId, exportName: 'payments-node-sg' });
     const other = testStack(app, 'Other');
     new ec2.CfnSecurityGroupIngress(other, 'FromNodes', {

@@ -1,0 +1,88 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { FlowCategory, FlowRole, RequiredFlow, RequiredFlows, SafeCluster } from '../../../../lib';
+import { EksClusterRequiredFlowsOwned } from '../../../../lib/checks/nag/rules';
+import { testStack, testVpc } from '../../../helpers';
+import { SUBNETS, VERSION, l1Cluster, l1Nodegroup, plainV2Cluster, reports, v1Cluster } from '../utils';
+
+const rule = EksClusterRequiredFlowsOwned;
+/** How CDK writes "no egress at all": an ICMP rule no packet matches, so EC2's default egress is gone. */
+const NO_EGRESS = { ipProtocol: 'icmp', cidrIp: '255.255.255.255/32', fromPort: 252, toPort: 86 };
+
+function findings(path: string, flows: RequiredFlow[]): string[] {
+  return flows.map((flow) => `${path} [Flow::${flow.id}]`).sort();
+}
+
+/**
+ * An L1 cluster, its control-plane group, a node group with a launch template and its node group, and
+ * a standalone ingress and egress rule for every flow of the table except those in `omit`
+ * (`<flow id>:ingress` or `<flow id>:egress`).
+ */
+function ownedL1Cluster(stack: Stack, omit: string[] = []): void {
+  const group = (id: string) => new ec2.CfnSecurityGroup(stack, id, { groupDescription: id, vpcId: 'vpc-1', securityGroupEgress: [NO_EGRESS] });
+  const groups = { [FlowRole.CONTROL_PLANE]: group('ControlPlane'), [FlowRole.NODES]: group('Nodes') } as { [role: string]: ec2.CfnSecurityGroup };
+  for (const flow of RequiredFlows.all()) {
+    const ports = { ipProtocol: flow.protocol, fromPort: flow.fromPort, toPort: flow.toPort };
+    const [source, destination] = [groups[flow.source].attrGroupId, groups[flow.destination].attrGroupId];
+    if (!omit.includes(`${flow.id}:ingress`)) {
+      new ec2.CfnSecurityGroupIngress(stack, `${flow.id}Ingress`, { ...ports, groupId: destination, sourceSecurityGroupId: source });
+    }
+    if (!omit.includes(`${flow.id}:egress`)) {
+      new ec2.CfnSecurityGroupEgress(stack, `${flow.id}Egress`, { ...ports, groupId: source, destinationSecurityGroupId: destination });
+    }
+  }
+  const cluster = l1Cluster(stack, 'L1Cluster', {
+    resourcesVpcConfig: { subnetIds: SUBNETS, securityGroupIds: [groups[FlowRole.CONTROL_PLANE].attrGroupId] },
+  });
+  const template = new ec2.CfnLaunchTemplate(stack, 'Template', {
+    launchTemplateData: { securityGroupIds: [groups[FlowRole.NODES].attrGroupId] },
+  });
+  l1Nodegroup(stack, 'Nodegroup', { clusterName: cluster.ref, launchTemplate: { id: template.ref, version: template.attrLatestVersionNumber } });
+}
+
+const touchesControlPlane = (flow: RequiredFlow) => flow.source === FlowRole.CONTROL_PLANE || flow.destination === FlowRole.CONTROL_PLANE;
+
+describe('EksClusterRequiredFlowsOwned: every required control plane <-> node flow is an owned ingress and egress rule', () => {
+  test('Noncompliance 1: L2 aws-eks-v2 cluster with a node group on the EKS-created group misses every flow', () => {
+    const stack = testStack();
+    plainV2Cluster(stack, testVpc(stack)).addNodegroupCapacity('Plain');
+    expect(reports(stack, rule)).toEqual(findings('Test/Cluster/Resource', RequiredFlows.all()));
+  });
+
+  test('Noncompliance 2: L2 aws-eks (v1) cluster with its default node group misses every flow', () => {
+    const stack = testStack();
+    v1Cluster(stack, testVpc(stack), { defaultCapacity: 1 });
+    expect(reports(stack, rule)).toEqual(findings('Test/V1Cluster/Resource/Resource/Default', RequiredFlows.all()));
+  });
+
+  test('Noncompliance 3: L2 SafeCluster without webhook flows misses the webhook flows (to be acknowledged per flow)', () => {
+    const stack = testStack();
+    new SafeCluster(stack, 'Safe', { version: VERSION, vpc: testVpc(stack), webhookFlows: false, defaultCapacity: 1 });
+    expect(reports(stack, rule)).toEqual(
+      findings('Test/Safe/Cluster/Resource', RequiredFlows.all().filter((f) => f.category === FlowCategory.WEBHOOK)));
+  });
+
+  test('Noncompliance 4: L1 rules with one egress half and one ingress half missing', () => {
+    const stack = testStack();
+    ownedL1Cluster(stack, ['NodesToControlPlaneHttps:egress', 'NodesToNodesDnsUdp:ingress']);
+    expect(reports(stack, rule)).toEqual([
+      'Test/L1Cluster [Flow::NodesToControlPlaneHttps]',
+      'Test/L1Cluster [Flow::NodesToNodesDnsUdp]',
+    ]);
+  });
+
+  test('Noncompliance 5: L1 cluster without an additional group and without node groups misses the control-plane flows', () => {
+    const stack = testStack();
+    l1Cluster(stack, 'Bare');
+    expect(reports(stack, rule)).toEqual(findings('Test/Bare', RequiredFlows.all().filter(touchesControlPlane)));
+  });
+
+  test('Compliance', () => {
+    const stack = testStack();
+    const vpc = testVpc(stack);
+    new SafeCluster(stack, 'WithNodes', { version: VERSION, vpc, defaultCapacity: 1 }).addNodegroup('Extra');
+    new SafeCluster(stack, 'NoNodesYet', { version: VERSION, vpc, defaultCapacity: 0 });
+    ownedL1Cluster(stack);
+    expect(reports(stack, rule)).toEqual([]);
+  });
+});
