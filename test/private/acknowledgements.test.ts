@@ -1,0 +1,29 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeEksManagedPolicies } from '../../lib/private/acknowledgements';
+
+function roleWith(policies: string[]) {
+  const stack = new Stack();
+  const role = new iam.Role(stack, 'Role', {
+    assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
+    managedPolicies: policies.map((p) => iam.ManagedPolicy.fromAwsManagedPolicyName(p)),
+  });
+  return { stack, role };
+}
+
+function iam4Findings(stack: Stack): string[] {
+  return new AwsSolutionsChecks(stack).validateScope(stack).violations
+    .map((v) => v.ruleName).filter((name) => name.startsWith('AwsSolutions-IAM4'));
+}
+
+describe('acknowledgeEksManagedPolicies', () => {
+  test('acknowledges exactly the named policies, one finding each', () => {
+    const { stack, role } = roleWith(['AmazonEKSClusterPolicy', 'AdministratorAccess']);
+    expect(iam4Findings(stack)).toHaveLength(1);
+    acknowledgeEksManagedPolicies(role, ['AmazonEKSClusterPolicy'], 'EKS documents this policy for the cluster role.');
+    const remaining = new AwsSolutionsChecks(stack).validateScope(stack).violations.filter((v) => v.ruleName.startsWith('AwsSolutions-IAM4'));
+    expect(JSON.stringify(remaining)).toContain('AdministratorAccess');
+    expect(JSON.stringify(remaining)).not.toContain('AmazonEKSClusterPolicy');
+  });
+});
