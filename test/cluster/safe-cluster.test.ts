@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as fc from 'fast-check';
 import { FlowRole, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
+import { FlowModel } from '../../lib/checks/flow-model';
 import { testApp, testStack, testVpc } from '../helpers';
 
 function build(props: Partial<SafeClusterProps> = {}) {
@@ -322,5 +323,36 @@ describe('stateful resources across a version change', () => {
     expect(changed).toEqual([expect.stringMatching(/^SafeCluster/)]);
     expect(before.Resources[changed[0]].Properties.Version).toBe('1.33');
     expect(after.Resources[changed[0]].Properties.Version).toBe('1.34');
+  });
+});
+
+describe('incident replay: the EKS-created group loses every rule', () => {
+  function replay(stack: import('aws-cdk-lib').Stack) {
+    const model = FlowModel.fromTemplates([{ stackName: stack.stackName, template: Template.fromStack(stack).toJSON() }]);
+    return model.evaluate();
+  }
+
+  test('every required flow of a SafeCluster still holds, through owned rules only', () => {
+    const { stack, cluster } = build();
+    const report = replay(stack);
+    const flowIds = report.flows.map((f) => f.flowId);
+    expect(flowIds).toEqual(cluster.requiredFlows.map((f) => f.id));
+    for (const flow of report.flows) {
+      expect({ id: flow.flowId, before: flow.allowedBefore, after: flow.allowedAfterReplay }).toEqual({ id: flow.flowId, before: true, after: true });
+      expect(flow.restsOn.length).toBeGreaterThan(0);
+      expect(flow.restsOn.every((rule) => !rule.vendorManaged)).toBe(true);
+    }
+  });
+
+  test('the same cluster built with plain aws-eks-v2 loses its node flows (the 2021-01-11 outage)', () => {
+    const stack = testStack();
+    const plain = new eks.Cluster(stack, 'Plain', {
+      version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    });
+    expect(plain.defaultNodegroup).toBeDefined();
+    const report = replay(stack);
+    const lost = report.flows.filter((f) => f.allowedBefore && !f.allowedAfterReplay).map((f) => f.flowId);
+    expect(lost).toEqual(expect.arrayContaining(['ControlPlaneToNodesKubelet', 'NodesToControlPlaneHttps', 'NodesToNodesDnsUdp']));
+    expect(report.passed).toBe(false);
   });
 });
