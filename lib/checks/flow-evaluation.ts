@@ -36,16 +36,21 @@ export function checkPair(
   const egress = coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
   const ingress = coverPreferringOwned(graph, groupsOf(graph, destination).flatMap((g) => g.ingress).filter((r) => matches(r, source.groups)), flow);
   if (egress && ingress) return { allowed: true, rules: [...egress, ...ingress] };
-  const ports = formatRange(flow.fromPort, flow.toPort);
+  const what = `${flow.protocol} ${formatRange(flow.fromPort, flow.toPort)}`;
+  const [from, to] = [pick(graph, source), pick(graph, destination)];
   const problems: string[] = [];
+  const fixes: string[] = [];
   if (!egress) {
-    problems.push(`no egress rule on ${list(source.groups)} allows ${flow.protocol} ${ports} to ${list(destination.groups)} or to a CIDR containing the VPC`
-      + ` (add an AWS::EC2::SecurityGroupEgress on ${pick(graph, source)} to ${pick(graph, destination)} ${flow.protocol} ${ports})`);
+    problems.push(`no egress rule on ${list(source.groups)} lets ${what} out to ${list(destination.groups)} or to a CIDR containing the VPC`);
+    fixes.push(`an AWS::EC2::SecurityGroupEgress on ${from} to ${to} ${what}`);
   }
   if (!ingress) {
-    problems.push(`no ingress rule on ${list(destination.groups)} allows ${flow.protocol} ${ports} from ${list(source.groups)} or from a CIDR containing the VPC`
-      + ` (add an AWS::EC2::SecurityGroupIngress on ${pick(graph, destination)} from ${pick(graph, source)} ${flow.protocol} ${ports})`);
+    problems.push(`no ingress rule on ${list(destination.groups)} admits ${what} from ${list(source.groups)} or from a CIDR containing the VPC`);
+    fixes.push(`an AWS::EC2::SecurityGroupIngress on ${to} from ${from} ${what}`);
   }
+  const unowned = [...new Set([source, destination])].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
+  const give = unowned.map((e) => `give the ${e.label} a security group of its own (launch template SecurityGroupIds), then `).join('');
+  problems[problems.length - 1] += `. Fix: ${give}add ${fixes.join(' and ')}`;
   return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; ') };
 }
 
@@ -108,6 +113,5 @@ function list(groups: readonly string[]): string {
 
 // The fix names an owned group when the endpoint has one: a rule on the EKS-created group is exactly what an upgrade loses.
 function pick(graph: SecurityGroupGraph, endpoint: Endpoint): string {
-  return endpoint.groups.find((k) => !isVendor(graph, k))
-    ?? `an owned security group given to the ${endpoint.label} (it has ${endpoint.groups.length === 0 ? 'none' : `only ${endpoint.groups[0]}`})`;
+  return endpoint.groups.find((k) => !isVendor(graph, k)) ?? `<own group of the ${endpoint.label}>`;
 }

@@ -261,7 +261,7 @@ export class FlowModel {
       edges: before.allowed ? this.edges(before.rules) : [],
       problem: before.allowed ? undefined : before.problem,
       replayProblem: after.allowed ? undefined : before.allowed
-        ? `holds only through the EKS-created group (${vendorRules.map((r) => ruleName(r)).join(', ')}); after the replay: ${after.problem}`
+        ? `rests on the EKS-created group (${vendorRules.map((r) => ruleName(r)).join(', ')}); after the replay ${after.problem}`
         : after.problem,
     };
   }

@@ -1,0 +1,138 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../bin/app';
+import { ExitCode, runCli } from '../../lib/cli/program';
+import { ConnectivityReport } from '../../lib/checks/flow-model';
+import { RequiredFlows } from '../../lib/network/required-flows';
+import { buildPlainEksApp } from '../fixtures/plain-eks-app';
+import { testApp } from '../helpers';
+
+function cli(...args: string[]) {
+  let out = '';
+  let err = '';
+  const files: { [file: string]: string } = {};
+  const code = runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: (f, t) => { files[f] = t; } });
+  return { code, out, err, files };
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-cli-'));
+}
+
+const TABLE = RequiredFlows.all().map((f) => f.id);
+let example: string;
+let plain: string;
+
+beforeAll(() => {
+  example = buildApp(new App({ outdir: tempDir(), context: testApp().node.getAllContext() })).synth().directory;
+  plain = buildPlainEksApp().synth().directory;
+});
+
+describe('cdk-safe-eks verify', () => {
+  test('example app: every required flow holds before and after the replay, exit 0', () => {
+    const { code, out, err } = cli('verify', example);
+    expect(err).toBe('');
+    expect(code).toBe(ExitCode.OK);
+    expect(out).toContain('Cluster SafeEksCluster/PaymentsCluster');
+    for (const id of TABLE) expect(out).toMatch(new RegExp(`\\n  ${id} .* pass +pass\\n`));
+    expect(out.trimEnd().split('\n').pop()).toBe(`OK: all ${TABLE.length} required flows hold before and after the replay.`);
+  });
+
+  test('plain aws-eks-v2 app: each flow, the database included, is reported lost in the replay, exit 1', () => {
+    const { code, out } = cli('verify', plain, '--replay');
+    expect(code).toBe(ExitCode.FLOWS_FAIL);
+    for (const id of [...TABLE, 'NodesToDatabase']) {
+      expect(out).toMatch(new RegExp(`\\n  PlainEks/Cluster\\w+ ${id}( \\[[^\\]]+\\])?: lost in replay: rests on the EKS-created group`));
+      expect(out).toMatch(new RegExp(`\\n  PlainEks/Cluster\\w+ ${id}( \\[[^\\]]+\\])?: LOST\\n`));
+    }
+    expect(out).toMatch(/NodesToDatabase \[PlainData\/Db\w+ \(AWS::RDS::DBInstance\)\]: LOST\n.*\n +\[EKS-created\]|\[EKS-created\]/);
+    expect(out).toContain(`FAILED: ${TABLE.length + 1} of ${TABLE.length + 1} required flows fail (0 missing, ${TABLE.length + 1} lost in the replay).`);
+  });
+
+  test('--json prints the report: every flow allowed before, none after', () => {
+    const { code, out } = cli('verify', plain, '--json');
+    expect(code).toBe(ExitCode.FLOWS_FAIL);
+    const report = JSON.parse(out) as ConnectivityReport;
+    expect(report.passed).toBe(false);
+    expect(report.flows.map((f) => [f.flowId, f.allowedBefore, f.allowedAfterReplay])).toEqual(
+      [...TABLE, 'NodesToDatabase'].map((id) => [id, true, false]));
+    const db = report.flows.find((f) => f.flowId === 'NodesToDatabase')!;
+    expect(db.restsOn).toEqual(expect.arrayContaining([expect.objectContaining({ stack: 'PlainData', direction: 'ingress', vendorManaged: true })]));
+  });
+
+  test('--no-webhook-flows leaves the webhook flows out', () => {
+    const { out } = cli('verify', example, '--no-webhook-flows');
+    expect(out).not.toContain('Webhook');
+    expect(out).toContain('OK: all 6 required flows hold');
+  });
+});
+
+describe('cdk-safe-eks report', () => {
+  test('mermaid: groups as nodes, vendor-managed groups and edges highlighted', () => {
+    const { code, out } = cli('report', plain, '--format', 'mermaid');
+    expect(code).toBe(ExitCode.OK);
+    expect(out.startsWith('flowchart LR\n')).toBe(true);
+    expect(out).toMatch(/g\d+\["PlainEks\/Cluster\w+<br\/>EKS-created cluster SG"\]:::vendor/);
+    expect(out).toMatch(/g\d+ -\.->\|"tcp 5432"\| g\d+/);
+    expect(out).toMatch(/\n {2}linkStyle [\d,]+ stroke:#c62828/);
+  });
+
+  test('example app in markdown: a diagram with only owned edges and the flow table, written to --output', () => {
+    const { code, out, files } = cli('report', example, '--format', 'md', '-o', 'report.md');
+    expect(code).toBe(ExitCode.OK);
+    expect(out).toBe('');
+    const md = files['report.md'];
+    expect(md).toContain('```mermaid\nflowchart LR\n');
+    expect(md).not.toContain('-.->');
+    expect(md).not.toContain('linkStyle');
+    expect(md).toContain(`All ${TABLE.length} required flows hold`);
+    expect(md.match(/\n\| SafeEksCluster\/PaymentsCluster\w+ \| /g)).toHaveLength(TABLE.length);
+  });
+});
+
+describe('cdk-safe-eks on input it cannot use', () => {
+  test.each([
+    ['a missing directory', () => path.join(tempDir(), 'nope'), /does not exist/],
+    ['a directory without manifest.json', () => tempDir(), /is not a cloud assembly: it has no manifest.json/],
+    ['a manifest that is not JSON', () => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'manifest.json'), '{ "artifacts": ');
+      return dir;
+    }, /manifest.json is not valid JSON/],
+  ])('%s: clear message, exit 2, no stack trace', (_name, dir, message) => {
+    const { code, out, err } = cli('verify', dir());
+    expect(code).toBe(ExitCode.UNUSABLE);
+    expect(out).toBe('');
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  test('a broken template is a warning line, the other stacks are still verified', () => {
+    const dir = tempDir();
+    fs.cpSync(plain, dir, { recursive: true });
+    const data = fs.readdirSync(dir).find((f) => f.startsWith('PlainData') && f.endsWith('.template.json'))!;
+    fs.writeFileSync(path.join(dir, data), '{ "Resources": {');
+    const { code, out } = cli('verify', dir);
+    expect(code).toBe(ExitCode.FLOWS_FAIL);
+    expect(out).toMatch(/\nwarning: stack PlainData: template PlainData.template.json is not valid JSON \(.+\); its resources are not modelled\n/);
+    expect(out).not.toContain('NodesToDatabase');
+  });
+
+  test.each([[['verify']], [['verify', 'x', '--bogus']], [['report', 'x', '--format', 'pdf']], [['explode']]])('usage error %j exits 2', (args) => {
+    const { code, err } = cli(...args);
+    expect(code).toBe(ExitCode.UNUSABLE);
+    expect(err).toMatch(/^error: /);
+  });
+
+  test('the committed bin shim runs the CLI from a clone (ts-node), with exit codes intact', () => {
+    const shim = path.join(__dirname, '..', '..', 'bin', 'cdk-safe-eks.js');
+    const missing = spawnSync(process.execPath, [shim, 'verify', path.join(tempDir(), 'nope')], { encoding: 'utf8' });
+    expect(missing.status).toBe(ExitCode.UNUSABLE);
+    expect(missing.stderr).toMatch(/^cdk-safe-eks: .* does not exist/);
+    const ok = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
+    expect(ok.status).toBe(ExitCode.OK);
+  });
+});
