@@ -188,7 +188,8 @@ function addAccessRules(store: StoreTarget, clientGroups: ec2.ISecurityGroup[], 
 function storeGroupInStackOf(store: StoreTarget, client: ec2.ISecurityGroup): ec2.ISecurityGroup {
   const clientStack = Stack.of(client);
   const storeStack = Stack.of(store.scope);
-  if (clientStack === storeStack) return store.securityGroup;
+  // A group made elsewhere is always imported afresh as mutable: the caller's own import may be immutable.
+  if (clientStack === storeStack && store.securityGroupExportName !== undefined) return store.securityGroup;
 
   const id = `DataStore${Names.nodeUniqueId(store.scope.node)}`;
   const existing = client.node.tryFindChild(id) as ec2.ISecurityGroup | undefined;
