@@ -7,10 +7,6 @@ const CDK_V1_CLUSTER = 'Custom::AWSCDK-EKS-Cluster';
 
 /** The settings the rules judge, read from either cluster shape; `unknown` values are resolved but unchecked. */
 export interface EksClusterSettings {
-  /** `Name` / `Config.name`; absent when CloudFormation generates it. */
-  readonly name: unknown;
-  /** The additional (customer-owned) security groups of the control-plane network interfaces. */
-  readonly securityGroupIds: unknown;
   /** Absent means public: the EKS default. */
   readonly endpointPublicAccess: unknown;
   /** Absent means 0.0.0.0/0: the EKS default. */
@@ -28,8 +24,6 @@ export function eksClusterSettings(node: CfnResource): EksClusterSettings | unde
     const vpc = objectAt(props, 'ResourcesVpcConfig');
     const logging = objectAt(objectAt(props, 'Logging'), 'ClusterLogging');
     return {
-      name: props.Name,
-      securityGroupIds: vpc.SecurityGroupIds,
       endpointPublicAccess: vpc.EndpointPublicAccess,
       publicAccessCidrs: vpc.PublicAccessCidrs,
       enabledLogTypes: resolvedList(node, logging.EnabledTypes, 'Logging.ClusterLogging.EnabledTypes')
@@ -43,8 +37,6 @@ export function eksClusterSettings(node: CfnResource): EksClusterSettings | unde
     const vpc = objectAt(config, 'resourcesVpcConfig');
     const logging = resolvedList(node, objectAt(config, 'logging').clusterLogging, 'Config.logging.clusterLogging');
     return {
-      name: config.name,
-      securityGroupIds: vpc.securityGroupIds,
       endpointPublicAccess: vpc.endpointPublicAccess,
       publicAccessCidrs: vpc.publicAccessCidrs,
       enabledLogTypes: logging.filter((entry) => isCfnObject(entry) && entry.enabled === true)

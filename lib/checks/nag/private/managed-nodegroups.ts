@@ -34,15 +34,6 @@ export function ownedNodeGroups(nodegroup: CfnResource): SecurityGroupIdentity[]
   return (launchTemplateGroups(nodegroup) ?? []).filter((g) => !g.clusterCreated);
 }
 
-/** The managed node groups of the app that join `cluster`, by reference to it or by its literal name. */
-export function nodegroupsOfCluster(cluster: CfnResource, clusterName: unknown): CfnResource[] {
-  return appResourcesOfType(cluster, [NODEGROUP_TYPE]).filter((nodegroup) => {
-    const name = resolvedProperties(nodegroup).ClusterName;
-    if (typeof name === 'string') return typeof clusterName === 'string' && name === clusterName;
-    return followReference(Stack.of(nodegroup), name)?.resource === cluster;
-  });
-}
-
 function findLaunchTemplate(nodegroup: CfnResource, id: unknown, name: unknown): CfnResource | undefined {
   if (id !== undefined) {
     const resource = followReference(Stack.of(nodegroup), id)?.resource;

@@ -33,11 +33,6 @@ export interface SecurityGroupRule {
   readonly group: SecurityGroupIdentity;
   /** The group on the other side (`SourceSecurityGroupId` / `DestinationSecurityGroupId`), if any. */
   readonly peer?: SecurityGroupIdentity;
-  /** `CidrIp` or `CidrIpv6`, if the other side is an address range. */
-  readonly cidr?: unknown;
-  readonly protocol: unknown;
-  readonly fromPort: unknown;
-  readonly toPort: unknown;
 }
 
 export function identifyGroup(stack: Stack, value: unknown): SecurityGroupIdentity {
@@ -48,10 +43,7 @@ export function identifyGroup(stack: Stack, value: unknown): SecurityGroupIdenti
   };
 }
 
-/**
- * The rules a resource declares. A group written without inline egress gets EC2's default
- * allow-all egress rule, so that rule is listed too: it is real, and it is owned by the stack.
- */
+/** The rules a resource declares, inline on a group or as a standalone ingress or egress resource. */
 export function securityGroupRules(node: CfnResource): SecurityGroupRule[] {
   const stack = Stack.of(node);
   const props = resolvedProperties(node);
@@ -60,9 +52,8 @@ export function securityGroupRules(node: CfnResource): SecurityGroupRule[] {
       const self = identifyGroup(stack, { Ref: stack.resolve(node.logicalId) });
       const ingress = resolvedList(node, props.SecurityGroupIngress, 'SecurityGroupIngress')
         .map((rule) => toRule(stack, RuleDirection.INGRESS, self, rule));
-      const egress = props.SecurityGroupEgress === undefined
-        ? [{ direction: RuleDirection.EGRESS, group: self, cidr: '0.0.0.0/0', protocol: '-1', fromPort: undefined, toPort: undefined }]
-        : resolvedList(node, props.SecurityGroupEgress, 'SecurityGroupEgress').map((rule) => toRule(stack, RuleDirection.EGRESS, self, rule));
+      const egress = resolvedList(node, props.SecurityGroupEgress, 'SecurityGroupEgress')
+        .map((rule) => toRule(stack, RuleDirection.EGRESS, self, rule));
       return [...ingress, ...egress];
     }
     case 'AWS::EC2::SecurityGroupIngress':
@@ -82,13 +73,5 @@ export function appSecurityGroupRules(scope: IConstruct): SecurityGroupRule[] {
 function toRule(stack: Stack, direction: RuleDirection, group: SecurityGroupIdentity, rule: unknown): SecurityGroupRule {
   const r = isCfnObject(rule) ? rule : {};
   const peer = direction === RuleDirection.INGRESS ? r.SourceSecurityGroupId : r.DestinationSecurityGroupId;
-  return {
-    direction,
-    group,
-    peer: peer === undefined ? undefined : identifyGroup(stack, peer),
-    cidr: r.CidrIp ?? r.CidrIpv6,
-    protocol: r.IpProtocol,
-    fromPort: r.FromPort,
-    toPort: r.ToPort,
-  };
+  return { direction, group, peer: peer === undefined ? undefined : identifyGroup(stack, peer) };
 }

@@ -1,34 +1,25 @@
 import { parse } from 'path';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { resolvedList } from '../private/cfn';
-import { eksClusterSettings } from '../private/eks-cluster';
-import { nodegroupsOfCluster, ownedNodeGroups } from '../private/managed-nodegroups';
-import { controlPlaneFlows, missingRequiredFlows } from '../private/required-flow-evaluator';
-import { appSecurityGroupRules, identifyGroup } from '../private/security-groups';
+import { FlowModel } from '../../flow-model';
+import { RequiredFlows } from '../../../network/required-flows';
+import { appTemplates, flowModelKey } from '../private/app-templates';
 
 /**
- * Every flow of the required-flow table holds between an EKS cluster's additional (owned) control-plane
- * groups and the owned launch-template groups of each of its managed node groups, as an owned ingress
- * rule plus an owned egress rule. One finding per missing flow, `Flow::<flow id>`. A node group whose
- * nodes carry no owned group makes every node flow missing for it. With no managed node group in the
- * app (self-managed nodes, or nodes in another app), only the control-plane side is checked: a cluster
- * without an owned control-plane group misses every control-plane flow.
+ * Every flow of the required-flow table holds between an `AWS::EKS::Cluster`'s control plane and each
+ * of its node pools (managed node groups, tagged self-managed Auto Scaling groups) through owned rules
+ * alone: the library's flow model proves it on the app's templates with every rule of, or naming, the
+ * EKS-created group removed (the incident replay). One finding per flow that fails, `Flow::<flow id>`.
+ * A cluster with no node pool in the app has no node side to prove; the rule then finds nothing.
  * @param node the CfnResource to check
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    const settings = eksClusterSettings(node);
-    if (!settings) return NagRuleCompliance.NOT_APPLICABLE;
-    const stack = Stack.of(node);
-    const controlPlane = resolvedList(node, settings.securityGroupIds, 'SecurityGroupIds')
-      .map((g) => identifyGroup(stack, g)).filter((g) => !g.clusterCreated);
-    const nodeSets = nodegroupsOfCluster(node, settings.name).map(ownedNodeGroups);
-    const rules = appSecurityGroupRules(node);
-    const missing = nodeSets.length > 0
-      ? nodeSets.flatMap((nodes) => missingRequiredFlows(rules, { controlPlane, nodes }))
-      : (controlPlane.length > 0 ? [] : controlPlaneFlows());
-    const ids = [...new Set(missing.map((flow) => flow.id))];
+    if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
+    const tableFlows = new Set(RequiredFlows.all().map((flow) => flow.id));
+    const report = FlowModel.fromTemplates(appTemplates(node)).evaluate({ clusters: [flowModelKey(node)] });
+    const failing = report.flows.filter((flow) => tableFlows.has(flow.flowId) && !flow.allowedAfterReplay);
+    const ids = [...new Set(failing.map((flow) => flow.flowId))];
     return ids.length > 0 ? ids.map((id) => `Flow::${id}`) : NagRuleCompliance.COMPLIANT;
   },
   'name', { value: parse(__filename).name },
