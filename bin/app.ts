@@ -9,7 +9,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { SafeCluster } from '../lib';
+import { DependentCache, DependentDatabase, SafeCluster } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
 const env = {
@@ -72,9 +72,31 @@ export class ClusterStack extends Stack {
   }
 }
 
+export interface DataStackProps extends StackProps {
+  readonly vpc: ec2.IVpc;
+}
+
+/** The database and cache of the payments workloads: a stack of its own, so no cluster change ever touches it. */
+export class DataStack extends Stack {
+  public readonly database: DependentDatabase;
+  public readonly cache: DependentCache;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    this.database = new DependentDatabase(this, 'PaymentsDatabase', { vpc: props.vpc, databaseName: 'payments' });
+    this.cache = new DependentCache(this, 'PaymentsCache', { vpc: props.vpc });
+  }
+}
+
 export function buildApp(app: App): App {
   const network = new NetworkStack(app, 'SafeEksNetwork', { env });
-  new ClusterStack(app, 'SafeEksCluster', { env, vpc: network.vpc });
+  const data = new DataStack(app, 'SafeEksData', { env, vpc: network.vpc });
+  const clusters = new ClusterStack(app, 'SafeEksCluster', { env, vpc: network.vpc });
+  // The rules land in SafeEksCluster: deleting that stack never changes SafeEksData.
+  data.database.allowFrom(clusters.cluster);
+  data.cache.allowFrom(clusters.cluster);
+  // The rotation function runs in the private subnets, whose NAT route reaches Secrets Manager.
+  data.database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

@@ -187,13 +187,17 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
       const engine = rds.DatabaseClusterEngine.auroraPostgres({
         version: props.auroraEngineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_5,
       });
+      // Performance Insights is set per instance too, to match the cluster setting rather than override it.
+      const instanceOptions: rds.ProvisionedClusterInstanceProps = {
+        instanceType, publiclyAccessible: false,
+        enablePerformanceInsights: true, performanceInsightEncryptionKey: this.storageEncryptionKey,
+      };
       this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
         ...common,
         engine,
         parameterGroup: forceSslParameters(this, engine),
-        writer: rds.ClusterInstance.provisioned('Writer', { instanceType, publiclyAccessible: false }),
-        readers: Array.from({ length: props.readers ?? 1 }, (_, i) =>
-          rds.ClusterInstance.provisioned(`Reader${i + 1}`, { instanceType, publiclyAccessible: false })),
+        writer: rds.ClusterInstance.provisioned('Writer', instanceOptions),
+        readers: Array.from({ length: props.readers ?? 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceOptions)),
         defaultDatabaseName: props.databaseName,
         backup: { retention: backupRetention },
         cloudwatchLogsExports: ['postgresql'],
