@@ -2,6 +2,7 @@ import { CfnElement, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
 import { CacheEngine, DependentCache, DependentCacheProps } from '../../lib';
 import { testStack, testVpc } from '../helpers';
@@ -117,6 +118,20 @@ describe('options', () => {
     });
     template.resourceCountIs('AWS::KMS::Key', 1);
     expect(cache.port).toBe(6380);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    [CacheEngine.VALKEY, 6379], [CacheEngine.VALKEY, 6380], [CacheEngine.REDIS, 6379], [CacheEngine.REDIS, 6380],
+  ])('finds nothing on ElastiCache, EC2 or the AUTH token secret for %s on port %d', (engine, port) => {
+    // GIVEN
+    const stack = testStack();
+    new DependentCache(stack, 'Cache', { vpc: testVpc(stack), engine, port });
+
+    // THEN
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName).filter((r) => /^AwsSolutions-(AEC|EC2|SMG)/.test(r))).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
 import { DatabaseKind, DependentDatabase, DependentDatabaseProps } from '../../lib';
 import { testStack, testVpc } from '../helpers';
@@ -185,6 +186,22 @@ describe('options', () => {
       FromPort: { 'Fn::GetAtt': [logicalId(stack, database.cluster!.node.defaultChild), 'Endpoint.Port'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/RotationSingleUserSecurityGroup/), 'GroupId'] },
     }));
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    [DatabaseKind.AURORA_POSTGRESQL, 5432], [DatabaseKind.AURORA_POSTGRESQL, 5433],
+    [DatabaseKind.POSTGRESQL_INSTANCE, 5432], [DatabaseKind.POSTGRESQL_INSTANCE, 5433],
+  ])('finds nothing on RDS, EC2 or the rotated secret for %s on port %d', (kind, port) => {
+    // GIVEN
+    const stack = testStack();
+    const database = new DependentDatabase(stack, 'Database', { vpc: testVpc(stack), kind, port });
+    database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+
+    // THEN
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName).filter((r) => /^AwsSolutions-(RDS|EC2|SMG)/.test(r))).toEqual([]);
   });
 });
 
