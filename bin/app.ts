@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Example app: one VPC and one SafeCluster, checked by cdk-nag AwsSolutions at synth.
+ * Example app: one VPC and one SafeCluster, checked by cdk-nag AwsSolutions and EksUpgradeSafety at synth.
  * Synthesizes offline: the environment and availability zones are literal, nothing is looked up.
  */
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
@@ -9,7 +9,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DependentCache, DependentDatabase, SafeCluster } from '../lib';
+import { DependentCache, DependentDatabase, EksUpgradeSafetyChecks, SafeCluster } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
 const env = {
@@ -97,7 +97,7 @@ export function buildApp(app: App): App {
   data.cache.allowFrom(clusters.cluster);
   // The rotation function runs in the private subnets, whose NAT route reaches Secrets Manager.
   data.database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app));
   return app;
 }
 

@@ -33,7 +33,7 @@ export class EksUpgradeSafetyChecks extends NagPack {
   private checkSecurityGroups(node: CfnResource): void {
     this.applyRule({
       ruleSuffixOverride: 'ESG1',
-      info: 'The security-group rule trusts the group EKS created for a cluster (Fn::GetAtt <Cluster>.ClusterSecurityGroupId, directly or through an export), as its peer or as the group it is written on.',
+      info: 'The security-group rule trusts the group EKS created for a cluster (the cluster\'s ClusterSecurityGroupId attribute, directly or through an export), as its peer or as the group it is written on.',
       explanation: 'EKS owns that group and rewrites its rules when the cluster is updated; in the 2021-01-11 TaxJar outage the rule that let nodes, caches and databases talk disappeared in an upgrade. Trust an owned node security group instead.',
       level: NagMessageLevel.ERROR, rule: SecurityGroupNoClusterSecurityGroupPeer, node,
     });
@@ -48,8 +48,8 @@ export class EksUpgradeSafetyChecks extends NagPack {
   private checkClusters(node: CfnResource): void {
     this.applyRule({
       ruleSuffixOverride: 'EFL1',
-      info: 'A required control plane <-> node flow is not allowed by owned rules between the cluster\'s additional security groups and its node groups\' launch-template groups.',
-      explanation: 'Every flow of the required-flow table (443 and 10250 to nodes, 443 to the API, DNS and ephemeral ports between nodes, webhook ports) must be an owned ingress and egress rule, or it holds only through the EKS-created group and can vanish on upgrade. Webhook flows a cluster does not use can be acknowledged per flow.',
+      info: 'A required control plane <-> node flow of the cluster does not hold through owned rules alone: it fails, or holds only through the EKS-created group, when every rule of or naming that group is removed (incident replay).',
+      explanation: 'Every flow of the required-flow table (443 and 10250 to nodes, 443 to the API, DNS and ephemeral ports between nodes, webhook ports) must be an owned ingress and egress rule between owned groups, or an upgrade that rewrites the EKS-created group can take it away. Webhook flows a cluster does not use can be acknowledged per flow.',
       level: NagMessageLevel.ERROR, rule: EksClusterRequiredFlowsOwned, node,
     });
     this.applyRule({
@@ -67,7 +67,7 @@ export class EksUpgradeSafetyChecks extends NagPack {
     this.applyRule({
       ruleSuffixOverride: 'ECL3',
       info: 'The EKS cluster does not set UpgradePolicy.SupportType to EXTENDED (unset means STANDARD).',
-      explanation: 'With STANDARD support AWS upgrades the control plane in place when its version leaves standard support: an upgrade nobody scheduled, tested or can roll forward from a blue-green pair.',
+      explanation: 'With STANDARD support AWS upgrades the control plane in place when its version leaves standard support: an upgrade nobody scheduled or tested, the kind a blue-green pair exists to replace. EXTENDED keeps the version, billed, until you move.',
       level: NagMessageLevel.ERROR, rule: EksClusterExplicitUpgradePolicy, node,
     });
     this.applyRule({

@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IApplyRule, NagMessageLevel } from 'cdk-nag';
+import { buildApp } from '../../../bin/app';
+import { EksUpgradeSafetyChecks, RequiredFlows } from '../../../lib';
+import { buildPlainEksApp } from '../../fixtures/plain-eks-app';
+import { testApp } from '../../helpers';
+
+interface AppliedRule {
+  readonly id: string;
+  readonly level: string;
+  readonly rule: string;
+  readonly info: string;
+  readonly explanation: string;
+}
+
+/** Records every rule the pack applies instead of running it (as cdk-nag's test/Packs.test.ts does). */
+class RecordingPack extends EksUpgradeSafetyChecks {
+  public readonly applied: AppliedRule[] = [];
+
+  protected applyRule(params: IApplyRule): void {
+    this.applied.push({
+      id: `${this.readPackName}-${params.ruleSuffixOverride ?? params.rule.name}`,
+      level: params.level === NagMessageLevel.WARN ? 'Warning' : params.level === NagMessageLevel.ERROR ? 'Error' : 'Info',
+      rule: params.rule.name,
+      info: params.info,
+      explanation: params.explanation,
+    });
+  }
+}
+
+function appliedRules(): AppliedRule[] {
+  const pack = new RecordingPack();
+  const stack = new Stack();
+  new CfnResource(stack, 'AnyResource', { type: 'Test::Any::Resource' });
+  pack.validateScope(stack);
+  return pack.applied;
+}
+
+describe('EksUpgradeSafetyChecks', () => {
+  test('pack name is EksUpgradeSafety, for the plugin and for rule IDs', () => {
+    const pack = new EksUpgradeSafetyChecks();
+    expect(pack.name).toBe('EksUpgradeSafety');
+    expect(pack.readPackName).toBe('EksUpgradeSafety');
+  });
+
+  test('pack manifest: rule IDs, levels and rule functions are locked', () => {
+    expect(appliedRules().map(({ id, level, rule }) => [id, level, rule])).toEqual([
+      ['EksUpgradeSafety-ESG1', 'Error', 'SecurityGroupNoClusterSecurityGroupPeer'],
+      ['EksUpgradeSafety-ENG1', 'Error', 'EksNodegroupOwnedSecurityGroups'],
+      ['EksUpgradeSafety-EFL1', 'Error', 'EksClusterRequiredFlowsOwned'],
+      ['EksUpgradeSafety-ECL1', 'Error', 'EksClusterNoPublicEndpoint'],
+      ['EksUpgradeSafety-ECL2', 'Error', 'EksClusterControlPlaneLogsComplete'],
+      ['EksUpgradeSafety-ECL3', 'Error', 'EksClusterExplicitUpgradePolicy'],
+      ['EksUpgradeSafety-EFG1', 'Warning', 'EksNoFargateProfile'],
+      ['EksUpgradeSafety-EDS1', 'Error', 'DataStoreNoClusterSecurityGroupDependency'],
+    ]);
+  });
+
+  test('RULES.md lists exactly the pack\'s rules, with their level, cause and explanation', () => {
+    const rulesMd = fs.readFileSync(path.join(__dirname, '../../../lib/checks/nag/RULES.md'), 'utf8');
+    const rows = rulesMd.split('\n')
+      .map((line) => /^\| (EksUpgradeSafety-\w+) \| (Error|Warning|Info) \| (.+) \| (.+) \|$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map(([, id, level, info, explanation]) => ({ id, level, info, explanation }));
+    expect(rows).toEqual(appliedRules().map(({ id, level, info, explanation }) => ({ id, level, info, explanation })));
+
+    const ids = new Set(appliedRules().map((r) => r.id));
+    const findingRows = rulesMd.split('\n').map((line) => /^\| (EksUpgradeSafety-\w+) \| `/.exec(line)?.[1]).filter((id) => id !== undefined);
+    expect(findingRows.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  test('the example app (bin/app.ts) has no findings, and synthesizes with the pack registered', () => {
+    const app = buildApp(testApp());
+    app.synth();
+    expect(new EksUpgradeSafetyChecks().validateScope(app).violations).toEqual([]);
+  });
+
+  test('a plain aws-eks-v2 app with db.connections.allowDefaultPortFrom(cluster) is reported', () => {
+    const app = buildPlainEksApp();
+    app.synth();
+    const violations = new EksUpgradeSafetyChecks().validateScope(app).violations;
+    const reported = violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    const cluster = 'PlainEks/Cluster/Resource';
+    expect(reported.sort()).toEqual([
+      `EksUpgradeSafety-ECL1[PublicAccessCidr::0.0.0.0/0] ${cluster}`,
+      ...['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((t) => `EksUpgradeSafety-ECL2[LogExport::${t}] ${cluster}`),
+      `EksUpgradeSafety-ECL3 ${cluster}`,
+      'EksUpgradeSafety-EDS1[ReachableOnlyThroughClusterSecurityGroup] PlainData/Db/Resource',
+      ...RequiredFlows.all().map((f) => `EksUpgradeSafety-EFL1[Flow::${f.id}] ${cluster}`).sort(),
+      // The node group on the EKS-created group (ENG1) and the database rule that trusts that group (ESG1).
+      'EksUpgradeSafety-ENG1[NoLaunchTemplate] PlainEks/Cluster/NodegroupWorkers/Resource',
+      'EksUpgradeSafety-ESG1 PlainData/Db/SecurityGroup/from PlainEksClusterClusterSecurityGroup44624DC6:{IndirectPort}',
+    ]);
+  });
+});
