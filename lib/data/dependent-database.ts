@@ -216,6 +216,8 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
         multiAz: true,
         publiclyAccessible: false,
         allocatedStorage: props.allocatedStorageGiB ?? 100,
+        // gp3: baseline IOPS independent of volume size, cheaper than the gp2 default.
+        storageType: rds.StorageType.GP3,
         databaseName: props.databaseName,
         backupRetention,
         cloudwatchLogsExports: ['postgresql', 'upgrade'],

@@ -106,6 +106,7 @@ export function allowClusterAccess(store: StoreTarget, cluster: ISafeCluster): v
   }
   requireNoEksClusterGroup(store, cluster);
   requireSameVpc(store, cluster);
+  requireSameEnvironment(store, cluster);
   addAccessRules(store, [cluster.nodeSecurityGroup], `nodes of ${cluster.node.path}`);
 }
 
@@ -132,6 +133,7 @@ export function allowConnectableAccess(store: StoreTarget, client: ec2.IConnecta
       'a store admits security groups only; an address range would admit whatever later gets an address in it.',
       constructPath(client), 'pass a SafeCluster, or another resource that has a security group');
   }
+  for (const group of groups) requireSameEnvironment(store, group);
   addAccessRules(store, groups, constructPath(client));
 }
 
@@ -206,7 +208,9 @@ function storeGroupInStackOf(store: StoreTarget, client: ec2.ISecurityGroup): ec
 
 function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable): void {
   const eksGroupId = literalEksClusterGroupId(client);
-  const eksGroup = client.connections.securityGroups.find((group) => {
+  // Plain JavaScript callers can pass anything; what has no connections has no groups to check.
+  const groups = client?.connections?.securityGroups ?? [];
+  const eksGroup = groups.find((group) => {
     if (Token.isUnresolved(group.securityGroupId)) {
       return JSON.stringify(Stack.of(group).resolve(group.securityGroupId)).includes(EKS_CLUSTER_GROUP_ATTRIBUTE);
     }
@@ -248,6 +252,22 @@ function requireSameVpc(store: StoreTarget, cluster: ISafeCluster): void {
 }
 
 // Peers such as ec2.Peer.ipv4() are not constructs; their uniqueId is the address range.
+// Client stacks import the store's group ID by export name, and exports do not cross accounts or regions.
+function requireSameEnvironment(store: StoreTarget, client: IConstruct): void {
+  const storeStack = Stack.of(store.scope);
+  const clientStack = Stack.of(client);
+  for (const [what, storeValue, clientValue] of [
+    ['account', storeStack.account, clientStack.account], ['region', storeStack.region, clientStack.region],
+  ]) {
+    if (!Token.isUnresolved(storeValue) && !Token.isUnresolved(clientValue) && storeValue !== clientValue) {
+      throw new SafeEksError(store.scope, 'DifferentEnvironment',
+        `the client's stack is in another ${what} than the store's stack; a store is reached only from its own account and region.`,
+        `store ${what} ${show(storeValue)}, client ${clientStack.node.path} ${what} ${show(clientValue)}`,
+        `deploy the client cluster to the store's ${what}, or give it its own store there`);
+    }
+  }
+}
+
 function constructPath(x: ec2.IConnectable): string {
   if (Construct.isConstruct(x)) return x.node.path;
   const uniqueId: unknown = Reflect.get(x, 'uniqueId');

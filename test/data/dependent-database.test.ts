@@ -125,6 +125,7 @@ describe('single PostgreSQL instance', () => {
         MultiAZ: true,
         PubliclyAccessible: false,
         AllocatedStorage: '200',
+        StorageType: 'gp3',
         StorageEncrypted: true,
         KmsKeyId: keyArn,
         EnableIAMDatabaseAuthentication: true,

@@ -91,6 +91,29 @@ describe('rule placement for a client cluster in its own stack', () => {
   });
 });
 
+describe('blue and green clusters in their own stacks', () => {
+  test('each cluster stack holds its own single rule per store; the data stack does not change', () => {
+    // GIVEN
+    const before = JSON.stringify(Template.fromStack(dataApp({ withCluster: false }).data).toJSON());
+    const wired = dataApp({ clusterName: 'payments-blue' });
+    const greenStack = testStack(wired.app, 'ClusterGreen');
+    const green = new SafeCluster(greenStack, 'Payments', {
+      version: eks.KubernetesVersion.V1_35, clusterName: 'payments-green', vpc: wired.vpc, defaultCapacity: 0,
+    });
+
+    // WHEN
+    wired.database.allowFrom(green);
+
+    // THEN
+    for (const [stack, cluster] of [[wired.clusterStack!, wired.cluster!], [greenStack, green]] as const) {
+      const onDatabase = Object.values(resourcesOfType(Template.fromStack(stack), 'AWS::EC2::SecurityGroupIngress'))
+        .filter((r) => JSON.stringify(r.Properties?.GroupId).includes(wired.database.securityGroupExportName));
+      expect(onDatabase.map((r) => r.Properties?.SourceSecurityGroupId)).toEqual([nodeGroupRef(cluster)]);
+    }
+    expect(JSON.stringify(Template.fromStack(wired.data).toJSON())).toBe(before);
+  });
+});
+
 describe('placement and refusals within one stack', () => {
   function oneStack(): { stack: Stack; vpc: ec2.Vpc; database: DependentDatabase; cluster: SafeCluster } {
     const stack = testStack();
@@ -183,6 +206,23 @@ describe('placement and refusals within one stack', () => {
       nodeSecurityGroupId: 'sg-0aaaaaaaaaaaaaaaa', controlPlaneSecurityGroupId: 'sg-0bbbbbbbbbbbbbbbb',
     });
     expect(() => literalStore.allowFrom(literalCluster)).toThrow(/"vpc-11111111"[\s\S]*"vpc-22222222"/);
+  });
+
+  test('a cluster stack in another region is refused: exports do not cross regions', () => {
+    const app = testApp();
+    const data = testStack(app, 'Data');
+    const vpc = testVpc(data);
+    const database = new DependentDatabase(data, 'Database', { vpc });
+    const usStack = new Stack(app, 'Us', { env: { account: '111111111111', region: 'us-east-1' } });
+    const imported = SafeCluster.fromSafeClusterAttributes(usStack, 'Far', {
+      clusterName: 'far', vpc, nodeSecurityGroupId: 'sg-0aaaaaaaaaaaaaaaa', controlPlaneSecurityGroupId: 'sg-0bbbbbbbbbbbbbbbb',
+    });
+    expect(() => database.allowFrom(imported)).toThrow(/another region[\s\S]*"eu-west-1"[\s\S]*"us-east-1"/);
+  });
+
+  test('something that is not a cluster at all is refused with the SafeCluster fix', () => {
+    const { database } = oneStack();
+    expect(() => database.allowFrom({} as unknown as ISafeCluster)).toThrow(/accepts only a SafeCluster/);
   });
 
   test('granting from the client side is refused, because it would make the data stack export per client', () => {
