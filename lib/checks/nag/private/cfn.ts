@@ -59,23 +59,24 @@ export function appResourcesOfType(scope: IConstruct, types: readonly string[]):
 }
 
 /**
- * Follows a resolved reference to the resource it names. `Fn::ImportValue` is followed to the output
- * of another stack of the app that exports that name, then on to what the output's value references.
+ * Follows a resolved reference to the resource it names, across the stacks of the app: `Fn::ImportValue`
+ * to the output of the stack that exports that name, a nested stack's parameter to the value its parent
+ * passes in, and `Fn::GetAtt <nested stack>.Outputs.<name>` to that output of the nested stack.
  */
 export function followReference(stack: Stack, value: unknown): ReferenceTarget | undefined {
   if (!isCfnObject(value)) return undefined;
-  if (typeof value.Ref === 'string') return target(stack, value.Ref, 'Ref');
+  if (typeof value.Ref === 'string') return followParameter(stack, value.Ref) ?? target(stack, value.Ref, 'Ref');
   const getAtt = value['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && typeof getAtt[1] === 'string') {
-    return target(stack, getAtt[0], getAtt[1]);
+    return followAttribute(stack, getAtt[0], getAtt[1]);
   }
   if (typeof getAtt === 'string' && getAtt.includes('.')) {
     const dot = getAtt.indexOf('.');
-    return target(stack, getAtt.slice(0, dot), getAtt.slice(dot + 1));
+    return followAttribute(stack, getAtt.slice(0, dot), getAtt.slice(dot + 1));
   }
   const importName = value['Fn::ImportValue'];
   if (typeof importName === 'string') {
-    const exported = findExport(stack, importName);
+    const exported = renderedOutputs(stack.node.root).find((output) => output.exportName === importName);
     return exported && followReference(exported.stack, exported.value);
   }
   return undefined;
@@ -92,6 +93,25 @@ function target(stack: Stack, logicalId: string, attribute: string): ReferenceTa
   return { logicalId, attribute, resource: findResource(stack, logicalId) };
 }
 
+// Inside a nested stack, a value of the parent arrives as a parameter the parent's stack resource sets.
+function followParameter(stack: Stack, name: string): ReferenceTarget | undefined {
+  const parent = stack.nestedStackParent;
+  const resource = stack.nestedStackResource;
+  if (!parent || !resource) return undefined;
+  const passed = resolvedProperties(resource).Parameters;
+  return isCfnObject(passed) && passed[name] !== undefined ? followReference(parent, passed[name]) : undefined;
+}
+
+// A parent reads a value of a nested stack as `Outputs.<name>` of the nested stack's resource.
+function followAttribute(stack: Stack, logicalId: string, attribute: string): ReferenceTarget {
+  const found = target(stack, logicalId, attribute);
+  const child = stack.node.root.node.findAll().filter(Stack.isStack)
+    .find((s) => found.resource !== undefined && s.nestedStackResource === found.resource);
+  const output = child && attribute.startsWith('Outputs.')
+    ? renderedOutputs(child).find((o) => o.stack === child && o.name === attribute.slice('Outputs.'.length)) : undefined;
+  return (output && followReference(output.stack, output.value)) ?? found;
+}
+
 /**
  * The resource with this logical ID, searched in `stack` first. Before synthesis prepares the app,
  * a reference to another stack still resolves to that stack's own logical ID (the export and import
@@ -103,12 +123,17 @@ function findResource(stack: Stack, logicalId: string): CfnResource | undefined 
   return named.find((r) => Stack.of(r) === stack) ?? named[0];
 }
 
-function findExport(stack: Stack, name: string): { stack: Stack; value: unknown } | undefined {
-  for (const element of stack.node.root.node.findAll()) {
-    if (!CfnElement.isCfnElement(element) || CfnResource.isCfnResource(element)) continue;
-    for (const output of Object.values(renderFragment(element).Outputs ?? {})) {
-      if (output.Export?.Name === name) return { stack: element.stack, value: output.Value };
-    }
-  }
-  return undefined;
+interface RenderedOutput {
+  readonly stack: Stack;
+  readonly name: string;
+  readonly value: unknown;
+  readonly exportName: unknown;
+}
+
+function renderedOutputs(scope: IConstruct): RenderedOutput[] {
+  return scope.node.findAll()
+    .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && !CfnResource.isCfnResource(c))
+    .flatMap((element) => Object.entries(renderFragment(element).Outputs ?? {}).map(([name, output]) => ({
+      stack: element.stack, name, value: output.Value, exportName: output.Export?.Name,
+    })));
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Fn } from 'aws-cdk-lib';
+import { CfnOutput, Fn, NestedStack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SafeCluster } from '../../../../lib';
 import { SecurityGroupNoClusterSecurityGroupPeer } from '../../../../lib/checks/nag/rules';
@@ -73,6 +73,22 @@ describe('SecurityGroupNoClusterSecurityGroupPeer: no security-group rule trusts
       groupId: 'sg-cache', ipProtocol: 'tcp', fromPort: 6379, toPort: 6379, sourceSecurityGroupId: Fn.importValue('payments-cluster-sg'),
     });
     expect(reports(app, rule)).toEqual(['DataStack/FromCluster']);
+  });
+
+  test('Noncompliance 7: nested stacks, through the parameter a parent passes in and the output a parent reads', () => {
+    const app = testApp();
+    const parent = testStack(app, 'Parent');
+    const vpc = testVpc(parent);
+    const cluster = plainV2Cluster(parent, vpc);
+    const child = new NestedStack(parent, 'Child');
+    new ec2.SecurityGroup(child, 'Cache', { vpc }).addIngressRule(cluster.clusterSecurityGroup, ec2.Port.tcp(6379));
+    const nestedCluster = plainV2Cluster(new NestedStack(parent, 'Compute'), vpc);
+    new ec2.SecurityGroup(parent, 'Queue', { vpc }).addIngressRule(nestedCluster.clusterSecurityGroup, ec2.Port.tcp(5671));
+    app.synth();
+    expect(reports(app, rule)).toEqual([
+      'Parent/Child/Cache/from ParentClusterClusterSecurityGroupBC83157D:6379',
+      'Parent/Queue/from ParentComputeClusterClusterSecurityGroup9471FDD0:5671',
+    ]);
   });
 
   test('Compliance', () => {
