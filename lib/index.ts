@@ -5,3 +5,5 @@ export * from './data/data-store-access';
 export * from './data/dependent-database';
 export * from './data/dependent-cache';
 export * from './checks/nag/eks-upgrade-safety-checks';
+export * from './checks/flow-model';
+export * from './checks/connectivity-checks';

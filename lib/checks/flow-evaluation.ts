@@ -14,6 +14,8 @@ export interface PairResult {
   readonly allowed: boolean;
   readonly rules: SgRule[];
   readonly problem?: string;
+  /** The rules to add (and, for nodes on the EKS-created group only, the group to give them). */
+  readonly fix?: string;
 }
 
 const ANY_IPV4 = parseIpv4Cidr('0.0.0.0/0')!;
@@ -50,8 +52,7 @@ export function checkPair(
   }
   const unowned = [...new Set([source, destination])].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
   const give = unowned.map((e) => `give the ${e.label} a security group of its own (launch template SecurityGroupIds), then `).join('');
-  problems[problems.length - 1] += `. Fix: ${give}add ${fixes.join(' and ')}`;
-  return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; ') };
+  return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; '), fix: `${give}add ${fixes.join(' and ')}` };
 }
 
 export function isVendor(graph: SecurityGroupGraph, key: string): boolean {

@@ -115,6 +115,12 @@ export interface FlowCheck {
    * @default - nothing is missing after the replay
    */
   readonly replayProblem?: string;
+  /**
+   * The rules to add so the flow holds through owned groups alone.
+   *
+   * @default - the flow holds before and after the replay
+   */
+  readonly fix?: string;
 }
 
 /** A security group that appears in the report. */
@@ -241,6 +247,7 @@ export class FlowModel {
         allowed: failed === undefined,
         rules: [...new Set(results.flatMap((r) => r.result.allowed ? r.result.rules : []))],
         problem: failed && `${multiple ? `${failed.pair[0].label} -> ${failed.pair[1].label}: ` : ''}${failed.result.problem}`,
+        fix: failed?.result.fix,
       };
     };
     const before = evaluate(false);
@@ -263,6 +270,7 @@ export class FlowModel {
       replayProblem: after.allowed ? undefined : before.allowed
         ? `rests on the EKS-created group (${vendorRules.map((r) => ruleName(r)).join(', ')}); after the replay ${after.problem}`
         : after.problem,
+      fix: before.fix ?? after.fix,
     };
   }
 

@@ -1,4 +1,4 @@
-import { flowPassed } from './text-report';
+import { describeFailure, flowPassed } from './text-report';
 import { ConnectivityReport, FlowCheck } from '../checks/flow-model';
 
 const VENDOR_STYLE = 'fill:#fde0dc,stroke:#c62828,stroke-width:2px,stroke-dasharray:5 3';
@@ -71,7 +71,7 @@ export function formatMarkdown(report: ConnectivityReport, assembly: string): st
       f.allowedBefore ? 'pass' : '**FAIL**', f.allowedAfterReplay ? 'pass' : '**FAIL**',
       f.restsOn.map((r) => `${r.vendorManaged ? '⚠ ' : ''}${r.stack}/${r.logicalId}`).join('<br/>')])} |`),
   ];
-  if (failed.length > 0) lines.push('', '### Problems', '', ...failed.map((f) => `- ${f.cluster} ${f.flowId}: ${f.allowedBefore ? `lost in replay: ${f.replayProblem}` : `missing: ${f.problem}`}`));
+  if (failed.length > 0) lines.push('', '### Problems', '', ...failed.map((f) => `- ${f.cluster} ${f.flowId}: ${describeFailure(f)}`));
   if (report.warnings.length > 0) lines.push('', '### Warnings', '', ...report.warnings.map((w) => `- ${w}`));
   return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,12 @@ export function flowPassed(flow: FlowCheck): boolean {
   return flow.allowedBefore && flow.allowedAfterReplay;
 }
 
+/** Why a flow fails and how to fix it, in one line. */
+export function describeFailure(flow: FlowCheck): string {
+  const problem = flow.allowedBefore ? `lost in replay: ${flow.replayProblem}` : `missing: ${flow.problem}`;
+  return `${problem}. Fix: ${flow.fix}`;
+}
+
 /** `verify` output: one table per cluster, then problems, optionally the replay detail, then warnings. */
 export function formatText(report: ConnectivityReport, options: { replay: boolean }): string {
   const lines: string[] = [];
@@ -28,8 +34,7 @@ export function formatText(report: ConnectivityReport, options: { replay: boolea
   if (failed.length > 0) {
     lines.push('Problems:');
     for (const f of failed) {
-      const problem = f.allowedBefore ? `lost in replay: ${f.replayProblem}` : `missing: ${f.problem}`;
-      lines.push(`  ${f.cluster} ${f.flowId}${storeSuffix(f)}: ${problem}`);
+      lines.push(`  ${f.cluster} ${f.flowId}${storeSuffix(f)}: ${describeFailure(f)}`);
     }
     lines.push('');
   }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
+import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { addFlowRules } from '../network/flow-rules';
 import { RequiredFlow, RequiredFlows } from '../network/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
@@ -327,6 +328,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     }
 
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
+    this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster, this.requiredFlows));
   }
 
   /**

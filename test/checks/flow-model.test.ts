@@ -35,8 +35,8 @@ describe('FlowModel: owned rules (SafeCluster shape)', () => {
     delete resources.CControlPlaneToNodesKubeletIn;
     const kubelet = flow(evaluate(resources), 'ControlPlaneToNodesKubelet');
     expect(kubelet).toMatchObject({ allowedBefore: false, allowedAfterReplay: false, restsOn: [] });
-    expect(kubelet.problem).toBe('no ingress rule on [S/CNodeSg] admits tcp 10250 from [S/CControlPlaneSg, S/CCluster#ClusterSecurityGroupId] '
-      + 'or from a CIDR containing the VPC. Fix: add an AWS::EC2::SecurityGroupIngress on S/CNodeSg from S/CControlPlaneSg tcp 10250');
+    expect(kubelet.problem).toBe('no ingress rule on [S/CNodeSg] admits tcp 10250 from [S/CControlPlaneSg, S/CCluster#ClusterSecurityGroupId] or from a CIDR containing the VPC');
+    expect(kubelet.fix).toBe('add an AWS::EC2::SecurityGroupIngress on S/CNodeSg from S/CControlPlaneSg tcp 10250');
   });
 
   test('a group without inline egress keeps the EC2 default egress, so only the ingress side matters', () => {
@@ -62,7 +62,7 @@ describe('FlowModel: incident replay', () => {
     const dns = flow(report, 'NodesToNodesDnsUdp');
     expect(dns.restsOn.every((r) => r.vendorManaged)).toBe(true);
     expect(dns.replayProblem).toMatch(/^rests on the EKS-created group .*EKS default: all traffic from itself/);
-    expect(dns.replayProblem).toContain('Fix: give the node group S/CNodegroup a security group of its own (launch template SecurityGroupIds), then add');
+    expect(dns.fix).toMatch(/^give the node group S\/CNodegroup a security group of its own \(launch template SecurityGroupIds\), then add /);
   });
 
   test('an owned rule that trusts the EKS-created group as peer is lost in the replay', () => {

@@ -1,0 +1,47 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct, IValidation } from 'constructs';
+import { FlowModel } from './flow-model';
+import { FlowCategory, RequiredFlow } from '../network/required-flows';
+import { formatProblem } from '../private/errors';
+
+/** The only resource types the flow model reads; everything else in the stack is skipped unrendered. */
+const MODELLED_TYPES = new Set([
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::VPC',
+  'AWS::EC2::LaunchTemplate', 'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::AutoScaling::LaunchConfiguration', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache', 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+]);
+
+/**
+ * Synth-time proof for one cluster: fails synthesis when a required flow is missing or holds only
+ * through the EKS-created cluster security group. To stay cheap it renders only the security-group,
+ * cluster, node and data-store resources of the cluster's own stack (no second synthesis); flows whose
+ * rules live in other stacks are proven app-wide by `ConnectivityChecks` and `cdk-safe-eks verify`.
+ */
+export class ClusterConnectivityValidation implements IValidation {
+  constructor(
+    private readonly scope: IConstruct,
+    private readonly cluster: CfnResource,
+    private readonly flows: readonly RequiredFlow[],
+  ) {}
+
+  public validate(): string[] {
+    const stack = Stack.of(this.cluster);
+    const resources: { [logicalId: string]: unknown } = {};
+    for (const construct of stack.node.findAll()) {
+      if (!CfnResource.isCfnResource(construct) || !MODELLED_TYPES.has(construct.cfnResourceType) || Stack.of(construct) !== stack) continue;
+      Object.assign(resources, (stack.resolve(construct._toCloudFormation()) as { Resources?: object }).Resources);
+    }
+    const stackName = stack.artifactId;
+    const report = FlowModel.fromTemplates([{ stackName, template: { Resources: resources } }]).evaluate({
+      webhookFlows: this.flows.some((f) => f.category === FlowCategory.WEBHOOK),
+      clusters: [`${stackName}/${stack.resolve(this.cluster.logicalId)}`],
+    });
+    return report.flows.filter((f) => !(f.allowedBefore && f.allowedAfterReplay)).map((f) => formatProblem(this.scope,
+      f.allowedBefore
+        ? `Required flow ${f.flowId} (${f.sourceLabel} -> ${f.destinationLabel} ${f.protocol} ${f.ports}) holds only through the EKS-created cluster security group, whose rules an EKS upgrade can rewrite (the 2021-01-11 incident).`
+        : `Required flow ${f.flowId} (${f.sourceLabel} -> ${f.destinationLabel} ${f.protocol} ${f.ports}) is not allowed by any rule.`,
+      (f.allowedBefore ? f.replayProblem : f.problem) ?? '',
+      f.fix ?? ''));
+  }
+}

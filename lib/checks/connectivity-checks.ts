@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { AssemblyError } from './cloud-assembly';
+import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
+
+/** Rule IDs of the connectivity proof, shared by `ConnectivityChecks`, the SafeCluster validation and the CLI. */
+export enum ConnectivityRule {
+  /** A required flow is not allowed by the synthesized rules at all. */
+  REQUIRED_FLOW_MISSING = 'SafeEks-RequiredFlowMissing',
+  /** A required flow holds only through the EKS-created cluster security group, which an upgrade can rewrite. */
+  FLOW_RESTS_ON_VENDOR_GROUP = 'SafeEks-FlowRestsOnVendorGroup',
+  /** The synthesized templates could not be read. */
+  ASSEMBLY_UNREADABLE = 'SafeEks-AssemblyUnreadable',
+}
+
+/** Options of `ConnectivityChecks`. */
+export interface ConnectivityChecksProps {
+  /**
+   * Require the webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251).
+   *
+   * @default true
+   */
+  readonly webhookFlows?: boolean;
+}
+
+/**
+ * Policy-validation plugin that proves, on the synthesized templates of any app (built with this
+ * library or not), that every required flow of every EKS cluster holds through owned rules, also
+ * with the EKS-created cluster security group stripped. Works on `context.templatePaths`, like
+ * cdk-validator-cfnguard, so cross-stack imports and nested stacks are followed.
+ *
+ * @example
+ * Validations.of(app).addPlugins(new ConnectivityChecks());
+ */
+export class ConnectivityChecks implements IPolicyValidationPlugin {
+  /** Shown in the validation report. */
+  public readonly name: string = 'cdk-safe-eks-connectivity';
+  /** Every rule this plugin reports. */
+  public readonly ruleIds: string[] = Object.values(ConnectivityRule);
+  private readonly webhookFlows: boolean;
+
+  constructor(props: ConnectivityChecksProps = {}) {
+    this.webhookFlows = props.webhookFlows ?? true;
+  }
+
+  /** Evaluates the assemblies the templates belong to; one violation per failing flow. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = [];
+    const warnings: string[] = [];
+    for (const [directory, templates] of byDirectory(context.templatePaths)) {
+      let model: FlowModel;
+      try {
+        model = fs.existsSync(path.join(directory, 'manifest.json'))
+          ? FlowModel.fromAssemblyDirectory(directory)
+          : FlowModel.fromTemplates(templates.flatMap((file) => readTemplate(file, warnings)));
+      } catch (e) {
+        if (!(e instanceof AssemblyError)) throw e;
+        violations.push({ ruleName: ConnectivityRule.ASSEMBLY_UNREADABLE, description: e.message, violatingResources: [], severity: 'error' });
+        continue;
+      }
+      const report = model.evaluate({ webhookFlows: this.webhookFlows });
+      warnings.push(...report.warnings);
+      for (const flow of report.flows.filter((f) => !(f.allowedBefore && f.allowedAfterReplay))) {
+        violations.push(toViolation(flow, model));
+      }
+    }
+    return {
+      success: violations.length === 0,
+      violations,
+      metadata: warnings.length > 0 ? { warnings: warnings.join('\n') } : undefined,
+    };
+  }
+}
+
+function toViolation(flow: FlowCheck, model: FlowModel): PolicyViolation {
+  const stack = flow.cluster.slice(0, flow.cluster.lastIndexOf('/'));
+  const logicalId = flow.cluster.slice(flow.cluster.lastIndexOf('/') + 1);
+  return {
+    ruleName: flow.allowedBefore ? ConnectivityRule.FLOW_RESTS_ON_VENDOR_GROUP : ConnectivityRule.REQUIRED_FLOW_MISSING,
+    description: `${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel} ${flow.protocol} ${flow.ports}): `
+      + (flow.allowedBefore ? `${flow.replayProblem}` : `${flow.problem}`),
+    fix: flow.fix,
+    severity: 'error',
+    violatingResources: [{ resourceLogicalId: logicalId, templatePath: model.templatePathOf(stack), locations: ['Properties/ResourcesVpcConfig'] }],
+  };
+}
+
+function byDirectory(templatePaths: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const file of templatePaths) groups.set(path.dirname(file), [...groups.get(path.dirname(file)) ?? [], file]);
+  return groups;
+}
+
+// Without a manifest each file is a stack named after it; an unreadable one is a warning, not a crash.
+function readTemplate(file: string, warnings: string[]): StackTemplate[] {
+  try {
+    return [{ stackName: path.basename(file, '.template.json'), template: JSON.parse(fs.readFileSync(file, 'utf8')), templatePath: file }];
+  } catch (e) {
+    warnings.push(`${file}: not readable as JSON (${e instanceof Error ? e.message : String(e)}); its resources are not modelled`);
+    return [];
+  }
+}
