@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
@@ -6,6 +6,7 @@ import {
   EksClusterNoPublicEndpoint, EksClusterRequiredFlowsOwned, EksNodegroupOwnedSecurityGroups, EksNoFargateProfile,
   SecurityGroupNoClusterSecurityGroupPeer,
 } from './rules';
+import { withAppView } from './private/cfn';
 
 /**
  * cdk-nag (v3) pack: finds what makes an EKS cluster's connectivity depend on the security group EKS
@@ -22,6 +23,11 @@ export class EksUpgradeSafetyChecks extends NagPack {
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);
     this.packName = 'EksUpgradeSafety';
+  }
+
+  /** Validates with rendering and cross-stack lookups memoised for the pass (the tree does not change during it). */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return withAppView(scope, () => super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {

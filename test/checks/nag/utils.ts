@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { NagMessageLevel, NagPack, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { withAppView } from '../../../lib/checks/nag/private/cfn';
 
 type Rule = (node: CfnResource) => NagRuleResult;
 
@@ -16,6 +17,11 @@ export class TestPack extends NagPack {
   constructor(private readonly rules: readonly Rule[]) {
     super();
     this.packName = 'Test';
+  }
+
+  /** As EksUpgradeSafetyChecks does, so the rules are tested with the memos they run with. */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return withAppView(scope, () => super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {

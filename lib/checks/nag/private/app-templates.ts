@@ -1,12 +1,17 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StackTemplate } from '../../flow-model';
+import { memoized } from './cfn';
+import { FlowModel, StackTemplate } from '../../flow-model';
 
-/**
- * Every stack of the app (stages and nested stacks included) rendered as synthesis writes it, in the
- * shape `FlowModel.fromTemplates` reads, so that nag rules and the CLI judge flows with one model.
- */
-export function appTemplates(scope: IConstruct): StackTemplate[] {
+const FLOW_MODEL = Symbol('flowModel');
+
+/** The library's flow model over the whole app, so that nag rules and the CLI judge flows with one model. */
+export function appFlowModel(scope: IConstruct): FlowModel {
+  return memoized(scope, FLOW_MODEL, () => FlowModel.fromTemplates(appTemplates(scope)));
+}
+
+/** Every stack of the app (stages and nested stacks included) rendered as synthesis writes it. */
+function appTemplates(scope: IConstruct): StackTemplate[] {
   return scope.node.root.node.findAll().filter(Stack.isStack).map((stack) => {
     const parent = stack.nestedStackParent;
     const resource = stack.nestedStackResource;

@@ -6,6 +6,10 @@ import { IConstruct } from 'constructs';
  * `Fn::ImportValue` between them across the stacks of one app. Rules look at resolved CloudFormation,
  * not at L1/L2 objects, so that every shape (typed L1, L2, property overrides, raw `CfnResource`)
  * is judged by the same code.
+ *
+ * Rendering and reference lookups are memoised for one validation pass (`withAppView`): rules that
+ * look across the app (a data store's ingress rules, a cluster's flows) would otherwise render the
+ * whole app once per resource they check. Outside a pass every call computes afresh, with the same result.
  */
 
 /** A JSON object of a resolved template. */
@@ -23,6 +27,74 @@ export interface ReferenceTarget {
   readonly resource?: CfnResource;
 }
 
+interface RenderedOutput {
+  readonly stack: Stack;
+  readonly name: string;
+  readonly value: unknown;
+  readonly exportName: unknown;
+}
+
+/** Memos for one app. Valid while the construct tree does not change, which holds during validation. */
+class AppView {
+  public readonly properties = new Map<CfnResource, CfnObject>();
+  public readonly derived = new Map<symbol, unknown>();
+  private allConstructs?: IConstruct[];
+  private logicalIds?: Map<string, CfnResource[]>;
+  private outputs?: RenderedOutput[];
+
+  constructor(public readonly root: IConstruct) {}
+
+  public get constructs(): IConstruct[] {
+    this.allConstructs ??= this.root.node.findAll();
+    return this.allConstructs;
+  }
+
+  public resourcesNamed(logicalId: string): CfnResource[] {
+    if (!this.logicalIds) {
+      this.logicalIds = new Map();
+      for (const resource of this.constructs.filter(CfnResource.isCfnResource)) {
+        const id = Stack.of(resource).resolve(resource.logicalId);
+        this.logicalIds.set(id, [...(this.logicalIds.get(id) ?? []), resource]);
+      }
+    }
+    return this.logicalIds.get(logicalId) ?? [];
+  }
+
+  public get renderedOutputs(): RenderedOutput[] {
+    this.outputs ??= this.constructs
+      .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && !CfnResource.isCfnResource(c))
+      .flatMap((element) => Object.entries(renderFragment(element).Outputs ?? {}).map(([name, output]) => ({
+        stack: element.stack, name, value: output.Value, exportName: output.Export?.Name,
+      })));
+    return this.outputs;
+  }
+}
+
+let activeView: AppView | undefined;
+
+/** Runs one validation pass over the app of `scope` with memoised rendering and lookups. */
+export function withAppView<T>(scope: IConstruct, validate: () => T): T {
+  const previous = activeView;
+  activeView = new AppView(scope.node.root);
+  try {
+    return validate();
+  } finally {
+    activeView = previous;
+  }
+}
+
+/** App-wide data derived from the resolved templates: computed once per validation pass. */
+export function memoized<T>(scope: IConstruct, key: symbol, compute: () => T): T {
+  const view = viewOf(scope);
+  if (!view.derived.has(key)) view.derived.set(key, compute());
+  return view.derived.get(key) as T;
+}
+
+function viewOf(scope: IConstruct): AppView {
+  const root = scope.node.root;
+  return activeView?.root === root ? activeView : new AppView(root);
+}
+
 interface TemplateFragment {
   readonly Resources?: { readonly [logicalId: string]: { readonly Properties?: CfnObject } };
   readonly Outputs?: { readonly [name: string]: { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } } };
@@ -37,8 +109,13 @@ export function isCfnObject(value: unknown): value is CfnObject {
  * merged, every token resolved, keys as CloudFormation spells them.
  */
 export function resolvedProperties(node: CfnResource): CfnObject {
-  const resources = renderFragment(node).Resources ?? {};
-  return Object.values(resources)[0]?.Properties ?? {};
+  const view = viewOf(node);
+  let properties = view.properties.get(node);
+  if (properties === undefined) {
+    properties = Object.values(renderFragment(node).Resources ?? {})[0]?.Properties ?? {};
+    view.properties.set(node, properties);
+  }
+  return properties;
 }
 
 /**
@@ -54,7 +131,7 @@ export function resolvedList(node: CfnResource, value: unknown, what: string): u
 
 /** Every resource of the app (all stacks, stages and nested stacks) with one of these types. */
 export function appResourcesOfType(scope: IConstruct, types: readonly string[]): CfnResource[] {
-  return scope.node.root.node.findAll()
+  return viewOf(scope).constructs
     .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && types.includes(c.cfnResourceType));
 }
 
@@ -76,7 +153,7 @@ export function followReference(stack: Stack, value: unknown): ReferenceTarget |
   }
   const importName = value['Fn::ImportValue'];
   if (typeof importName === 'string') {
-    const exported = renderedOutputs(stack.node.root).find((output) => output.exportName === importName);
+    const exported = viewOf(stack).renderedOutputs.find((output) => output.exportName === importName);
     return exported && followReference(exported.stack, exported.value);
   }
   return undefined;
@@ -105,10 +182,10 @@ function followParameter(stack: Stack, name: string): ReferenceTarget | undefine
 // A parent reads a value of a nested stack as `Outputs.<name>` of the nested stack's resource.
 function followAttribute(stack: Stack, logicalId: string, attribute: string): ReferenceTarget {
   const found = target(stack, logicalId, attribute);
-  const child = stack.node.root.node.findAll().filter(Stack.isStack)
+  const child = viewOf(stack).constructs.filter(Stack.isStack)
     .find((s) => found.resource !== undefined && s.nestedStackResource === found.resource);
   const output = child && attribute.startsWith('Outputs.')
-    ? renderedOutputs(child).find((o) => o.stack === child && o.name === attribute.slice('Outputs.'.length)) : undefined;
+    ? viewOf(stack).renderedOutputs.find((o) => o.stack === child && o.name === attribute.slice('Outputs.'.length)) : undefined;
   return (output && followReference(output.stack, output.value)) ?? found;
 }
 
@@ -118,22 +195,6 @@ function followAttribute(stack: Stack, logicalId: string, attribute: string): Re
  * are added later), so the other stacks of the app are searched next.
  */
 function findResource(stack: Stack, logicalId: string): CfnResource | undefined {
-  const resources = stack.node.root.node.findAll().filter(CfnResource.isCfnResource);
-  const named = resources.filter((r) => Stack.of(r).resolve(r.logicalId) === logicalId);
+  const named = viewOf(stack).resourcesNamed(logicalId);
   return named.find((r) => Stack.of(r) === stack) ?? named[0];
-}
-
-interface RenderedOutput {
-  readonly stack: Stack;
-  readonly name: string;
-  readonly value: unknown;
-  readonly exportName: unknown;
-}
-
-function renderedOutputs(scope: IConstruct): RenderedOutput[] {
-  return scope.node.findAll()
-    .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && !CfnResource.isCfnResource(c))
-    .flatMap((element) => Object.entries(renderFragment(element).Outputs ?? {}).map(([name, output]) => ({
-      stack: element.stack, name, value: output.Value, exportName: output.Export?.Name,
-    })));
 }

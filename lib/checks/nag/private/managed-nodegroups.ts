@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { appResourcesOfType, followReference, isCfnObject, resolvedList, resolvedProperties } from './cfn';
+import { IConstruct } from 'constructs';
+import { appResourcesOfType, followReference, isCfnObject, memoized, resolvedList, resolvedProperties } from './cfn';
 import { SecurityGroupIdentity, identifyGroup } from './security-groups';
 
 export const NODEGROUP_TYPE = 'AWS::EKS::Nodegroup';
@@ -29,9 +30,13 @@ export function launchTemplateGroups(nodegroup: CfnResource): SecurityGroupIdent
   ].map((group) => identifyGroup(stack, group));
 }
 
-/** The owned groups of a node group's nodes: those of its launch template minus any EKS-created group. */
-export function ownedNodeGroups(nodegroup: CfnResource): SecurityGroupIdentity[] {
-  return (launchTemplateGroups(nodegroup) ?? []).filter((g) => !g.clusterCreated);
+const OWNED_NODE_GROUPS = Symbol('ownedNodeGroupKeys');
+
+/** Keys of the owned groups on the nodes of every managed node group of the app (launch-template groups minus EKS-created ones). */
+export function ownedNodeGroupKeys(scope: IConstruct): Set<string> {
+  return memoized(scope, OWNED_NODE_GROUPS, () => new Set(appResourcesOfType(scope, [NODEGROUP_TYPE])
+    .flatMap((nodegroup) => launchTemplateGroups(nodegroup) ?? [])
+    .filter((g) => !g.clusterCreated).map((g) => g.key)));
 }
 
 function findLaunchTemplate(nodegroup: CfnResource, id: unknown, name: unknown): CfnResource | undefined {

@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { appResourcesOfType, followReference, isCfnObject, resolvedList, resolvedProperties } from './cfn';
+import { appResourcesOfType, followReference, isCfnObject, memoized, resolvedList, resolvedProperties } from './cfn';
 
 /**
  * The attribute through which CloudFormation hands out the group EKS creates for a cluster, on both
@@ -8,6 +8,8 @@ import { appResourcesOfType, followReference, isCfnObject, resolvedList, resolve
  * it, directly or through an export, designates the vendor-managed group.
  */
 const CLUSTER_SECURITY_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
+
+const APP_RULES = Symbol('appSecurityGroupRules');
 
 export const SECURITY_GROUP_RULE_TYPES = [
   'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
@@ -67,7 +69,7 @@ export function securityGroupRules(node: CfnResource): SecurityGroupRule[] {
 
 /** Every security-group rule of the app, inline and standalone, in every stack. */
 export function appSecurityGroupRules(scope: IConstruct): SecurityGroupRule[] {
-  return appResourcesOfType(scope, SECURITY_GROUP_RULE_TYPES).flatMap(securityGroupRules);
+  return memoized(scope, APP_RULES, () => appResourcesOfType(scope, SECURITY_GROUP_RULE_TYPES).flatMap(securityGroupRules));
 }
 
 function toRule(stack: Stack, direction: RuleDirection, group: SecurityGroupIdentity, rule: unknown): SecurityGroupRule {

@@ -1,8 +1,8 @@
 import { parse } from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { appResourcesOfType, resolvedList, resolvedProperties } from '../private/cfn';
-import { NODEGROUP_TYPE, ownedNodeGroups } from '../private/managed-nodegroups';
+import { resolvedList, resolvedProperties } from '../private/cfn';
+import { ownedNodeGroupKeys } from '../private/managed-nodegroups';
 import { RuleDirection, appSecurityGroupRules, identifyGroup } from '../private/security-groups';
 
 /** The property that lists each data store's VPC security groups. */
@@ -35,7 +35,7 @@ export default Object.defineProperty(
       .filter((rule) => rule.direction === RuleDirection.INGRESS && storeKeys.has(rule.group.key) && rule.peer)
       .map((rule) => rule.peer!);
     if (sources.some((s) => s.clusterCreated)) {
-      const nodeKeys = new Set(appResourcesOfType(node, [NODEGROUP_TYPE]).flatMap(ownedNodeGroups).map((g) => g.key));
+      const nodeKeys = ownedNodeGroupKeys(node);
       if (!sources.some((s) => nodeKeys.has(s.key))) findings.push('ReachableOnlyThroughClusterSecurityGroup');
     }
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;

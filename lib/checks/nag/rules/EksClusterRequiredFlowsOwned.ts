@@ -1,9 +1,8 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { FlowModel } from '../../flow-model';
 import { RequiredFlows } from '../../../network/required-flows';
-import { appTemplates, flowModelKey } from '../private/app-templates';
+import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
  * Every flow of the required-flow table holds between an `AWS::EKS::Cluster`'s control plane and each
@@ -17,7 +16,7 @@ export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
     if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
     const tableFlows = new Set(RequiredFlows.all().map((flow) => flow.id));
-    const report = FlowModel.fromTemplates(appTemplates(node)).evaluate({ clusters: [flowModelKey(node)] });
+    const report = appFlowModel(node).evaluate({ clusters: [flowModelKey(node)] });
     const failing = report.flows.filter((flow) => tableFlows.has(flow.flowId) && !flow.allowedAfterReplay);
     const ids = [...new Set(failing.map((flow) => flow.flowId))];
     return ids.length > 0 ? ids.map((id) => `Flow::${id}`) : NagRuleCompliance.COMPLIANT;
