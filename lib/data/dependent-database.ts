@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -237,6 +238,15 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
 
   public allowFrom(cluster: ISafeCluster): void {
     allowClusterAccess(this.target, cluster);
+  }
+
+  /**
+   * Lets `grantee` (for example a pod's IAM role) sign in as database user `dbUser` with IAM
+   * authentication (`rds-db:connect`), so workloads need no password. The user must exist in the
+   * database and be granted the `rds_iam` role.
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.cluster ? this.cluster.grantConnect(grantee, dbUser) : this.instance!.grantConnect(grantee, dbUser);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { CfnElement, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -166,6 +167,22 @@ describe('options', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::RDS::DBInstance', 3);
     expect(database.port).toBe(5433);
+  });
+
+  test.each([DatabaseKind.AURORA_POSTGRESQL, DatabaseKind.POSTGRESQL_INSTANCE])('grantConnect gives rds-db:connect for one user (%s)', (kind) => {
+    // GIVEN
+    const stack = testStack();
+    const database = new DependentDatabase(stack, 'Database', { vpc: testVpc(stack), kind });
+    const role = new iam.Role(stack, 'PodRole', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+
+    // WHEN
+    database.grantConnect(role, 'payments_app');
+
+    // THEN
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([expect.objectContaining({ Action: 'rds-db:connect', Effect: 'Allow' })]);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:dbuser:.*\/payments_app/);
   });
 
   test('rotation adds one rule, from the rotation function\'s own group, on the store port', () => {
