@@ -16,11 +16,17 @@ export interface StoreTarget {
   readonly securityGroup: ec2.ISecurityGroup;
   /** The one TCP port the store listens on. */
   readonly port: number;
-  /** The store's VPC, when known: clients in another VPC are refused. */
+  /**
+   * The store's VPC, when known: clients in another VPC are refused.
+   *
+   * @default - the VPC is not checked
+   */
   readonly vpc?: ec2.IVpc;
   /**
    * Name of the export of the group ID that client stacks import. Set for groups this library
    * creates; unset for groups created elsewhere, whose ID is used as given.
+   *
+   * @default - the group ID is used as given
    */
   readonly securityGroupExportName?: string;
   /** Whether ingress rules may be added to the store's group (false for a group someone else manages). */
