@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: cost of the connectivity proof. Side by side in one run: 10 vs 100 clusters for
+ * each stage (templates -> model, evaluate with replay, assembly on disk -> report as the CLI does it),
+ * and the per-cluster synth-time validation against the synthesis it is part of.
+ */
+import { App } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { syntheticTemplates, writeAssembly } from './synthetic-assembly';
+import { ClusterConnectivityValidation } from '../lib/checks/cluster-connectivity-validation';
+import { FlowModel } from '../lib/checks/flow-model';
+import { SafeCluster } from '../lib/cluster/safe-cluster';
+import { testApp, testStack, testVpc } from '../test/helpers';
+
+const RUNS = 11;
+const SIZES = [10, 100];
+
+function median(fn: () => void, runs = RUNS): number {
+  fn(); // warm-up: module loading and JIT are not what is measured
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+function assemblyBench(): void {
+  const results = SIZES.map((clusters) => {
+    const templates = syntheticTemplates(clusters);
+    const dir = writeAssembly(templates);
+    const model = FlowModel.fromTemplates(templates);
+    const report = model.evaluate();
+    return {
+      clusters,
+      resources: templates.reduce((n, t) => n + Object.keys((t.template.Resources ?? {}) as object).length, 0),
+      flows: report.flows.length,
+      failing: report.flows.filter((f) => !f.allowedAfterReplay).length,
+      build: median(() => FlowModel.fromTemplates(templates)),
+      evaluate: median(() => model.evaluate()),
+      endToEnd: median(() => FlowModel.fromAssemblyDirectory(dir).evaluate()),
+    };
+  });
+  const [small, large] = results;
+  const widths = [36, 12, 12, 8];
+  const ratio = (a: number, b: number) => `${(b / a).toFixed(1)}x`;
+  const ms = (n: number) => n.toFixed(1);
+  console.log(`Flow model on a synthetic assembly (median of ${RUNS} runs, node ${process.version})`);
+  console.log(row(['', `${small.clusters} clusters`, `${large.clusters} clusters`, 'ratio'], widths));
+  console.log(row(['resources in the assembly', `${small.resources}`, `${large.resources}`, ratio(small.resources, large.resources)], widths));
+  console.log(row(['flows evaluated (lost in replay)', `${small.flows} (${small.failing})`, `${large.flows} (${large.failing})`, ratio(small.flows, large.flows)], widths));
+  console.log(row(['templates -> model, ms', ms(small.build), ms(large.build), ratio(small.build, large.build)], widths));
+  console.log(row(['evaluate with replay, ms', ms(small.evaluate), ms(large.evaluate), ratio(small.evaluate, large.evaluate)], widths));
+  console.log(row(['assembly dir -> report (CLI path), ms', ms(small.endToEnd), ms(large.endToEnd), ratio(small.endToEnd, large.endToEnd)], widths));
+  console.log(row(['evaluate per flow, µs', (small.evaluate * 1000 / small.flows).toFixed(1), (large.evaluate * 1000 / large.flows).toFixed(1), ''], widths));
+}
+
+function safeClusterApp(): { app: App; validation: ClusterConnectivityValidation } {
+  const app = testApp();
+  const stack = testStack(app);
+  const cluster = new SafeCluster(stack, 'Payments', {
+    clusterName: 'payments-blue', version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), defaultCapacity: 0,
+  });
+  cluster.addNodegroup('General', { instanceTypes: [new ec2.InstanceType('m6i.large')] });
+  const cfnCluster = cluster.cluster.node.defaultChild as eks.CfnCluster;
+  return { app, validation: new ClusterConnectivityValidation(cluster, cfnCluster, cluster.requiredFlows) };
+}
+
+function validationBench(): void {
+  const runs = 5;
+  const synth = median(() => safeClusterApp().app.synth(), runs);
+  // The validation measured alone, on a tree that synthesis has already prepared.
+  const { app, validation } = safeClusterApp();
+  app.synth();
+  const validate = median(() => validation.validate(), runs);
+  console.log('');
+  console.log(`SafeCluster synth-time validation (one cluster and node group, median of ${runs} runs)`);
+  console.log(row(['app.synth() including the validation, ms', synth.toFixed(1)], [44, 10]));
+  console.log(row(['ClusterConnectivityValidation.validate(), ms', validate.toFixed(1)], [44, 10]));
+  console.log(row(['share of synthesis', `${(100 * validate / synth).toFixed(1)}%`], [44, 10]));
+}
+
+assemblyBench();
+validationBench();
