@@ -34,6 +34,11 @@ interface RenderedOutput {
   readonly exportName: unknown;
 }
 
+interface TemplateFragment {
+  readonly Resources?: { readonly [logicalId: string]: { readonly Properties?: CfnObject } };
+  readonly Outputs?: { readonly [name: string]: { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } } };
+}
+
 /** Memos for one app. Valid while the construct tree does not change, which holds during validation. */
 class AppView {
   public readonly properties = new Map<CfnResource, CfnObject>();
@@ -93,11 +98,6 @@ export function memoized<T>(scope: IConstruct, key: symbol, compute: () => T): T
 function viewOf(scope: IConstruct): AppView {
   const root = scope.node.root;
   return activeView?.root === root ? activeView : new AppView(root);
-}
-
-interface TemplateFragment {
-  readonly Resources?: { readonly [logicalId: string]: { readonly Properties?: CfnObject } };
-  readonly Outputs?: { readonly [name: string]: { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } } };
 }
 
 export function isCfnObject(value: unknown): value is CfnObject {

@@ -32,8 +32,8 @@ export default Object.defineProperty(
 
     const storeKeys = new Set(storeGroups.map((g) => g.key));
     const sources = appSecurityGroupRules(node)
-      .filter((rule) => rule.direction === RuleDirection.INGRESS && storeKeys.has(rule.group.key) && rule.peer)
-      .map((rule) => rule.peer!);
+      .filter((rule) => rule.direction === RuleDirection.INGRESS && storeKeys.has(rule.group.key))
+      .flatMap((rule) => (rule.peer ? [rule.peer] : []));
     if (sources.some((s) => s.clusterCreated)) {
       const nodeKeys = ownedNodeGroupKeys(node);
       if (!sources.some((s) => nodeKeys.has(s.key))) findings.push('ReachableOnlyThroughClusterSecurityGroup');
