@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
 import { buildApp } from '../../../bin/app';
-import { EksUpgradeSafetyChecks, RequiredFlows } from '../../../lib';
+import { EksUpgradeSafetyChecks, RequiredFlows, SafeCluster } from '../../../lib';
 import { buildPlainEksApp } from '../../fixtures/plain-eks-app';
-import { testApp } from '../../helpers';
+import { testApp, testStack, testVpc } from '../../helpers';
 
 interface AppliedRule {
   readonly id: string;
@@ -69,6 +70,17 @@ describe('EksUpgradeSafetyChecks', () => {
     const ids = new Set(appliedRules().map((r) => r.id));
     const findingRows = rulesMd.split('\n').map((line) => /^\| (EksUpgradeSafety-\w+) \| `/.exec(line)?.[1]).filter((id) => id !== undefined);
     expect(findingRows.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  test('a granular finding is acknowledged on its own, with Validations.of(x).acknowledge', () => {
+    const stack = testStack();
+    const cluster = new SafeCluster(stack, 'Safe', {
+      version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), defaultCapacity: 0,
+      clusterLogging: [eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR],
+    });
+    Validations.of(cluster).acknowledge({ id: 'EksUpgradeSafety-ECL2[LogExport::scheduler]', reason: 'Scheduler logs are not read here.' });
+    const violations = new EksUpgradeSafetyChecks().validateScope(stack).violations;
+    expect(violations.map((v) => [v.ruleName, v.severity])).toEqual([['EksUpgradeSafety-ECL2[LogExport::controllerManager]', 'error']]);
   });
 
   test('the example app (bin/app.ts) has no findings, and synthesizes with the pack registered', () => {
