@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import { AssemblyError, loadAssembly } from '../../lib/checks/cloud-assembly';
+import { FlowModel } from '../../lib/checks/flow-model';
+import { Resources, ownedCluster, vpc } from '../fixtures/cfn-builders';
+import { TestStack, testApp, testStack } from '../helpers';
+
+/** Writes fixture resources as L1s, so the templates come out of real CDK synthesis. */
+function addResources(scope: Stack, resources: Resources): void {
+  for (const [id, r] of Object.entries(resources)) new CfnResource(scope, id, { type: r.Type, properties: r.Properties });
+}
+
+describe('loadAssembly on synthesized CDK output', () => {
+  test('a cluster inside a nested stack, its VPC passed in from the parent, is found through the asset manifest', () => {
+    const app = testApp();
+    const parent = testStack(app, 'Parent');
+    const network = new CfnResource(parent, 'Vpc', { type: 'AWS::EC2::VPC', properties: vpc().Properties });
+    const nested = new NestedStack(parent, 'Inner');
+    addResources(nested, ownedCluster('C', network.ref));
+    const directory = app.synth().directory;
+
+    const assembly = loadAssembly(directory);
+    expect(assembly.warnings).toEqual([]);
+    expect(assembly.stacks.map((s) => s.id)).toEqual(['Parent', expect.stringMatching(/^Parent\/InnerNestedStackInnerNestedStackResource\w+$/)]);
+    const report = FlowModel.fromAssemblyDirectory(directory).evaluate();
+    expect(report.flows.length).toBeGreaterThan(0);
+    expect(report.passed).toBe(true);
+    expect(report.warnings).toEqual([]);
+  });
+
+  test('stacks of a nested stage are read from its own assembly directory', () => {
+    const app = new App({ context: testApp().node.getAllContext() });
+    const stage = new Stage(app, 'Prod');
+    addResources(new TestStack(stage, 'Eks', { env: { account: '111111111111', region: 'eu-west-1' } }), { Vpc: vpc(), ...ownedCluster('C', { Ref: 'Vpc' }) });
+    const directory = app.synth().directory;
+    const model = FlowModel.fromAssemblyDirectory(directory);
+    expect(model.clusters).toHaveLength(1);
+    expect(model.clusters[0]).toMatch(/^assembly-Prod\/\w+\/CCluster$/);
+    expect(model.evaluate().passed).toBe(true);
+  });
+
+  test('a nested template missing from the assembly is a warning', () => {
+    const app = testApp();
+    const parent = testStack(app, 'Parent');
+    new NestedStack(parent, 'Inner');
+    const directory = app.synth().directory;
+    for (const file of fs.readdirSync(directory).filter((f) => f.endsWith('.nested.template.json'))) fs.rmSync(path.join(directory, file));
+    expect(loadAssembly(directory).warnings).toEqual([expect.stringMatching(/^stack Parent: nested stack InnerNestedStackInnerNestedStackResource\w+ has no template in the assembly/)]);
+  });
+
+  test('a manifest artifact without templateFile is a warning; a missing directory is an AssemblyError', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-asm-'));
+    fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } }));
+    expect(loadAssembly(directory)).toEqual({ stacks: [], warnings: ['stack S: manifest names no templateFile; skipped'] });
+    expect(() => loadAssembly(path.join(directory, 'missing'))).toThrow(AssemblyError);
+  });
+});
