@@ -106,7 +106,7 @@ const AUTH_TOKEN_LENGTH = 64;
  * serverless caches and users only), so the replication group and subnet group are L1.
  */
 export class DependentCache extends Construct implements IDependentDataStore {
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly securityGroup: ec2.ISecurityGroup;
   public readonly port: number;
   /** `allowDefaultPortFrom(client)` here places rules like `allowFrom(cluster)`. */
   public readonly connections: ec2.Connections;

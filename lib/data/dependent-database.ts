@@ -127,7 +127,7 @@ const MAX_BACKUP_DAYS = 35;
  * snapshot on removal. Clients are admitted only with `allowFrom(cluster)`.
  */
 export class DependentDatabase extends Construct implements IDependentDataStore {
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly securityGroup: ec2.ISecurityGroup;
   public readonly port: number;
   /** `allowDefaultPortFrom(client)` here places rules like `allowFrom(cluster)`. */
   public readonly connections: ec2.Connections;
