@@ -10,10 +10,8 @@ export interface Endpoint {
 
 /** An EKS cluster with the groups on its control plane and on each of its node pools. */
 export interface ClusterAttachment {
+  /** `<stack>/<logical ID>` of the `AWS::EKS::Cluster`. */
   readonly key: string;
-  readonly label: string;
-  readonly stackId: string;
-  readonly logicalId: string;
   /** Additional groups (`ResourcesVpcConfig.SecurityGroupIds`) plus the EKS-created group. */
   readonly controlPlane: Endpoint;
   readonly vendorGroup: string;
@@ -24,9 +22,6 @@ export interface ClusterAttachment {
 /** A database, cache or load balancer and the groups on its interfaces. */
 export interface PeerAttachment extends Endpoint {
   readonly role: FlowRole;
-  readonly stackId: string;
-  readonly logicalId: string;
-  readonly type: string;
   /** Port clients connect to (data stores only), when the template or engine states it. */
   readonly port?: number;
 }
@@ -82,7 +77,7 @@ export function readAttachments(
         const name = resolver.resolve(props.Name, stack.id);
         if (typeof name === 'string') names.add(name);
         clusters.push({
-          key: `${stack.id}/${logicalId}`, label: where, stackId: stack.id, logicalId, vendorGroup, names,
+          key: where, vendorGroup, names,
           controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
           nodePools: [],
         });
@@ -98,11 +93,11 @@ export function readAttachments(
         const { role, property } = DATA_STORES[type];
         const groups = keysOf(graph.groupsFor(props[property], stack.id, where));
         const port = storePort(resource);
-        if (groups.length > 0) dataStores.push({ label: `${where} (${type})`, role, stackId: stack.id, logicalId, type, groups, port });
+        if (groups.length > 0) dataStores.push({ label: `${where} (${type})`, role, groups, port });
       } else if (LOAD_BALANCERS.has(type)) {
         const groups = keysOf(graph.groupsFor(props.SecurityGroups, stack.id, where));
         if (groups.length > 0) {
-          loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, stackId: stack.id, logicalId, type, groups });
+          loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, groups });
         }
       } else if (!MODELLED.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
         warnings.push(`${where}: ${type} carries security groups but is not modelled; flows to or from it are not evaluated`);

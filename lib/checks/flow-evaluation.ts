@@ -31,7 +31,7 @@ const ANY_IPV4 = parseIpv4Cidr('0.0.0.0/0')!;
 export function checkPair(
   graph: SecurityGroupGraph, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
 ): PairResult {
-  const survives = (rule: SgRule) => !replay || !(isVendor(graph, rule.group) || (rule.peerGroup !== undefined && isVendor(graph, rule.peerGroup)));
+  const survives = (rule: SgRule) => !replay || !dependsOnVendor(graph, rule);
   const matches = (rule: SgRule, peers: readonly string[]) => survives(rule)
     && protocolCovers(rule, flow)
     && (rule.peerGroup !== undefined ? peers.includes(rule.peerGroup) : cidrCoversVpc(rule.peerCidr, graph.groups.get(rule.group)));
@@ -59,6 +59,11 @@ export function isVendor(graph: SecurityGroupGraph, key: string): boolean {
   return graph.groups.get(key)?.vendorManaged ?? false;
 }
 
+/** A rule on the EKS-created group, or naming it as peer: the replay removes it. */
+export function dependsOnVendor(graph: SecurityGroupGraph, rule: SgRule): boolean {
+  return isVendor(graph, rule.group) || (rule.peerGroup !== undefined && isVendor(graph, rule.peerGroup));
+}
+
 export function formatRange(from: number, to: number): string {
   return from === to ? `${from}` : `${from}-${to}`;
 }
@@ -68,9 +73,9 @@ export function formatRange(from: number, to: number): string {
  * and only then with EKS-created rules, so "rests on" names the rules a reviewer can actually change.
  */
 function coverPreferringOwned(graph: SecurityGroupGraph, rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
-  const vendor = (r: SgRule) => isVendor(graph, r.group) || (r.peerGroup !== undefined && isVendor(graph, r.peerGroup));
-  return cover(rules.filter((r) => !vendor(r) && r.implicit === undefined), flow)
-    ?? cover(rules.filter((r) => !vendor(r)), flow)
+  const owned = rules.filter((r) => !dependsOnVendor(graph, r));
+  return cover(owned.filter((r) => r.implicit === undefined), flow)
+    ?? cover(owned, flow)
     ?? cover(rules, flow);
 }
 

@@ -1,7 +1,7 @@
 import { Attachments, ClusterAttachment, Endpoint, PeerAttachment, readAttachments } from './attachments';
 import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
 import { loadAssembly } from './cloud-assembly';
-import { checkPair, FlowSpec, formatRange, isVendor } from './flow-evaluation';
+import { checkPair, dependsOnVendor, FlowSpec, formatRange } from './flow-evaluation';
 import { SecurityGroupGraph, SgRule } from './security-group-graph';
 import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../network/required-flows';
 
@@ -219,7 +219,7 @@ export class FlowModel {
     for (const cluster of this.attachments.clusters) {
       if (options.clusters !== undefined && !options.clusters.includes(cluster.key)) continue;
       if (cluster.nodePools.length === 0) {
-        warnings.push(`${cluster.label}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
+        warnings.push(`${cluster.key}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
       }
       const checks = [
         ...table.map((flow) => tableCheck(cluster, flow)),
@@ -252,7 +252,7 @@ export class FlowModel {
     };
     const before = evaluate(false);
     const after = evaluate(true);
-    const vendorRules = before.rules.filter((r) => this.vendorDependent(r));
+    const vendorRules = before.rules.filter((r) => dependsOnVendor(this.graph, r));
     return {
       cluster: cluster.key,
       flowId: check.id,
@@ -301,7 +301,7 @@ export class FlowModel {
   // Each distinct port range a node group admits from a load balancer's group is one flow.
   private loadBalancerChecks(cluster: ClusterAttachment, lb: PeerAttachment): Check[] {
     const rules = cluster.nodePools.flatMap((p) => p.groups).flatMap((k) => this.graph.groups.get(k)?.ingress ?? [])
-      .filter((r) => r.peerGroup !== undefined && lb.groups.includes(r.peerGroup));
+      .filter((r) => r.peerGroup !== undefined && lb.groups.includes(r.peerGroup) && ['tcp', 'udp', 'all'].includes(r.protocol));
     const ranges = new Map<string, SgRule>();
     for (const r of rules) ranges.set(`${r.protocol}:${r.fromPort}:${r.toPort}`, r);
     return [...ranges.values()].map((r) => ({
@@ -312,14 +312,10 @@ export class FlowModel {
     }));
   }
 
-  private vendorDependent(rule: SgRule): boolean {
-    return isVendor(this.graph, rule.group) || (rule.peerGroup !== undefined && isVendor(this.graph, rule.peerGroup));
-  }
-
   private reference(rule: SgRule): FlowRuleReference {
     return {
       stack: rule.stackId, logicalId: rule.logicalId, inlineAt: rule.inlineAt, direction: rule.direction, group: rule.group,
-      vendorManaged: this.vendorDependent(rule), summary: ruleName(rule),
+      vendorManaged: dependsOnVendor(this.graph, rule), summary: ruleName(rule),
     };
   }
 
@@ -327,7 +323,7 @@ export class FlowModel {
     const edges = new Map<string, FlowEdge>();
     for (const rule of rules.filter((r) => r.direction === 'ingress')) {
       const from = rule.peerGroup ?? `cidr:${rule.peerCidr}`;
-      edges.set(`${from}>${rule.group}`, { from, to: rule.group, vendorManaged: this.vendorDependent(rule) });
+      edges.set(`${from}>${rule.group}`, { from, to: rule.group, vendorManaged: dependsOnVendor(this.graph, rule) });
     }
     return [...edges.values()];
   }

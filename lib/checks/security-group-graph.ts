@@ -1,8 +1,8 @@
 import { CfnReference, CfnResolver, LoadedStack, ResolvedValue, Unresolved } from './cfn-resolver';
 import { parseIpv4Cidr } from '../private/validate';
 
-/** Protocol of a rule after normalising `-1`, numbers and names; `all` covers every protocol and port. */
-export type RuleProtocol = 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | string;
+/** Protocol of a rule after normalising `-1`, numbers and names: `all`, `tcp`, `udp`, `icmp`, `icmpv6` or another number. */
+export type RuleProtocol = string;
 
 /** One security-group rule, inline or standalone, with where it is written. */
 export interface SgRule {
@@ -28,7 +28,6 @@ export interface SgRule {
 /** A security group: declared in a template, created by EKS, or only referenced (an ID or parameter). */
 export interface SecurityGroupNode {
   readonly key: string;
-  readonly label: string;
   /** The EKS-created cluster security group, whose rules EKS owns and may rewrite on upgrade. */
   readonly vendorManaged: boolean;
   /** False for groups the assembly only refers to: their rules are unknown. */
@@ -82,7 +81,7 @@ export class SecurityGroupGraph {
     }
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, label: key, vendorManaged: key.endsWith(`#${VENDOR_GROUP_ATTRIBUTE}`), declared: false, ingress: [], egress: [] };
+      group = { key, vendorManaged: key.endsWith(`#${VENDOR_GROUP_ATTRIBUTE}`), declared: false, ingress: [], egress: [] };
       this.groups.set(key, group);
     }
     return group;
@@ -103,7 +102,7 @@ export class SecurityGroupGraph {
     const key = `${stackId}/${logicalId}`;
     const existing = this.groups.get(key);
     const group: SecurityGroupNode = {
-      key, label: key, vendorManaged: false, declared: true,
+      key, vendorManaged: false, declared: true,
       ingress: existing?.ingress ?? [], egress: existing?.egress ?? [],
     };
     this.groups.set(key, group);
