@@ -1,5 +1,5 @@
 import { CfnReference, CfnResolver, CfnResourceJson, LoadedStack, ResolvedValue, storePort } from './cfn-resolver';
-import { SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
+import { eksClusterShape, SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
 import { FlowRole } from '../network/required-flows';
 
 /** Network interfaces that share a list of security groups: the control plane, or the nodes of one group. */
@@ -10,7 +10,7 @@ export interface Endpoint {
 
 /** An EKS cluster with the groups on its control plane and on each of its node pools. */
 export interface ClusterAttachment {
-  /** `<stack>/<logical ID>` of the `AWS::EKS::Cluster`. */
+  /** `<stack>/<logical ID>` of the `AWS::EKS::Cluster` (or aws-eks v1 `Custom::AWSCDK-EKS-Cluster`). */
   readonly key: string;
   /** Additional groups (`ResourcesVpcConfig.SecurityGroupIds`) plus the EKS-created group. */
   readonly controlPlane: Endpoint;
@@ -43,7 +43,7 @@ const DATA_STORES: { [type: string]: { role: FlowRole; property: string } } = {
 const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer']);
 /** Types read elsewhere or known to carry no security group; anything else with groups gets a warning. */
 const MODELLED = new Set([
-  ...Object.keys(DATA_STORES), ...LOAD_BALANCERS, 'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::FargateProfile',
+  ...Object.keys(DATA_STORES), ...LOAD_BALANCERS, 'AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::FargateProfile',
   'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate',
   'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::CloudFormation::Stack',
 ]);
@@ -69,12 +69,12 @@ export function readAttachments(
         warnings.push(`${where}: resource has no Type; skipped`);
         continue;
       }
-      if (type === 'AWS::EKS::Cluster') {
-        const vpcConfig = (props.ResourcesVpcConfig ?? {}) as { [key: string]: unknown };
+      const eksCluster = eksClusterShape(type, props);
+      if (eksCluster) {
         const vendorGroup = new CfnReference(stack.id, logicalId, VENDOR_GROUP_ATTRIBUTE).key;
-        const additional = keysOf(graph.groupsFor(vpcConfig.SecurityGroupIds, stack.id, where));
+        const additional = keysOf(graph.groupsFor(eksCluster.securityGroupIds, stack.id, where));
         const names = new Set([`{{${stack.id}/${logicalId}}}`]);
-        const name = resolver.resolve(props.Name, stack.id);
+        const name = resolver.resolve(eksCluster.name, stack.id);
         if (typeof name === 'string') names.add(name);
         clusters.push({
           key: where, vendorGroup, names,

@@ -43,6 +43,22 @@ const PROTOCOL_NUMBERS: { [n: string]: RuleProtocol } = { '-1': 'all', '6': 'tcp
 export const VENDOR_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
 
 /**
+ * The additional security groups and the name of an EKS cluster resource: the native
+ * `AWS::EKS::Cluster` (aws-eks-v2, raw CloudFormation) or the custom resource aws-eks (v1) writes.
+ * Both expose the EKS-created group as `Fn::GetAtt <cluster>.ClusterSecurityGroupId`.
+ */
+export function eksClusterShape(type: unknown, props: { [key: string]: unknown }): { securityGroupIds: unknown; name: unknown } | undefined {
+  if (type === 'AWS::EKS::Cluster') {
+    return { securityGroupIds: (props.ResourcesVpcConfig as { SecurityGroupIds?: unknown } | undefined)?.SecurityGroupIds, name: props.Name };
+  }
+  if (type === 'Custom::AWSCDK-EKS-Cluster') {
+    const config = props.Config as { name?: unknown; resourcesVpcConfig?: { securityGroupIds?: unknown } } | undefined;
+    return { securityGroupIds: config?.resourcesVpcConfig?.securityGroupIds, name: config?.name };
+  }
+  return undefined;
+}
+
+/**
  * Every security group of the assembly with its rules. Inline rules (`SecurityGroupIngress`/`Egress`
  * on the group) and standalone `AWS::EC2::SecurityGroupIngress`/`Egress` resources end up in the same
  * lists, so a flow is found whichever way a tool wrote it.
@@ -63,8 +79,10 @@ export class SecurityGroupGraph {
           case 'AWS::EC2::SecurityGroup': this.addGroup(stack.id, logicalId, props); break;
           case 'AWS::EC2::SecurityGroupIngress': this.addStandaloneRule('ingress', stack.id, logicalId, props); break;
           case 'AWS::EC2::SecurityGroupEgress': this.addStandaloneRule('egress', stack.id, logicalId, props); break;
-          case 'AWS::EKS::Cluster': vendorVpcs.push(this.addVendorGroup(stack.id, logicalId, props)); break;
-          default: break;
+          default: {
+            const cluster = eksClusterShape(resource?.Type, props);
+            if (cluster) vendorVpcs.push(this.addVendorGroup(stack.id, logicalId, cluster.securityGroupIds));
+          }
         }
       }
     }
@@ -144,10 +162,10 @@ export class SecurityGroupGraph {
 
   // The EKS-created group is not in any template: it exists once the cluster does, with the defaults
   // the EKS user guide documents (sec-group-reqs): all traffic from itself, all traffic out.
-  private addVendorGroup(stackId: string, logicalId: string, props: { [key: string]: unknown }): [SecurityGroupNode, string] {
+  private addVendorGroup(stackId: string, logicalId: string, securityGroupIds: unknown): [SecurityGroupNode, string] {
     const group = this.groupFor(new CfnReference(stackId, logicalId, VENDOR_GROUP_ATTRIBUTE), `${stackId}/${logicalId}`)!;
-    const vpcConfig = this.resolver.resolve(props.ResourcesVpcConfig, stackId) as { [key: string]: ResolvedValue } | undefined;
-    const additional = Array.isArray(vpcConfig?.SecurityGroupIds) ? vpcConfig.SecurityGroupIds : [];
+    const resolved = this.resolver.resolve(securityGroupIds, stackId);
+    const additional = Array.isArray(resolved) ? resolved : [];
     const firstAdditional = additional.map(groupKey).find((k) => k !== undefined) ?? '';
     const source = { stackId, logicalId, protocol: 'all', fromPort: 0, toPort: 65535 } as const;
     group.ingress.push({ ...source, direction: 'ingress', group: group.key, peerGroup: group.key, implicit: 'EKS default: all traffic from itself' });

@@ -65,6 +65,17 @@ describe('FlowModel: incident replay', () => {
     expect(dns.fix).toMatch(/^give the node group S\/CNodegroup a security group of its own \(launch template SecurityGroupIds\), then add /);
   });
 
+  test('aws-eks (v1) custom-resource clusters are modelled like native ones', () => {
+    const resources = vendorCluster('C', VPC);
+    resources.CCluster = {
+      Type: 'Custom::AWSCDK-EKS-Cluster',
+      Properties: { ServiceToken: 'arn', Config: { name: 'legacy', resourcesVpcConfig: { securityGroupIds: [groupId('CControlPlaneSg')] } } },
+    };
+    const report = evaluate(resources);
+    expect(report.flows.map((f) => f.flowId)).toEqual(TABLE_FLOW_IDS);
+    expect(report.flows.every((f) => f.allowedBefore && !f.allowedAfterReplay)).toBe(true);
+  });
+
   test('an owned rule that trusts the EKS-created group as peer is lost in the replay', () => {
     const report = evaluate(clusterWith('NodesToControlPlaneHttps', {
       Trust: ingressRule(groupId('CControlPlaneSg'), vendorGroupOf('CCluster'), { protocol: 'tcp', from: 443, to: 443 }),
