@@ -15,15 +15,17 @@ import { testApp, testStack, testVpc } from '../test/helpers';
 const RUNS = 11;
 const SIZES = [10, 100];
 
-function median(fn: () => void, runs = RUNS): number {
-  fn(); // warm-up: module loading and JIT are not what is measured
+/** Median and fastest of `runs` timed calls, in ms, after one warm-up call (module loading and JIT are not measured). */
+function time(fn: () => void, runs = RUNS): { median: number; fastest: number } {
+  fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], fastest: times[0] };
 }
 
 function row(cells: string[], widths: number[]): string {
@@ -41,23 +43,26 @@ function assemblyBench(): void {
       resources: templates.reduce((n, t) => n + Object.keys((t.template.Resources ?? {}) as object).length, 0),
       flows: report.flows.length,
       failing: report.flows.filter((f) => !f.allowedAfterReplay).length,
-      build: median(() => FlowModel.fromTemplates(templates)),
-      evaluate: median(() => model.evaluate()),
-      endToEnd: median(() => FlowModel.fromAssemblyDirectory(dir).evaluate()),
+      build: time(() => FlowModel.fromTemplates(templates)),
+      evaluate: time(() => model.evaluate()),
+      endToEnd: time(() => FlowModel.fromAssemblyDirectory(dir).evaluate()),
     };
   });
   const [small, large] = results;
-  const widths = [36, 12, 12, 8];
+  const widths = [56, 14, 14, 12];
   const ratio = (a: number, b: number) => `${(b / a).toFixed(1)}x`;
-  const ms = (n: number) => n.toFixed(1);
-  console.log(`Flow model on a synthetic assembly (median of ${RUNS} runs, node ${process.version})`);
+  const timed = (label: string, pick: (r: (typeof results)[number]) => { median: number; fastest: number }) => {
+    const [a, b] = [pick(small), pick(large)];
+    const cell = (t: { median: number; fastest: number }) => `${t.median.toFixed(1)} / ${t.fastest.toFixed(1)}`;
+    console.log(row([`${label}, ms (median / fastest)`, cell(a), cell(b), `${ratio(a.median, b.median)} / ${ratio(a.fastest, b.fastest)}`], widths));
+  };
+  console.log(`Flow model on a synthetic assembly (${RUNS} runs each, node ${process.version})`);
   console.log(row(['', `${small.clusters} clusters`, `${large.clusters} clusters`, 'ratio'], widths));
   console.log(row(['resources in the assembly', `${small.resources}`, `${large.resources}`, ratio(small.resources, large.resources)], widths));
   console.log(row(['flows evaluated (lost in replay)', `${small.flows} (${small.failing})`, `${large.flows} (${large.failing})`, ratio(small.flows, large.flows)], widths));
-  console.log(row(['templates -> model, ms', ms(small.build), ms(large.build), ratio(small.build, large.build)], widths));
-  console.log(row(['evaluate with replay, ms', ms(small.evaluate), ms(large.evaluate), ratio(small.evaluate, large.evaluate)], widths));
-  console.log(row(['assembly dir -> report (CLI path), ms', ms(small.endToEnd), ms(large.endToEnd), ratio(small.endToEnd, large.endToEnd)], widths));
-  console.log(row(['evaluate per flow, µs', (small.evaluate * 1000 / small.flows).toFixed(1), (large.evaluate * 1000 / large.flows).toFixed(1), ''], widths));
+  timed('templates -> model', (r) => r.build);
+  timed('evaluate with replay', (r) => r.evaluate);
+  timed('assembly dir -> report (CLI path)', (r) => r.endToEnd);
 }
 
 function safeClusterApp(): { app: App; validation: ClusterConnectivityValidation } {
@@ -73,11 +78,11 @@ function safeClusterApp(): { app: App; validation: ClusterConnectivityValidation
 
 function validationBench(): void {
   const runs = 5;
-  const synth = median(() => safeClusterApp().app.synth(), runs);
+  const synth = time(() => safeClusterApp().app.synth(), runs).median;
   // The validation measured alone, on a tree that synthesis has already prepared.
   const { app, validation } = safeClusterApp();
   app.synth();
-  const validate = median(() => validation.validate(), runs);
+  const validate = time(() => validation.validate(), runs).median;
   console.log('');
   console.log(`SafeCluster synth-time validation (one cluster and node group, median of ${runs} runs)`);
   console.log(row(['app.synth() including the validation, ms', synth.toFixed(1)], [44, 10]));
