@@ -21,9 +21,8 @@ export interface LoadedAssembly {
 }
 
 interface ManifestArtifact {
-  readonly type?: string;
-  readonly displayName?: string;
-  readonly properties?: { readonly templateFile?: string; readonly file?: string; readonly directoryName?: string };
+  readonly type?: unknown;
+  readonly properties?: unknown;
 }
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
@@ -40,60 +39,69 @@ export function loadAssembly(directory: string): LoadedAssembly {
   }
   const stacks: LoadedStack[] = [];
   const warnings: string[] = [];
-  readAssembly(directory, manifest as { artifacts?: { [id: string]: ManifestArtifact } }, '', stacks, warnings);
+  readAssembly(directory, manifest as { artifacts?: unknown }, '', stacks, warnings, new Set([path.resolve(directory)]));
   return { stacks, warnings };
 }
 
 function readAssembly(
-  directory: string, manifest: { artifacts?: { [id: string]: ManifestArtifact } }, prefix: string,
-  stacks: LoadedStack[], warnings: string[],
+  directory: string, manifest: { artifacts?: unknown }, prefix: string,
+  stacks: LoadedStack[], warnings: string[], visited: Set<string>,
 ): void {
-  const artifacts = Object.entries(manifest.artifacts ?? {});
+  // A hand-edited or truncated manifest can hold anything: read only string-valued fields.
+  const artifacts = Object.entries(isObject(manifest.artifacts) ? manifest.artifacts : {})
+    .filter((entry): entry is [string, ManifestArtifact] => isObject(entry[1]));
+  const property = (artifact: ManifestArtifact, key: 'templateFile' | 'file' | 'directoryName') => {
+    const value = isObject(artifact.properties) ? artifact.properties[key] : undefined;
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  };
   const assetFiles = new Map<string, string>();
   for (const [, artifact] of artifacts) {
-    if (artifact.type === 'cdk:asset-manifest' && artifact.properties?.file) {
-      collectAssetFiles(path.join(directory, artifact.properties.file), assetFiles);
-    }
+    const file = property(artifact, 'file');
+    if (artifact.type === 'cdk:asset-manifest' && file) collectAssetFiles(path.join(directory, file), assetFiles);
   }
   for (const [id, artifact] of artifacts) {
     if (artifact.type === 'aws:cloudformation:stack') {
-      const file = artifact.properties?.templateFile;
+      const file = property(artifact, 'templateFile');
       if (!file) {
         warnings.push(`stack ${id}: manifest names no templateFile; skipped`);
         continue;
       }
-      loadStack(directory, `${prefix}${id}`, path.join(directory, file), undefined, assetFiles, stacks, warnings);
-    } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
-      const nestedDir = path.join(directory, artifact.properties.directoryName);
-      const nested = readJson(path.join(nestedDir, 'manifest.json'));
-      if (nested instanceof Error || typeof nested !== 'object' || nested === null) {
-        warnings.push(`nested assembly ${id}: manifest.json unreadable; skipped`);
+      loadStack(directory, `${prefix}${id}`, path.join(directory, file), undefined, assetFiles, stacks, warnings, [path.join(directory, file)]);
+    } else if (artifact.type === 'cdk:cloud-assembly') {
+      const name = property(artifact, 'directoryName');
+      const nestedDir = name === undefined ? undefined : path.resolve(directory, name);
+      const nested = nestedDir === undefined || visited.has(nestedDir) ? undefined : readJson(path.join(nestedDir, 'manifest.json'));
+      if (nestedDir === undefined || !isObject(nested)) {
+        warnings.push(`nested assembly ${id}: manifest.json unreadable or already read; skipped`);
         continue;
       }
-      readAssembly(nestedDir, nested as { artifacts?: { [id: string]: ManifestArtifact } }, `${prefix}${id}/`, stacks, warnings);
+      visited.add(nestedDir);
+      readAssembly(nestedDir, nested, `${prefix}${id}/`, stacks, warnings, visited);
     }
   }
 }
 
 function loadStack(
   directory: string, id: string, file: string, parent: LoadedStack['parent'],
-  assetFiles: Map<string, string>, stacks: LoadedStack[], warnings: string[],
+  assetFiles: Map<string, string>, stacks: LoadedStack[], warnings: string[], chain: string[],
 ): void {
   const template = readJson(file);
-  if (template instanceof Error || typeof template !== 'object' || template === null) {
+  if (!isObject(template)) {
     warnings.push(`stack ${id}: template ${path.basename(file)} is not valid JSON (${template instanceof Error ? template.message : 'not an object'}); its resources are not modelled`);
     return;
   }
   const stack: LoadedStack = { id, template: template as CfnTemplate, templatePath: file, parent };
   stacks.push(stack);
-  for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
-    if (resource?.Type !== NESTED_STACK) continue;
+  const resources = isObject(template.Resources) ? template.Resources : {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isObject(resource) || resource.Type !== NESTED_STACK) continue;
     const nestedFile = nestedTemplateFile(directory, resource, assetFiles);
-    if (nestedFile === undefined) {
-      warnings.push(`stack ${id}: nested stack ${logicalId} has no template in the assembly; its resources are not modelled`);
+    // A nested template that leads back to a stack being read would recurse forever.
+    if (nestedFile === undefined || chain.includes(nestedFile)) {
+      warnings.push(`stack ${id}: nested stack ${logicalId} has no template in the assembly, or one that nests itself; its resources are not modelled`);
       continue;
     }
-    loadStack(directory, `${id}/${logicalId}`, nestedFile, { stackId: id, logicalId }, assetFiles, stacks, warnings);
+    loadStack(directory, `${id}/${logicalId}`, nestedFile, { stackId: id, logicalId }, assetFiles, stacks, warnings, [...chain, nestedFile]);
   }
 }
 
@@ -111,11 +119,17 @@ function nestedTemplateFile(
 }
 
 function collectAssetFiles(file: string, into: Map<string, string>): void {
-  const assets = readJson(file) as { files?: { [hash: string]: { source?: { path?: string } } } } | Error;
-  if (assets instanceof Error) return;
-  for (const [hash, asset] of Object.entries(assets?.files ?? {})) {
-    if (typeof asset?.source?.path === 'string') into.set(hash, asset.source.path);
+  const assets = readJson(file);
+  const files = isObject(assets) && isObject(assets.files) ? assets.files : {};
+  for (const [hash, asset] of Object.entries(files)) {
+    const source = isObject(asset) && isObject(asset.source) ? asset.source.path : undefined;
+    if (typeof source === 'string') into.set(hash, source);
   }
+}
+
+/** A JSON object; `readJson` failures (an `Error`) and arrays are not. */
+function isObject(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Error);
 }
 
 function readJson(file: string): unknown {

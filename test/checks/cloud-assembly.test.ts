@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as fc from 'fast-check';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
@@ -47,7 +48,7 @@ describe('loadAssembly on synthesized CDK output', () => {
     new NestedStack(parent, 'Inner');
     const directory = app.synth().directory;
     for (const file of fs.readdirSync(directory).filter((f) => f.endsWith('.nested.template.json'))) fs.rmSync(path.join(directory, file));
-    expect(loadAssembly(directory).warnings).toEqual([expect.stringMatching(/^stack Parent: nested stack InnerNestedStackInnerNestedStackResource\w+ has no template in the assembly/)]);
+    expect(loadAssembly(directory).warnings).toEqual([expect.stringMatching(/^stack Parent: nested stack InnerNestedStackInnerNestedStackResource\w+ has no template in the assembly, or one that nests itself/)]);
   });
 
   test('a manifest artifact without templateFile is a warning; a missing directory is an AssemblyError', () => {
@@ -55,5 +56,28 @@ describe('loadAssembly on synthesized CDK output', () => {
     fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } }));
     expect(loadAssembly(directory)).toEqual({ stacks: [], warnings: ['stack S: manifest names no templateFile; skipped'] });
     expect(() => loadAssembly(path.join(directory, 'missing'))).toThrow(AssemblyError);
+  });
+
+  test('any manifest JSON yields stacks and warnings or an AssemblyError, never another exception', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-fuzz-'));
+    fs.writeFileSync(path.join(directory, 'Self.template.json'), JSON.stringify({
+      Resources: { Loop: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Self.template.json' } } },
+    }));
+    const artifact = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ type: fc.constantFrom('aws:cloudformation:stack', 'cdk:cloud-assembly', 'cdk:asset-manifest'), properties: fc.jsonValue() }),
+      fc.constant({ type: 'aws:cloudformation:stack', properties: { templateFile: 'Self.template.json' } }),
+      fc.constant({ type: 'cdk:cloud-assembly', properties: { directoryName: '.' } }),
+    );
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.record({ artifacts: fc.dictionary(fc.string(), artifact) })), (manifest) => {
+      fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify(manifest) ?? 'null');
+      try {
+        const assembly = loadAssembly(directory);
+        expect(FlowModel.fromAssemblyDirectory(directory).evaluate().flows).toEqual([]);
+        expect(assembly.stacks.every((st) => typeof st.id === 'string')).toBe(true);
+      } catch (e) {
+        expect(e).toBeInstanceOf(AssemblyError);
+      }
+    }), { numRuns: 150 });
   });
 });
