@@ -3,13 +3,24 @@ import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { AssemblyError } from './cloud-assembly';
 import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
+import { FlowRole } from '../network/required-flows';
 
-/** Rule IDs of the connectivity proof, shared by `ConnectivityChecks`, the SafeCluster validation and the CLI. */
+/**
+ * Rule IDs `ConnectivityChecks` reports. The two flow rules are the IDs of the `EksUpgradeSafetyChecks`
+ * nag pack rules that run the same flow model, so one acknowledgement ID covers both tools.
+ */
 export enum ConnectivityRule {
-  /** A required flow is not allowed by the synthesized rules at all. */
-  REQUIRED_FLOW_MISSING = 'SafeEks-RequiredFlowMissing',
-  /** A required flow holds only through the EKS-created cluster security group, which an upgrade can rewrite. */
-  FLOW_RESTS_ON_VENDOR_GROUP = 'SafeEks-FlowRestsOnVendorGroup',
+  /**
+   * A required flow (control plane <-> nodes, nodes <-> nodes, load balancer -> nodes, or nodes -> a
+   * data store that trusts a node group) fails, or holds only through the EKS-created group. Reported
+   * per flow as `EksUpgradeSafety-EFL1[Flow::<flow id>]`.
+   */
+  FLOW_NOT_OWNED = 'EksUpgradeSafety-EFL1',
+  /**
+   * Nodes reach a database or cache only through the EKS-created group. Reported as
+   * `EksUpgradeSafety-EDS1[ReachableOnlyThroughClusterSecurityGroup]`.
+   */
+  DATA_STORE_THROUGH_CLUSTER_GROUP = 'EksUpgradeSafety-EDS1',
   /** The synthesized templates could not be read. */
   ASSEMBLY_UNREADABLE = 'SafeEks-AssemblyUnreadable',
 }
@@ -76,8 +87,11 @@ export class ConnectivityChecks implements IPolicyValidationPlugin {
 function toViolation(flow: FlowCheck, model: FlowModel): PolicyViolation {
   const stack = flow.cluster.slice(0, flow.cluster.lastIndexOf('/'));
   const logicalId = flow.cluster.slice(flow.cluster.lastIndexOf('/') + 1);
+  const dataStore = flow.destination === FlowRole.DATABASE || flow.destination === FlowRole.CACHE;
   return {
-    ruleName: flow.allowedBefore ? ConnectivityRule.FLOW_RESTS_ON_VENDOR_GROUP : ConnectivityRule.REQUIRED_FLOW_MISSING,
+    ruleName: dataStore && flow.allowedBefore
+      ? `${ConnectivityRule.DATA_STORE_THROUGH_CLUSTER_GROUP}[ReachableOnlyThroughClusterSecurityGroup]`
+      : `${ConnectivityRule.FLOW_NOT_OWNED}[Flow::${flow.flowId}]`,
     description: `${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel} ${flow.protocol} ${flow.ports}): `
       + (flow.allowedBefore ? `${flow.replayProblem}` : `${flow.problem}`),
     fix: flow.fix,

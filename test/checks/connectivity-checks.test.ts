@@ -26,13 +26,28 @@ describe('ConnectivityChecks', () => {
   test('on any app: synthesis fails with one violation per flow lost in the replay, rule IDs shared with the CLI', () => {
     const app = buildPlainEksApp(testApp());
     Validations.of(app).addPlugins(new ConnectivityChecks());
-    expect(() => app.synth()).toThrow(/Acknowledge with 'cdk-safe-eks-connectivity::SafeEks-FlowRestsOnVendorGroup'/);
+    expect(() => app.synth()).toThrow(/Acknowledge with 'cdk-safe-eks-connectivity::EksUpgradeSafety-EFL1\[Flow::ControlPlaneToNodesHttps\]'/);
     const outdir = app.outdir;
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
     const ours = report.pluginReports.find((r: { pluginName: string }) => r.pluginName === 'cdk-safe-eks-connectivity');
-    expect(ours.violations.map((v: { ruleName: string }) => v.ruleName)).toEqual(
-      Array(TABLE.length + 1).fill(ConnectivityRule.FLOW_RESTS_ON_VENDOR_GROUP));
+    expect(ours.violations.map((v: { ruleName: string }) => v.ruleName)).toEqual([
+      ...TABLE.map((f) => `${ConnectivityRule.FLOW_NOT_OWNED}[Flow::${f.id}]`),
+      `${ConnectivityRule.DATA_STORE_THROUGH_CLUSTER_GROUP}[ReachableOnlyThroughClusterSecurityGroup]`,
+    ]);
     expect(ours.violations.map((v: { description: string }) => v.description.split(' ')[0])).toEqual([...TABLE.map((f) => f.id), 'NodesToDatabase']);
+  });
+
+  test('each flow is acknowledged on its own, as <plugin>::<rule ID>', () => {
+    const ids = [...TABLE.map((f) => `EksUpgradeSafety-EFL1[Flow::${f.id}]`), 'EksUpgradeSafety-EDS1[ReachableOnlyThroughClusterSecurityGroup]'];
+    const synth = (acknowledged: string[]) => {
+      const app = buildPlainEksApp(testApp());
+      Validations.of(app).addPlugins(new ConnectivityChecks());
+      for (const id of acknowledged) Validations.of(app).acknowledge({ id: `cdk-safe-eks-connectivity::${id}`, reason: 'test' });
+      return () => app.synth();
+    };
+    expect(synth(ids.slice(1))).toThrow(/EksUpgradeSafety-EFL1\[Flow::ControlPlaneToNodesHttps\][^]*$/);
+    expect(synth(ids.slice(1))).not.toThrow(/EksUpgradeSafety-EFL1\[Flow::ControlPlaneToNodesKubelet\]/);
+    expect(synth(ids)).not.toThrow();
   });
 
   test('templates without a manifest: owned rules pass, a missing flow is reported with its fix and resource', () => {
@@ -42,7 +57,7 @@ describe('ConnectivityChecks', () => {
     const result = validate([file]);
     expect(result.success).toBe(false);
     expect(result.violations).toEqual([expect.objectContaining({
-      ruleName: ConnectivityRule.REQUIRED_FLOW_MISSING,
+      ruleName: 'EksUpgradeSafety-EFL1[Flow::NodesToControlPlaneHttps]',
       fix: 'add an AWS::EC2::SecurityGroupIngress on Stack/CControlPlaneSg from Stack/CNodeSg tcp 443',
       violatingResources: [{ resourceLogicalId: 'CCluster', templatePath: file, locations: ['Properties/ResourcesVpcConfig'] }],
     })]);
