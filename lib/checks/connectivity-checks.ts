@@ -48,7 +48,7 @@ export class ConnectivityChecks implements IPolicyValidationPlugin {
   /** Shown in the validation report. */
   public readonly name: string = 'cdk-safe-eks-connectivity';
   /** Every rule this plugin reports. */
-  public readonly ruleIds: string[] = Object.values(ConnectivityRule);
+  public readonly ruleIds?: string[] = Object.values(ConnectivityRule);
   private readonly webhookFlows: boolean;
 
   constructor(props: ConnectivityChecksProps = {}) {
