@@ -33,7 +33,8 @@ export interface Attachments {
   readonly loadBalancers: PeerAttachment[];
 }
 
-const DATA_STORES: { [type: string]: { role: FlowRole; property: string } } = {
+/** Data-store resource types, their role and the property that lists their VPC security groups. Shared with the nag pack. */
+export const DATA_STORES: { readonly [type: string]: { readonly role: FlowRole; readonly property: string } } = {
   'AWS::RDS::DBCluster': { role: FlowRole.DATABASE, property: 'VpcSecurityGroupIds' },
   'AWS::RDS::DBInstance': { role: FlowRole.DATABASE, property: 'VPCSecurityGroups' },
   'AWS::ElastiCache::ReplicationGroup': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },

@@ -4,7 +4,7 @@ import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
 import { buildApp } from '../../../bin/app';
-import { EksUpgradeSafetyChecks, RequiredFlows, SafeCluster } from '../../../lib';
+import { ConnectivityRule, EksUpgradeSafetyChecks, RequiredFlows, SafeCluster } from '../../../lib';
 import { buildPlainEksApp } from '../../fixtures/plain-eks-app';
 import { testApp, testStack, testVpc } from '../../helpers';
 
@@ -57,6 +57,11 @@ describe('EksUpgradeSafetyChecks', () => {
       ['EksUpgradeSafety-EFG1', 'Warning', 'EksNoFargateProfile'],
       ['EksUpgradeSafety-EDS1', 'Error', 'DataStoreNoClusterSecurityGroupDependency'],
     ]);
+  });
+
+  test('ConnectivityChecks reports its flow findings under this pack\'s rule IDs, so one acknowledgement covers both', () => {
+    const packIds = appliedRules().map((r) => r.id);
+    expect(packIds).toEqual(expect.arrayContaining([ConnectivityRule.FLOW_NOT_OWNED, ConnectivityRule.DATA_STORE_THROUGH_CLUSTER_GROUP]));
   });
 
   test('RULES.md lists exactly the pack\'s rules, with their level, cause and explanation', () => {

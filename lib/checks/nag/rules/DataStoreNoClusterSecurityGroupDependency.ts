@@ -4,15 +4,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { resolvedList, resolvedProperties } from '../private/cfn';
 import { ownedNodeGroupKeys } from '../private/managed-nodegroups';
 import { RuleDirection, appSecurityGroupRules, identifyGroup } from '../private/security-groups';
-
-/** The property that lists each data store's VPC security groups. */
-const STORE_GROUPS_PROPERTY: { readonly [type: string]: string } = {
-  'AWS::RDS::DBCluster': 'VpcSecurityGroupIds',
-  'AWS::RDS::DBInstance': 'VPCSecurityGroups',
-  'AWS::ElastiCache::ReplicationGroup': 'SecurityGroupIds',
-  'AWS::ElastiCache::CacheCluster': 'VpcSecurityGroupIds',
-  'AWS::ElastiCache::ServerlessCache': 'SecurityGroupIds',
-};
+import { DATA_STORES } from '../../attachments';
 
 /**
  * A database or cache does not depend on the group EKS created for a cluster. Findings:
@@ -23,7 +15,7 @@ const STORE_GROUPS_PROPERTY: { readonly [type: string]: string } = {
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    const property = STORE_GROUPS_PROPERTY[node.cfnResourceType];
+    const property = DATA_STORES[node.cfnResourceType]?.property;
     if (property === undefined) return NagRuleCompliance.NOT_APPLICABLE;
     const stack = Stack.of(node);
     const storeGroups = resolvedList(node, resolvedProperties(node)[property], property).map((g) => identifyGroup(stack, g));
