@@ -6,8 +6,10 @@ import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
 import { FlowRole } from '../network/required-flows';
 
 /**
- * Rule IDs `ConnectivityChecks` reports. The two flow rules are the IDs of the `EksUpgradeSafetyChecks`
- * nag pack rules that run the same flow model, so one acknowledgement ID covers both tools.
+ * Rule IDs `ConnectivityChecks` reports. The two flow rules carry the IDs of the `EksUpgradeSafetyChecks`
+ * nag pack rules that run the same flow model, so a finding reads the same in both tools. Acknowledge it
+ * per tool: `EksUpgradeSafety-EFL1[Flow::<id>]` for the pack, and the same ID prefixed with
+ * `cdk-safe-eks-connectivity::` for this plugin (CDK namespaces acknowledgements by plugin name).
  */
 export enum ConnectivityRule {
   /**
@@ -45,8 +47,11 @@ export interface ConnectivityChecksProps {
  * Validations.of(app).addPlugins(new ConnectivityChecks());
  */
 export class ConnectivityChecks implements IPolicyValidationPlugin {
+  /** Plugin name: shown in the validation report, and the namespace of its acknowledgement IDs. */
+  public static readonly PLUGIN_NAME = 'cdk-safe-eks-connectivity';
+
   /** Shown in the validation report. */
-  public readonly name: string = 'cdk-safe-eks-connectivity';
+  public readonly name: string = ConnectivityChecks.PLUGIN_NAME;
   /** Every rule this plugin reports. */
   public readonly ruleIds?: string[] = Object.values(ConnectivityRule);
   private readonly webhookFlows: boolean;

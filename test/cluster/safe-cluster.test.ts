@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as fc from 'fast-check';
-import { FlowRole, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
+import { Validations } from 'aws-cdk-lib';
+import { ConnectivityChecks, EksUpgradeSafetyChecks, FlowRole, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
 import { FlowModel } from '../../lib/checks/flow-model';
 import { testApp, testStack, testVpc } from '../helpers';
 
@@ -354,5 +355,19 @@ describe('incident replay: the EKS-created group loses every rule', () => {
     const lost = report.flows.filter((f) => f.allowedBefore && !f.allowedAfterReplay).map((f) => f.flowId);
     expect(lost).toEqual(expect.arrayContaining(['ControlPlaneToNodesKubelet', 'NodesToControlPlaneHttps', 'NodesToNodesDnsUdp']));
     expect(report.passed).toBe(false);
+  });
+});
+
+describe('flows switched off on purpose', () => {
+  test('webhookFlows: false is acknowledged for the nag pack and for ConnectivityChecks, and nothing else is', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    new SafeCluster(stack, 'Safe', {
+      version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), clusterName: 'safe', webhookFlows: false,
+      bootstrapClusterCreatorAdminPermissions: true,
+    });
+    expect(new EksUpgradeSafetyChecks(app).validateScope(app).violations).toEqual([]);
+    Validations.of(app).addPlugins(new ConnectivityChecks());
+    expect(() => app.synth()).not.toThrow();
   });
 });
