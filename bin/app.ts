@@ -9,7 +9,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DependentCache, DependentDatabase, EksUpgradeSafetyChecks, SafeCluster } from '../lib';
+import { ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, SafeCluster } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
 const env = {
@@ -97,7 +97,8 @@ export function buildApp(app: App): App {
   data.cache.allowFrom(clusters.cluster);
   // The rotation function runs in the private subnets, whose NAT route reaches Secrets Manager.
   data.database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app));
+  // AwsSolutions for general hygiene; our pack and the app-wide flow proof for upgrade safety.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
   return app;
 }
 

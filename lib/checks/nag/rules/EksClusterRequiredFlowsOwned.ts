@@ -2,10 +2,12 @@ import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { RequiredFlows } from '../../../network/required-flows';
+import { eksClusterShape } from '../../security-group-graph';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
- * Every flow of the required-flow table holds between an `AWS::EKS::Cluster`'s control plane and each
+ * Every flow of the required-flow table holds between an EKS cluster's control plane (`AWS::EKS::Cluster`, or
+ * aws-eks v1's `Custom::AWSCDK-EKS-Cluster`) and each
  * of its node pools (managed node groups, tagged self-managed Auto Scaling groups) through owned rules
  * alone: the library's flow model proves it on the app's templates with every rule of, or naming, the
  * EKS-created group removed (the incident replay). One finding per flow that fails, `Flow::<flow id>`.
@@ -14,7 +16,7 @@ import { appFlowModel, flowModelKey } from '../private/app-templates';
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
+    if (eksClusterShape(node.cfnResourceType, {}) === undefined) return NagRuleCompliance.NOT_APPLICABLE;
     const tableFlows = new Set(RequiredFlows.all().map((flow) => flow.id));
     const report = appFlowModel(node).evaluate({ clusters: [flowModelKey(node)] });
     const failing = report.flows.filter((flow) => tableFlows.has(flow.flowId) && !flow.allowedAfterReplay);

@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { FlowCategory, FlowRole, RequiredFlow, RequiredFlows, SafeCluster } from '../../../../lib';
 import { EksClusterRequiredFlowsOwned } from '../../../../lib/checks/nag/rules';
 import { testApp, testStack, testVpc } from '../../../helpers';
-import { SUBNETS, VERSION, l1Cluster, l1Nodegroup, plainV2Cluster, reports } from '../utils';
+import { SUBNETS, VERSION, l1Cluster, l1Nodegroup, plainV2Cluster, reports, v1Cluster } from '../utils';
 
 const rule = EksClusterRequiredFlowsOwned;
 /** How CDK writes "no egress at all": an ICMP rule no packet matches, so EC2's default egress is gone. */
@@ -71,6 +71,12 @@ describe('EksClusterRequiredFlowsOwned: every required control plane <-> node fl
       'Test/L1Cluster [Flow::NodesToControlPlaneHttps]',
       'Test/L1Cluster [Flow::NodesToNodesDnsUdp]',
     ]);
+  });
+
+  test('Noncompliance 5: L2 aws-eks (v1) cluster whose default managed node group carries the EKS-created group', () => {
+    const stack = testStack();
+    v1Cluster(stack, testVpc(stack), { defaultCapacity: 1 });
+    expect(reports(stack, rule)).toEqual(findings('Test/V1Cluster/Resource/Resource/Default', RequiredFlows.all()));
   });
 
   test('Compliance', () => {
