@@ -50,7 +50,7 @@ describe('owned rules', () => {
     const { stack, cluster, vpc } = build();
     const db = new rds.DatabaseInstance(stack, 'Db', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true,
     });
     db.connections.allowDefaultPortFrom(cluster);
     const { Resources: resources } = Template.fromStack(stack).toJSON();
@@ -65,7 +65,7 @@ describe('owned rules', () => {
     expect(cluster.connections.securityGroups).toEqual([cluster.nodeSecurityGroup]);
     const db = new rds.DatabaseInstance(stack, 'Db', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true,
     });
     db.connections.allowDefaultPortFrom(cluster);
     const template = Template.fromStack(stack);
@@ -241,19 +241,19 @@ describe('fromSafeClusterAttributes', () => {
     const stack = testStack(app, 'Other');
     const vpc = testVpc(stack);
     const imported = SafeCluster.fromSafeClusterAttributes(stack, 'Imported', {
-      clusterName: 'payments-blue', vpc, nodeSecurityGroupId: 'sg-0node', controlPlaneSecurityGroupId: 'sg-0cp',
+      clusterName: 'payments-blue', vpc, nodeSecurityGroupId: 'sg-0a0a0a0a0a0a0a0a0', controlPlaneSecurityGroupId: 'sg-0c0c0c0c0c0c0c0c0',
     });
     expect(SafeCluster.isSafeCluster(imported)).toBe(true);
-    expect(imported.connections.securityGroups.map((g) => g.securityGroupId)).toEqual(['sg-0node']);
+    expect(imported.connections.securityGroups.map((g) => g.securityGroupId)).toEqual(['sg-0a0a0a0a0a0a0a0a0']);
     expect(stack.resolve(imported.clusterArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-1:111111111111:cluster/payments-blue']],
     });
     const db = new rds.DatabaseInstance(stack, 'Db', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, storageEncrypted: true,
     });
     db.connections.allowDefaultPortFrom(imported);
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0node' });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0a0a0a0a0a0a0a0a0' });
   });
 
   test('isSafeCluster tells SafeClusters from plain EKS clusters', () => {

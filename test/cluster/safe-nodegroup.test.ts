@@ -58,12 +58,12 @@ describe('launch template', () => {
     const stack = testStack();
     const vpc = testVpc(stack);
     const imported = SafeCluster.fromSafeClusterAttributes(stack, 'Imported', {
-      clusterName: 'payments-blue', vpc, nodeSecurityGroupId: 'sg-0node', controlPlaneSecurityGroupId: 'sg-0cp',
+      clusterName: 'payments-blue', vpc, nodeSecurityGroupId: 'sg-0a0a0a0a0a0a0a0a0', controlPlaneSecurityGroupId: 'sg-0c0c0c0c0c0c0c0c0',
     });
     new SafeNodegroup(stack, 'Workers', { cluster: imported });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({ SecurityGroupIds: ['sg-0node'] }),
+      LaunchTemplateData: Match.objectLike({ SecurityGroupIds: ['sg-0a0a0a0a0a0a0a0a0'] }),
     });
     template.hasResourceProperties('AWS::EKS::Nodegroup', { ClusterName: 'payments-blue' });
   });
