@@ -55,7 +55,7 @@ export function checkPair(
   return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; '), fix: `${give}add ${fixes.join(' and ')}` };
 }
 
-export function isVendor(graph: SecurityGroupGraph, key: string): boolean {
+function isVendor(graph: SecurityGroupGraph, key: string): boolean {
   return graph.groups.get(key)?.vendorManaged ?? false;
 }
 

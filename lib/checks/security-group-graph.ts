@@ -218,7 +218,7 @@ export class SecurityGroupGraph {
 }
 
 /** Identity of a security group value: `stack/logicalId` for declared or EKS-created groups, the literal ID otherwise. */
-export function groupKey(value: ResolvedValue): string | undefined {
+function groupKey(value: ResolvedValue): string | undefined {
   if (value instanceof CfnReference) return value.key;
   if (typeof value === 'string' && value.length > 0 && !value.includes('{{')) return value;
   return undefined;
