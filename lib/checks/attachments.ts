@@ -26,12 +26,27 @@ export interface PeerAttachment extends Endpoint {
   readonly port?: number;
 }
 
+/** What a managed node group's launch template puts on its nodes. */
+export interface NodegroupTemplate {
+  /** The node group names a launch template. */
+  readonly hasLaunchTemplate: boolean;
+  /** Group keys on the nodes; `undefined` when the named template is not in the assembly. */
+  readonly groups?: readonly string[];
+}
+
 /** Where every cluster, node pool, data store and load balancer of the assembly sits. */
 export interface Attachments {
   readonly clusters: ClusterAttachment[];
   readonly dataStores: PeerAttachment[];
   readonly loadBalancers: PeerAttachment[];
+  /** Every managed node group by `<stack>/<logical ID>`, whether or not its cluster is in the assembly. */
+  readonly nodegroups: ReadonlyMap<string, NodegroupTemplate>;
+  /** The groups of every data store by `<stack>/<logical ID>`, Aurora instances and stores without groups included. */
+  readonly dataStoreGroups: ReadonlyMap<string, readonly string[]>;
 }
+
+/** Launch templates of the assembly by their literal `LaunchTemplateName`, for node groups that name theirs. */
+type TemplatesByName = Map<string, { stackId: string; resource: CfnResourceJson }>;
 
 /** Data-store resource types, their role and the property that lists their VPC security groups. Shared with the nag pack. */
 export const DATA_STORES: { readonly [type: string]: { readonly role: FlowRole; readonly property: string } } = {
@@ -59,6 +74,9 @@ export function readAttachments(
   const loadBalancers: PeerAttachment[] = [];
   const nodegroups: Array<[LoadedStack, string, CfnResourceJson]> = [];
   const asgs: Array<[LoadedStack, string, CfnResourceJson]> = [];
+  const templatesByName: TemplatesByName = new Map();
+  const nodegroupTemplates = new Map<string, NodegroupTemplate>();
+  const dataStoreGroups = new Map<string, string[]>();
   const keysOf = (groups: SecurityGroupNode[]) => groups.map((g) => g.key);
 
   for (const stack of stacks) {
@@ -86,13 +104,17 @@ export function readAttachments(
         nodegroups.push([stack, logicalId, resource]);
       } else if (type === 'AWS::AutoScaling::AutoScalingGroup') {
         asgs.push([stack, logicalId, resource]);
+      } else if (type === 'AWS::EC2::LaunchTemplate') {
+        const name = resolver.resolve(props.LaunchTemplateName, stack.id);
+        if (typeof name === 'string') templatesByName.set(name, { stackId: stack.id, resource });
       } else if (type === 'AWS::EKS::FargateProfile') {
         warnings.push(`${where}: Fargate pods always use the EKS-created cluster security group; their flows are not evaluated`);
       } else if (DATA_STORES[type] !== undefined) {
-        // An Aurora instance takes its groups from its DB cluster, which is modelled itself.
-        if (type === 'AWS::RDS::DBInstance' && props.DBClusterIdentifier !== undefined) continue;
         const { role, property } = DATA_STORES[type];
         const groups = keysOf(graph.groupsFor(props[property], stack.id, where));
+        dataStoreGroups.set(where, groups);
+        // An Aurora instance takes its groups from its DB cluster, which is modelled itself.
+        if (type === 'AWS::RDS::DBInstance' && props.DBClusterIdentifier !== undefined) continue;
         const port = storePort(resource);
         if (groups.length > 0) dataStores.push({ label: `${where} (${type})`, role, groups, port });
       } else if (LOAD_BALANCERS.has(type)) {
@@ -110,17 +132,19 @@ export function readAttachments(
   for (const [stack, logicalId, resource] of nodegroups) {
     const where = `${stack.id}/${logicalId}`;
     const props = resource.Properties ?? {};
+    const template = props.LaunchTemplate as { [key: string]: unknown } | undefined;
+    const groups = template === undefined ? [] : launchTemplateGroups(resolver, graph, templatesByName, stack.id, template, where);
+    nodegroupTemplates.set(where, { hasLaunchTemplate: template !== undefined, groups });
     const clusterName = resolver.resolveString(props.ClusterName, stack.id);
     const cluster = clusterNamed(typeof clusterName === 'string' ? clusterName : '');
     if (!cluster) {
       warnings.push(`${where}: node group's cluster is not in the assembly; not modelled`);
-      continue;
+    } else if (groups === undefined) {
+      warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
+    } else {
+      // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
+      cluster.nodePools.push({ label: `node group ${where}`, groups: groups.length > 0 ? groups : [cluster.vendorGroup] });
     }
-    const template = props.LaunchTemplate as { [key: string]: unknown } | undefined;
-    const groups = template === undefined ? [] : launchTemplateGroups(resolver, graph, stack.id, template, where, warnings);
-    // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
-    const attached = groups === undefined ? undefined : groups.length > 0 ? groups : [cluster.vendorGroup];
-    if (attached) cluster.nodePools.push({ label: `node group ${where}`, groups: attached });
   }
   for (const [stack, logicalId, resource] of asgs) {
     const where = `${stack.id}/${logicalId}`;
@@ -131,15 +155,17 @@ export function readAttachments(
       return typeof key === 'string' && key.startsWith(CLUSTER_TAG) ? clusterNamed(key.slice(CLUSTER_TAG.length)) : undefined;
     }).find((c) => c !== undefined) : undefined;
     if (!cluster) continue;
-    const groups = asgGroups(resolver, graph, stack.id, props, where, warnings);
+    const groups = asgGroups(resolver, graph, templatesByName, stack.id, props, where, warnings);
     if (groups !== undefined) cluster.nodePools.push({ label: `self-managed nodes ${where}`, groups });
   }
-  return { clusters: clusters.map(({ names: _names, ...c }) => c), dataStores, loadBalancers };
+  return {
+    clusters: clusters.map(({ names: _names, ...c }) => c), dataStores, loadBalancers, nodegroups: nodegroupTemplates, dataStoreGroups,
+  };
 }
 
-/** Groups a launch template gives its instances; `undefined` when the template cannot be found. */
+/** Groups a launch template gives its instances; `undefined` when the template is not in the assembly. */
 function launchTemplateGroups(
-  resolver: CfnResolver, graph: SecurityGroupGraph, stackId: string, spec: { [key: string]: unknown }, where: string, warnings: string[],
+  resolver: CfnResolver, graph: SecurityGroupGraph, templatesByName: TemplatesByName, stackId: string, spec: { [key: string]: unknown }, where: string,
 ): string[] | undefined {
   const ref = resolver.resolve(spec.Id ?? spec.LaunchTemplateId, stackId);
   const name = resolver.resolve(spec.Name ?? spec.LaunchTemplateName, stackId);
@@ -148,11 +174,10 @@ function launchTemplateGroups(
     template = { stackId: ref.stackId, resource: resolver.target(ref)! };
   } else if (name instanceof CfnReference && resolver.target(name)?.Type === 'AWS::EC2::LaunchTemplate') {
     template = { stackId: name.stackId, resource: resolver.target(name)! };
+  } else if (typeof name === 'string') {
+    template = templatesByName.get(name);
   }
-  if (!template) {
-    warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
-    return undefined;
-  }
+  if (!template) return undefined;
   const data = (template.resource.Properties?.LaunchTemplateData ?? {}) as { [key: string]: unknown };
   const direct = graph.groupsFor(data.SecurityGroupIds, template.stackId, where).map((g) => g.key);
   const interfaces = resolver.resolve(data.NetworkInterfaces, template.stackId);
@@ -162,12 +187,17 @@ function launchTemplateGroups(
 }
 
 function asgGroups(
-  resolver: CfnResolver, graph: SecurityGroupGraph, stackId: string, props: { [key: string]: unknown }, where: string, warnings: string[],
+  resolver: CfnResolver, graph: SecurityGroupGraph, templatesByName: TemplatesByName, stackId: string, props: { [key: string]: unknown },
+  where: string, warnings: string[],
 ): string[] | undefined {
   const mixed = (props.MixedInstancesPolicy as { LaunchTemplate?: { LaunchTemplateSpecification?: unknown } } | undefined)
     ?.LaunchTemplate?.LaunchTemplateSpecification;
   const spec = (props.LaunchTemplate ?? mixed) as { [key: string]: unknown } | undefined;
-  if (spec !== undefined) return launchTemplateGroups(resolver, graph, stackId, spec, where, warnings);
+  if (spec !== undefined) {
+    const groups = launchTemplateGroups(resolver, graph, templatesByName, stackId, spec, where);
+    if (groups === undefined) warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
+    return groups;
+  }
   const config = resolver.resolve(props.LaunchConfigurationName, stackId);
   const resource = config instanceof CfnReference ? resolver.target(config) : undefined;
   if (!(config instanceof CfnReference) || resource?.Type !== 'AWS::AutoScaling::LaunchConfiguration') {

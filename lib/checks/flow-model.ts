@@ -145,6 +145,30 @@ export interface ConnectivityReport {
   readonly passed: boolean;
 }
 
+/** What a managed node group's launch template puts on its nodes (`FlowModel.nodegroupSecurityGroups`). */
+export interface NodegroupSecurityGroups {
+  /** The node group names a launch template; without one EKS puts the group it created on the nodes. */
+  readonly hasLaunchTemplate: boolean;
+  /** The launch template is in the assembly; when it is not, `groups` is empty and what the nodes carry is unknown. */
+  readonly launchTemplateFound: boolean;
+  /** Keys of the groups the launch template names; empty when it names none (EKS then attaches the group it created). */
+  readonly groups: string[];
+  /** One of `groups` is the EKS-created group. */
+  readonly carriesVendorGroup: boolean;
+}
+
+/** The security groups of a database or cache and what they admit (`FlowModel.dataStoreSecurityGroups`). */
+export interface DataStoreSecurityGroups {
+  /** Keys of the groups on the store's interfaces. */
+  readonly groups: string[];
+  /** One of `groups` is the EKS-created group. */
+  readonly carriesVendorGroup: boolean;
+  /** Keys of the groups that ingress rules written on the store's groups trust (EKS's implicit defaults excluded). */
+  readonly admittedGroups: string[];
+  /** One of `admittedGroups` is the EKS-created group. */
+  readonly admitsVendorGroup: boolean;
+}
+
 interface Check {
   readonly id: string;
   readonly source: FlowRole;
@@ -206,6 +230,63 @@ export class FlowModel {
     return this.attachments.clusters.map((c) => c.key);
   }
 
+  /**
+   * Keys of the owned groups that managed node groups' launch templates put on nodes, across the
+   * assembly (node groups whose cluster is elsewhere included; EKS-created groups excluded).
+   */
+  public get nodegroupGroups(): string[] {
+    const groups = [...this.attachments.nodegroups.values()].flatMap((n) => n.groups ?? []);
+    return [...new Set(groups)].filter((k) => !this.isVendorGroup(k));
+  }
+
+  /**
+   * True when the security group, ingress or egress resource `resource` (`<stack>/<logical ID>`)
+   * writes a rule on, or naming, the EKS-created group: a rule the incident replay removes.
+   */
+  public writesVendorGroupRule(resource: string): boolean {
+    return this.graph.vendorRuleWriters.has(resource);
+  }
+
+  /**
+   * Why a list of the groups or rules of `resource` (`<stack>/<logical ID>`) is not known at synth time
+   * (e.g. `Fn::Split` of a parameter), so checks on it cannot be trusted.
+   *
+   * @returns undefined when every such list of the resource could be read
+   */
+  public unreadableReason(resource: string): string | undefined {
+    return this.graph.unreadable.get(resource);
+  }
+
+  /**
+   * The launch-template groups of the managed node group `nodegroup` (`<stack>/<logical ID>`).
+   *
+   * @returns undefined when the assembly has no such `AWS::EKS::Nodegroup`
+   */
+  public nodegroupSecurityGroups(nodegroup: string): NodegroupSecurityGroups | undefined {
+    const template = this.attachments.nodegroups.get(nodegroup);
+    if (template === undefined) return undefined;
+    const groups = [...template.groups ?? []];
+    return {
+      hasLaunchTemplate: template.hasLaunchTemplate, launchTemplateFound: template.groups !== undefined,
+      groups, carriesVendorGroup: groups.some((k) => this.isVendorGroup(k)),
+    };
+  }
+
+  /**
+   * The groups of the database or cache `store` (`<stack>/<logical ID>`) and the groups they admit.
+   *
+   * @returns undefined when the assembly has no such data store
+   */
+  public dataStoreSecurityGroups(store: string): DataStoreSecurityGroups | undefined {
+    const groups = this.attachments.dataStoreGroups.get(store);
+    if (groups === undefined) return undefined;
+    const admitted = [...new Set(groups.flatMap((k) => [...this.graph.ingressPeers.get(k) ?? []]))];
+    return {
+      groups: [...groups], carriesVendorGroup: groups.some((k) => this.isVendorGroup(k)),
+      admittedGroups: admitted, admitsVendorGroup: admitted.some((k) => this.isVendorGroup(k)),
+    };
+  }
+
   /** The template file of a stack, when the model was read from disk. */
   public templatePathOf(stack: string): string | undefined {
     return this.templatePaths.get(stack);
@@ -236,6 +317,10 @@ export class FlowModel {
       return { key, vendorManaged: g.vendorManaged, declared: g.declared };
     });
     return { flows, groups, warnings, passed: flows.every((f) => f.allowedBefore && f.allowedAfterReplay) };
+  }
+
+  private isVendorGroup(key: string): boolean {
+    return this.graph.groups.get(key)?.vendorManaged ?? false;
   }
 
   private run(cluster: ClusterAttachment, check: Check): FlowCheck {

@@ -65,6 +65,16 @@ export function eksClusterShape(type: unknown, props: { [key: string]: unknown }
  */
 export class SecurityGroupGraph {
   public readonly groups = new Map<string, SecurityGroupNode>();
+  /**
+   * `<stack>/<logical ID>` of every group, ingress or egress resource that writes a rule on, or naming,
+   * the EKS-created group. Noted before ports and protocol are read, so a rule the flows cannot use
+   * still counts: the dependence on the vendor group is there whatever the rule admits.
+   */
+  public readonly vendorRuleWriters = new Set<string>();
+  /** Per group key, the groups its written ingress rules trust, also noted before ports and protocol are read. */
+  public readonly ingressPeers = new Map<string, Set<string>>();
+  /** Per resource (`<stack>/<logical ID>`), why a list of its groups or rules is not known until deploy time. */
+  public readonly unreadable = new Map<string, string>();
 
   constructor(
     private readonly resolver: CfnResolver,
@@ -99,7 +109,7 @@ export class SecurityGroupGraph {
     }
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, vendorManaged: key.endsWith(`#${VENDOR_GROUP_ATTRIBUTE}`), declared: false, ingress: [], egress: [] };
+      group = { key, vendorManaged: isVendorGroup(value), declared: false, ingress: [], egress: [] };
       this.groups.set(key, group);
     }
     return group;
@@ -111,6 +121,7 @@ export class SecurityGroupGraph {
     if (resolved === undefined) return [];
     if (!Array.isArray(resolved)) {
       this.warnings.push(`${where}: security group list not resolvable (${describe(resolved)})`);
+      this.unreadable.set(where, `security group list ${describe(resolved)}`);
       return [];
     }
     return resolved.map((v) => this.groupFor(v, where)).filter((g): g is SecurityGroupNode => g !== undefined);
@@ -131,6 +142,7 @@ export class SecurityGroupGraph {
       if (list === undefined) return [];
       if (!Array.isArray(list)) {
         this.warnings.push(`${where}: ${name} not resolvable (${describe(list)}); inline rules not modelled`);
+        this.unreadable.set(where, `${name} ${describe(list)}`);
         return [];
       }
       return list.map((entry, i) => this.toRule(direction, key, entry, stackId, logicalId, `${name}[${i}]`));
@@ -151,12 +163,15 @@ export class SecurityGroupGraph {
 
   private addStandaloneRule(direction: 'ingress' | 'egress', stackId: string, logicalId: string, props: { [key: string]: unknown }): void {
     const where = `${stackId}/${logicalId}`;
+    const resolved = this.resolver.resolve(props, stackId);
+    const peer = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
+    if (isObject(resolved) && [resolved.GroupId, resolved[peer]].some(isVendorGroup)) this.vendorRuleWriters.add(where);
     if (props.GroupId === undefined) {
       this.warnings.push(`${where}: rule names its group by GroupName (default VPC) or not at all; not modelled`);
       return;
     }
     const group = this.groupFor(this.resolver.resolve(props.GroupId, stackId), where);
-    const rule = group && this.toRule(direction, group.key, this.resolver.resolve(props, stackId), stackId, logicalId, undefined);
+    const rule = group && this.toRule(direction, group.key, resolved, stackId, logicalId, undefined);
     if (group && rule) (direction === 'ingress' ? group.ingress : group.egress).push(rule);
   }
 
@@ -186,10 +201,15 @@ export class SecurityGroupGraph {
     direction: 'ingress' | 'egress', group: string, entry: ResolvedValue, stackId: string, logicalId: string, inlineAt: string | undefined,
   ): SgRule | undefined {
     const where = `${stackId}/${logicalId}${inlineAt ? ` ${inlineAt}` : ''}`;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || entry instanceof CfnReference || entry instanceof Unresolved) {
+    if (!isObject(entry)) {
       this.warnings.push(`${where}: rule is not an object (${describe(entry)}); not modelled`);
       return undefined;
     }
+    const peerGroupValue = direction === 'ingress' ? entry.SourceSecurityGroupId : entry.DestinationSecurityGroupId;
+    const peer = peerGroupValue === undefined ? undefined : this.groupFor(peerGroupValue, where);
+    // A standalone rule is noted by addStandaloneRule, which also sees a group it cannot resolve.
+    if (inlineAt !== undefined && peer?.vendorManaged) this.vendorRuleWriters.add(`${stackId}/${logicalId}`);
+    if (direction === 'ingress' && peer) this.ingressPeers.set(group, (this.ingressPeers.get(group) ?? new Set()).add(peer.key));
     const protocol = normaliseProtocol(entry.IpProtocol);
     if (protocol === undefined) {
       this.warnings.push(`${where}: IpProtocol ${describe(entry.IpProtocol)} not resolvable; rule not modelled`);
@@ -201,11 +221,7 @@ export class SecurityGroupGraph {
       return undefined;
     }
     const base = { direction, group, protocol, fromPort: ports[0], toPort: ports[1], stackId, logicalId, inlineAt };
-    const peerGroupValue = direction === 'ingress' ? entry.SourceSecurityGroupId : entry.DestinationSecurityGroupId;
-    if (peerGroupValue !== undefined) {
-      const peer = this.groupFor(peerGroupValue, where);
-      return peer ? { ...base, peerGroup: peer.key } : undefined;
-    }
+    if (peerGroupValue !== undefined) return peer ? { ...base, peerGroup: peer.key } : undefined;
     if (typeof entry.CidrIp === 'string') {
       if (!parseIpv4Cidr(entry.CidrIp)) this.warnings.push(`${where}: CidrIp ${entry.CidrIp} is not an IPv4 CIDR; rule matches nothing`);
       return { ...base, peerCidr: entry.CidrIp };
@@ -215,6 +231,15 @@ export class SecurityGroupGraph {
     this.warnings.push(`${where}: rule has no peer this model can read (${describe(entry.CidrIp ?? entry.SourceSecurityGroupName)}); not modelled`);
     return undefined;
   }
+}
+
+function isObject(value: ResolvedValue): value is { [key: string]: ResolvedValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof CfnReference) && !(value instanceof Unresolved);
+}
+
+/** The EKS-created group: `Fn::GetAtt <cluster>.ClusterSecurityGroupId`, directly or through an export or nested-stack parameter. */
+function isVendorGroup(value: ResolvedValue): boolean {
+  return groupKey(value)?.endsWith(`#${VENDOR_GROUP_ATTRIBUTE}`) ?? false;
 }
 
 /** Identity of a security group value: `stack/logicalId` for declared or EKS-created groups, the literal ID otherwise. */

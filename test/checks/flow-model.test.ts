@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { FlowModel, StackTemplate } from '../../lib/checks/flow-model';
 import { FlowRole } from '../../lib/network/required-flows';
 import {
-  TABLE_FLOW_IDS, database, eksCluster, groupId, ingressRule, launchTemplate, nodegroup, ownedCluster,
+  TABLE_FLOW_IDS, database, egressRule, eksCluster, groupId, ingressRule, launchTemplate, nodegroup, ownedCluster,
   securityGroup, template, vendorCluster, vendorGroupOf, vpc, Resources,
 } from '../fixtures/cfn-builders';
 
@@ -255,6 +255,60 @@ describe('FlowModel: across stacks', () => {
     expect(report.warnings).toEqual([]);
     expect(report.passed).toBe(true);
     expect(flow(report, 'NodesToDatabase').restsOn.map((r) => r.stack)).toEqual(expect.arrayContaining(['Parent', 'Parent/Inner']));
+  });
+});
+
+describe('FlowModel: per-resource facts for the nag rules', () => {
+  const model = (resources: Resources) => FlowModel.fromTemplates([{ stackName: 'S', template: template({ Vpc: vpc(), ...resources }) }]);
+
+  test('rules on, or naming, the EKS-created group are known by the resource that writes them, whatever their ports', () => {
+    const m = model({
+      ...vendorCluster('C', VPC),
+      Cache: securityGroup(VPC, { ingress: [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: vendorGroupOf('CCluster') }] }),
+      OnVendor: ingressRule(vendorGroupOf('CCluster'), groupId('Cache'), { protocol: 'tcp', from: 443, to: 443 }),
+      NoPorts: egressRule(groupId('Cache'), vendorGroupOf('CCluster'), { protocol: 'tcp' }),
+      Owned: ingressRule(groupId('Cache'), groupId('CControlPlaneSg'), { protocol: 'tcp', from: 443, to: 443 }),
+    });
+    expect(['S/Cache', 'S/OnVendor', 'S/NoPorts', 'S/Owned', 'S/CCluster'].filter((r) => m.writesVendorGroupRule(r)))
+      .toEqual(['S/Cache', 'S/OnVendor', 'S/NoPorts']);
+  });
+
+  test('node group launch templates: none, by ID, by literal name, outside the assembly', () => {
+    const m = model({
+      ...vendorCluster('C', VPC),
+      Owned: securityGroup(VPC),
+      Template: launchTemplate([groupId('Owned'), vendorGroupOf('CCluster')]),
+      Named: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateName: 'nodes', LaunchTemplateData: { NetworkInterfaces: [{ Groups: ['sg-0123456789abcdef0'] }] } } },
+      ById: nodegroup('CCluster', 'Template'),
+      ByName: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'elsewhere', LaunchTemplate: { Name: 'nodes' } } },
+      Missing: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'elsewhere', LaunchTemplate: { Id: 'lt-0123456789abcdef0' } } },
+    });
+    expect(m.nodegroupSecurityGroups('S/CNodegroup')).toEqual({ hasLaunchTemplate: false, launchTemplateFound: true, groups: [], carriesVendorGroup: false });
+    expect(m.nodegroupSecurityGroups('S/ById')).toEqual({
+      hasLaunchTemplate: true, launchTemplateFound: true, groups: ['S/Owned', 'S/CCluster#ClusterSecurityGroupId'], carriesVendorGroup: true,
+    });
+    expect(m.nodegroupSecurityGroups('S/ByName')?.groups).toEqual(['sg-0123456789abcdef0']);
+    expect(m.nodegroupSecurityGroups('S/Missing')).toMatchObject({ hasLaunchTemplate: true, launchTemplateFound: false });
+    expect(m.nodegroupSecurityGroups('S/Owned')).toBeUndefined();
+    expect(m.nodegroupGroups.sort()).toEqual(['S/Owned', 'sg-0123456789abcdef0']);
+  });
+
+  test('data stores: the groups they carry and the groups their ingress rules admit (EKS defaults excluded)', () => {
+    const m = model({
+      ...vendorCluster('C', VPC),
+      ...database('D', VPC, [vendorGroupOf('CCluster'), groupId('CControlPlaneSg')]),
+      OnVendor: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', VPCSecurityGroups: [vendorGroupOf('CCluster')] } },
+      Split: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', VPCSecurityGroups: { 'Fn::Split': [',', { Ref: 'AWS::StackName' }] } } },
+    });
+    expect(m.dataStoreSecurityGroups('S/DDb')).toEqual({
+      groups: ['S/DDbSg'], carriesVendorGroup: false,
+      admittedGroups: ['S/CCluster#ClusterSecurityGroupId', 'S/CControlPlaneSg'], admitsVendorGroup: true,
+    });
+    expect(m.dataStoreSecurityGroups('S/OnVendor')).toEqual({
+      groups: ['S/CCluster#ClusterSecurityGroupId'], carriesVendorGroup: true, admittedGroups: [], admitsVendorGroup: false,
+    });
+    expect(m.unreadableReason('S/Split')).toMatch(/^security group list /);
+    expect(m.unreadableReason('S/DDb')).toBeUndefined();
   });
 });
 
