@@ -1,10 +1,8 @@
 import { parse } from 'path';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { resolvedList, resolvedProperties } from '../private/cfn';
-import { ownedNodeGroupKeys } from '../private/managed-nodegroups';
-import { RuleDirection, appSecurityGroupRules, identifyGroup } from '../private/security-groups';
 import { DATA_STORES } from '../../attachments';
+import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
  * A database or cache does not depend on the group EKS created for a cluster. Findings:
@@ -15,20 +13,18 @@ import { DATA_STORES } from '../../attachments';
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    const property = DATA_STORES[node.cfnResourceType]?.property;
-    if (property === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    const stack = Stack.of(node);
-    const storeGroups = resolvedList(node, resolvedProperties(node)[property], property).map((g) => identifyGroup(stack, g));
+    if (DATA_STORES[node.cfnResourceType] === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    const model = appFlowModel(node);
+    const key = flowModelKey(node);
+    const unreadable = model.unreadableReason(key);
+    if (unreadable !== undefined) throw new Error(`${node.node.path}: ${unreadable} is not known at synth time.`);
+    // The model reads every data store of the app's templates, this one included.
+    const store = model.dataStoreSecurityGroups(key)!;
     const findings: string[] = [];
-    if (storeGroups.some((g) => g.clusterCreated)) findings.push('CarriesClusterSecurityGroup');
-
-    const storeKeys = new Set(storeGroups.map((g) => g.key));
-    const sources = appSecurityGroupRules(node)
-      .filter((rule) => rule.direction === RuleDirection.INGRESS && storeKeys.has(rule.group.key))
-      .flatMap((rule) => (rule.peer ? [rule.peer] : []));
-    if (sources.some((s) => s.clusterCreated)) {
-      const nodeKeys = ownedNodeGroupKeys(node);
-      if (!sources.some((s) => nodeKeys.has(s.key))) findings.push('ReachableOnlyThroughClusterSecurityGroup');
+    if (store.carriesVendorGroup) findings.push('CarriesClusterSecurityGroup');
+    const nodeGroups = new Set(model.nodegroupGroups);
+    if (store.admitsVendorGroup && !store.admittedGroups.some((g) => nodeGroups.has(g))) {
+      findings.push('ReachableOnlyThroughClusterSecurityGroup');
     }
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
   },

@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SafeCluster } from '../../../../lib';
 import { EksNodegroupOwnedSecurityGroups } from '../../../../lib/checks/nag/rules';
@@ -54,6 +55,14 @@ describe('EksNodegroupOwnedSecurityGroups: managed node groups carry only owned 
     const stack = testStack();
     l1Nodegroup(stack, 'Imported', { clusterName: 'payments', launchTemplate: { id: 'lt-0123456789abcdef0' } });
     expect(reports(stack, rule)).toEqual(['Test/Imported (error)']);
+  });
+
+  test('Error: a launch template whose groups are known only at deploy time cannot be judged', () => {
+    const stack = testStack();
+    const groups = new CfnParameter(stack, 'NodeGroups', { type: 'CommaDelimitedList' });
+    new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateName: 'nodes', launchTemplateData: { securityGroupIds: groups.valueAsList } });
+    l1Nodegroup(stack, 'FromParameter', { clusterName: 'payments', launchTemplate: { name: 'nodes' } });
+    expect(reports(stack, rule)).toEqual(['Test/FromParameter (error)']);
   });
 
   test('Compliance', () => {

@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, NestedStack } from 'aws-cdk-lib';
+import { CfnCondition, CfnOutput, Fn, NestedStack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SafeCluster } from '../../../../lib';
 import { SecurityGroupNoClusterSecurityGroupPeer } from '../../../../lib/checks/nag/rules';
@@ -89,6 +89,16 @@ describe('SecurityGroupNoClusterSecurityGroupPeer: no security-group rule trusts
       'Parent/Child/Cache/from ParentClusterClusterSecurityGroupBC83157D:6379',
       'Parent/Queue/from ParentComputeClusterClusterSecurityGroup9471FDD0:5671',
     ]);
+  });
+
+  test('Error: inline rules known only at deploy time cannot be judged', () => {
+    const stack = testStack();
+    new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals(stack.region, 'eu-west-1') });
+    new ec2.CfnSecurityGroup(stack, 'Conditional', {
+      groupDescription: 'conditional', vpcId: 'vpc-1',
+      securityGroupIngress: Fn.conditionIf('Strict', [], [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' }]),
+    });
+    expect(reports(stack, rule)).toEqual(['Test/Conditional (error)']);
   });
 
   test('Compliance', () => {
