@@ -25,7 +25,7 @@ export class EksUpgradeSafetyChecks extends NagPack {
     this.packName = 'EksUpgradeSafety';
   }
 
-  /** Validates with rendering and cross-stack lookups memoised for the pass (the tree does not change during it). */
+  /** Validates with the app's flow model and rendered properties memoised for the pass (the tree does not change during it). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     return withAppView(scope, () => super.validateScope(scope));
   }
