@@ -57,10 +57,13 @@ export const DATA_STORES: { readonly [type: string]: { readonly role: FlowRole; 
   'AWS::ElastiCache::ServerlessCache': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },
 };
 const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer']);
-/** Types read elsewhere or known to carry no security group; anything else with groups gets a warning. */
-const MODELLED = new Set([
+/**
+ * Every resource type the flow model reads (the VPC for its CIDR); anything else that carries groups
+ * gets a warning. The synth-time check renders only these.
+ */
+export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   ...Object.keys(DATA_STORES), ...LOAD_BALANCERS, 'AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::FargateProfile',
-  'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate',
+  'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::VPC',
   'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::CloudFormation::Stack',
 ]);
 const CLUSTER_TAG = 'kubernetes.io/cluster/';
@@ -122,7 +125,7 @@ export function readAttachments(
         if (groups.length > 0) {
           loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, groups });
         }
-      } else if (!MODELLED.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
+      } else if (!MODELLED_TYPES.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
         warnings.push(`${where}: ${type} carries security groups but is not modelled; flows to or from it are not evaluated`);
       }
     }

@@ -1,16 +1,9 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct, IValidation } from 'constructs';
+import { MODELLED_TYPES } from './attachments';
 import { FlowModel } from './flow-model';
 import { FlowCategory, RequiredFlow } from '../network/required-flows';
 import { formatProblem } from '../private/errors';
-
-/** The only resource types the flow model reads; everything else in the stack is skipped unrendered. */
-const MODELLED_TYPES = new Set([
-  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::VPC',
-  'AWS::EC2::LaunchTemplate', 'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::AutoScaling::AutoScalingGroup',
-  'AWS::AutoScaling::LaunchConfiguration', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache', 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-]);
 
 /**
  * Synth-time proof for one cluster: fails synthesis when a required flow is missing or holds only

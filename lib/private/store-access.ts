@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from './errors';
+import { VENDOR_GROUP_ATTRIBUTE } from '../checks/security-group-graph';
 import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
 
 /**
@@ -36,7 +37,6 @@ export interface StoreTarget {
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
 const MAX_RULE_DESCRIPTION = 255;
-const EKS_CLUSTER_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
 
 /**
  * Throws unless `port` is a literal whole number from 1 to 65535. Tokens are refused: the port
@@ -218,7 +218,7 @@ function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable):
   const groups = client?.connections?.securityGroups ?? [];
   const eksGroup = groups.find((group) => {
     if (Token.isUnresolved(group.securityGroupId)) {
-      return JSON.stringify(Stack.of(group).resolve(group.securityGroupId)).includes(EKS_CLUSTER_GROUP_ATTRIBUTE);
+      return JSON.stringify(Stack.of(group).resolve(group.securityGroupId)).includes(VENDOR_GROUP_ATTRIBUTE);
     }
     return eksGroupId !== undefined && group.securityGroupId === eksGroupId;
   });
