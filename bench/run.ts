@@ -8,7 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { syntheticTemplates, writeAssembly } from './synthetic-assembly';
 import { ClusterConnectivityValidation } from '../lib/checks/cluster-connectivity-validation';
-import { FlowModel } from '../lib/checks/flow-model';
+import { FlowModel } from '../lib/model/flow-model';
 import { SafeCluster } from '../lib/cluster/safe-cluster';
 import { testApp, testStack, testVpc } from '../test/helpers';
 

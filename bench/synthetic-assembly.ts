@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StackTemplate } from '../lib/checks/flow-model';
+import { StackTemplate } from '../lib/model/flow-model';
 import { Resources, database, groupId, ownedCluster, template, vendorCluster, vendorGroupOf, vpc } from '../test/fixtures/cfn-builders';
 
 const CLUSTERS_PER_STACK = 10;

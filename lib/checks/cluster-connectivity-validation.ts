@@ -1,8 +1,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct, IValidation } from 'constructs';
-import { MODELLED_TYPES } from './attachments';
-import { FlowModel } from './flow-model';
-import { FlowCategory, RequiredFlow } from '../network/required-flows';
+import { MODELLED_TYPES } from '../model/attachments';
+import { FlowModel } from '../model/flow-model';
+import { FlowCategory, RequiredFlow } from '../model/required-flows';
 import { formatProblem } from '../private/errors';
 
 /**

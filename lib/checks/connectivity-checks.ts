@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { AssemblyError } from './cloud-assembly';
-import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
-import { FlowRole } from '../network/required-flows';
+import { AssemblyError } from '../model/cloud-assembly';
+import { FlowCheck, FlowModel, StackTemplate } from '../model/flow-model';
+import { FlowRole } from '../model/required-flows';
 
 /**
  * Rule IDs `ConnectivityChecks` reports. The two flow rules carry the IDs of the `EksUpgradeSafetyChecks`

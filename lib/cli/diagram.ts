@@ -1,5 +1,5 @@
 import { describeFailure, flowPassed } from './text-report';
-import { ConnectivityReport, FlowCheck } from '../checks/flow-model';
+import { ConnectivityReport, FlowCheck } from '../model/flow-model';
 
 const VENDOR_STYLE = 'fill:#fde0dc,stroke:#c62828,stroke-width:2px,stroke-dasharray:5 3';
 const OWNED_STYLE = 'fill:#e8f5e9,stroke:#2e7d32';

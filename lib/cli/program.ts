@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatMarkdown, formatMermaid } from './diagram';
 import { formatText } from './text-report';
-import { AssemblyError } from '../checks/cloud-assembly';
-import { ConnectivityReport, FlowModel } from '../checks/flow-model';
+import { AssemblyError } from '../model/cloud-assembly';
+import { ConnectivityReport, FlowModel } from '../model/flow-model';
 
 /** Where the CLI writes; tests pass their own to capture output without a child process. */
 export interface CliIo {

@@ -1,5 +1,5 @@
-import { ConnectivityReport, FlowCheck } from '../checks/flow-model';
-import { FlowRole } from '../network/required-flows';
+import { ConnectivityReport, FlowCheck } from '../model/flow-model';
+import { FlowRole } from '../model/required-flows';
 
 const PASS = 'pass';
 const FAIL = 'FAIL';

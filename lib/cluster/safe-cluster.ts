@@ -8,10 +8,11 @@ import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { ConnectivityChecks, ConnectivityRule } from '../checks/connectivity-checks';
 import { addFlowRules } from '../network/flow-rules';
-import { RequiredFlow, RequiredFlows } from '../network/required-flows';
+import { RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
-import { cidrContains, parseIpv4Cidr, requireIntegerInRange } from '../private/validate';
+import { cidrContains, parseIpv4Cidr } from '../model/cidr';
+import { requireIntegerInRange } from '../private/validate';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 

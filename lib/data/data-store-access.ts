@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { ISafeCluster } from '../cluster/safe-cluster';
-import { StoreConnections, StoreTarget, allowClusterAccess, requireLiteralPort } from '../private/store-access';
+import { StoreConnections, StoreTarget, allowClusterAccess, requireLiteralPort } from './store-access';
 
 /**
  * A database or cache that clusters reach only through rules on security groups their own stacks own.

@@ -9,7 +9,7 @@ import { ISafeCluster } from '../cluster/safe-cluster';
 import { SafeEksError, show } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
-} from '../private/store-access';
+} from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 
 /** The engine of a `DependentCache`, with the value ElastiCache expects in `Engine`. */

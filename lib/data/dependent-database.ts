@@ -10,7 +10,7 @@ import { ISafeCluster } from '../cluster/safe-cluster';
 import { SafeEksError, show } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
-} from '../private/store-access';
+} from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 
 /** Which PostgreSQL service runs the database. */

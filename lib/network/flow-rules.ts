@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
+import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../model/required-flows';
 
 /** The owned security group that plays each role of a flow. */
 export interface FlowRoleGroups {

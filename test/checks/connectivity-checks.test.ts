@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { ConnectivityChecks, ConnectivityRule } from '../../lib/checks/connectivity-checks';
-import { RequiredFlows } from '../../lib/network/required-flows';
+import { RequiredFlows } from '../../lib/model/required-flows';
 import { ownedCluster, template, vendorCluster, vpc } from '../fixtures/cfn-builders';
 import { buildPlainEksApp } from '../fixtures/plain-eks-app';
 import { testApp } from '../helpers';

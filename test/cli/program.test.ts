@@ -5,8 +5,8 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../bin/app';
 import { ExitCode, runCli } from '../../lib/cli/program';
-import { ConnectivityReport } from '../../lib/checks/flow-model';
-import { RequiredFlows } from '../../lib/network/required-flows';
+import { ConnectivityReport } from '../../lib/model/flow-model';
+import { RequiredFlows } from '../../lib/model/required-flows';
 import { buildPlainEksApp } from '../fixtures/plain-eks-app';
 import { testApp } from '../helpers';
 

@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as fc from 'fast-check';
 import { Validations } from 'aws-cdk-lib';
 import { ConnectivityChecks, EksUpgradeSafetyChecks, FlowRole, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
-import { FlowModel } from '../../lib/checks/flow-model';
+import { FlowModel } from '../../lib/model/flow-model';
 import { testApp, testStack, testVpc } from '../helpers';
 
 function build(props: Partial<SafeClusterProps> = {}) {

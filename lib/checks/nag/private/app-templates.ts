@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { memoized } from './cfn';
-import { FlowModel, StackTemplate } from '../../flow-model';
+import { FlowModel, StackTemplate } from '../../../model/flow-model';
 
 const FLOW_MODEL = Symbol('flowModel');
 

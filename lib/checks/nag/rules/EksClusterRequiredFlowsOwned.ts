@@ -1,8 +1,8 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { RequiredFlows } from '../../../network/required-flows';
-import { eksClusterShape } from '../../security-group-graph';
+import { RequiredFlows } from '../../../model/required-flows';
+import { eksClusterShape } from '../../../model/security-group-graph';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**

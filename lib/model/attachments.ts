@@ -1,6 +1,6 @@
 import { CfnReference, CfnResolver, CfnResourceJson, LoadedStack, ResolvedValue, storePort } from './cfn-resolver';
 import { eksClusterShape, SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
-import { FlowRole } from '../network/required-flows';
+import { FlowRole } from './required-flows';
 
 /** Network interfaces that share a list of security groups: the control plane, or the nodes of one group. */
 export interface Endpoint {

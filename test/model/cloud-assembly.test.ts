@@ -3,8 +3,8 @@ import * as fc from 'fast-check';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
-import { AssemblyError, loadAssembly } from '../../lib/checks/cloud-assembly';
-import { FlowModel } from '../../lib/checks/flow-model';
+import { AssemblyError, loadAssembly } from '../../lib/model/cloud-assembly';
+import { FlowModel } from '../../lib/model/flow-model';
 import { Resources, ownedCluster, vpc } from '../fixtures/cfn-builders';
 import { TestStack, testApp, testStack } from '../helpers';
 

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fc from 'fast-check';
 import { DependentDatabase, ISafeCluster, SafeCluster } from '../../lib';
-import { DataApp, dataApp } from '../data/data-app';
+import { DataApp, dataApp } from './data-app';
 import { testApp, testStack, testVpc } from '../helpers';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;

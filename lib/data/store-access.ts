@@ -2,8 +2,8 @@ import { Annotations, CfnOutput, Fn, Names, RemovalPolicy, Stack, Token } from '
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { SafeEksError, show } from './errors';
-import { VENDOR_GROUP_ATTRIBUTE } from '../checks/security-group-graph';
+import { SafeEksError, show } from '../private/errors';
+import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
 
 /**

@@ -1,5 +1,5 @@
 import { CfnReference, CfnResolver, LoadedStack, ResolvedValue, Unresolved } from './cfn-resolver';
-import { parseIpv4Cidr } from '../private/validate';
+import { parseIpv4Cidr } from './cidr';
 
 /** Protocol of a rule after normalising `-1`, numbers and names: `all`, `tcp`, `udp`, `icmp`, `icmpv6` or another number. */
 export type RuleProtocol = string;

@@ -3,7 +3,7 @@ import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
 import { loadAssembly } from './cloud-assembly';
 import { checkPair, dependsOnVendor, FlowSpec, formatRange } from './flow-evaluation';
 import { SecurityGroupGraph, SgRule } from './security-group-graph';
-import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../network/required-flows';
+import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
 /** One CloudFormation template handed to `FlowModel.fromTemplates`. */
 export interface StackTemplate {

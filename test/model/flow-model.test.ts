@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { FlowModel, StackTemplate } from '../../lib/checks/flow-model';
-import { FlowRole } from '../../lib/network/required-flows';
+import { FlowModel, StackTemplate } from '../../lib/model/flow-model';
+import { FlowRole } from '../../lib/model/required-flows';
 import {
   TABLE_FLOW_IDS, database, egressRule, eksCluster, groupId, ingressRule, launchTemplate, nodegroup, ownedCluster,
   securityGroup, template, vendorCluster, vendorGroupOf, vpc, Resources,

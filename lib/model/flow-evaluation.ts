@@ -1,6 +1,6 @@
 import { Endpoint } from './attachments';
 import { SecurityGroupGraph, SecurityGroupNode, SgRule } from './security-group-graph';
-import { cidrContains, parseIpv4Cidr } from '../private/validate';
+import { cidrContains, parseIpv4Cidr } from './cidr';
 
 /** One connection to prove: `protocol` on `fromPort`-`toPort`, opened by the source endpoint. */
 export interface FlowSpec {
