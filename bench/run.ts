@@ -73,7 +73,7 @@ function safeClusterApp(): { app: App; validation: ClusterConnectivityValidation
   });
   cluster.addNodegroup('General', { instanceTypes: [new ec2.InstanceType('m6i.large')] });
   const cfnCluster = cluster.cluster.node.defaultChild as eks.CfnCluster;
-  return { app, validation: new ClusterConnectivityValidation(cluster, cfnCluster, cluster.requiredFlows) };
+  return { app, validation: new ClusterConnectivityValidation(cluster, cfnCluster) };
 }
 
 function validationBench(): void {

@@ -2,7 +2,6 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct, IValidation } from 'constructs';
 import { MODELLED_TYPES } from '../model/attachments';
 import { FlowModel } from '../model/flow-model';
-import { FlowCategory, RequiredFlow } from '../model/required-flows';
 import { formatProblem } from '../private/errors';
 
 /**
@@ -15,7 +14,6 @@ export class ClusterConnectivityValidation implements IValidation {
   constructor(
     private readonly scope: IConstruct,
     private readonly cluster: CfnResource,
-    private readonly flows: readonly RequiredFlow[],
   ) {}
 
   public validate(): string[] {
@@ -26,8 +24,8 @@ export class ClusterConnectivityValidation implements IValidation {
       Object.assign(resources, (stack.resolve(construct._toCloudFormation()) as { Resources?: object }).Resources);
     }
     const stackName = stack.artifactId;
+    // The cluster's recorded intent (its Metadata) says which flows to prove.
     const report = FlowModel.fromTemplates([{ stackName, template: { Resources: resources } }]).evaluate({
-      webhookFlows: this.flows.some((f) => f.category === FlowCategory.WEBHOOK),
       clusters: [`${stackName}/${stack.resolve(this.cluster.logicalId)}`],
     });
     return report.flows.filter((f) => !(f.allowedBefore && f.allowedAfterReplay)).map((f) => formatProblem(this.scope,

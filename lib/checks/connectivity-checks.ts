@@ -30,9 +30,10 @@ export enum ConnectivityRule {
 /** Options of `ConnectivityChecks`. */
 export interface ConnectivityChecksProps {
   /**
-   * Require the webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251).
+   * `false` leaves the webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251) out for every
+   * cluster. Not needed for a `SafeCluster`: the flows it requires are recorded in its template and proven as recorded.
    *
-   * @default true
+   * @default true - each cluster's recorded flows, or the whole table for a cluster built without this library
    */
   readonly webhookFlows?: boolean;
 }

@@ -43,7 +43,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     .argument('<cdk.out>', 'cloud assembly directory written by `cdk synth`')
     .option('--json', 'print the full report as JSON', false)
     .option('--replay', 'also print, per flow, the rules it rests on and whether it survives the replay', false)
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
+    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251) of any cluster; SafeClusters record their own choice, so they do not need it')
     .action((dir: string, options: CommonOptions & { json: boolean; replay: boolean }) => {
       const report = evaluate(dir, options, io);
       if (report === undefined) {
@@ -59,7 +59,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     .argument('<cdk.out>', 'cloud assembly directory written by `cdk synth`')
     .addOption(new Option('--format <format>', 'md (table and diagram) or mermaid (diagram only)').choices(['md', 'mermaid']).default('md'))
     .option('-o, --output <file>', 'write to this file instead of standard output')
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
+    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251) of any cluster; SafeClusters record their own choice, so they do not need it')
     .action((dir: string, options: CommonOptions & { format: 'md' | 'mermaid'; output?: string }) => {
       const report = evaluate(dir, options, io);
       if (report === undefined) {

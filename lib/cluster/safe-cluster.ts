@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
-import { ConnectivityChecks, ConnectivityRule } from '../checks/connectivity-checks';
 import { addFlowRules } from '../network/flow-rules';
+import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
 import { RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
@@ -330,8 +330,9 @@ export class SafeCluster extends Resource implements ISafeCluster {
     }
 
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
-    this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster, this.requiredFlows));
-    acknowledgeOmittedFlows(cfnCluster, this.requiredFlows);
+    // The flows written here travel with the template, so every checker proves this choice and no other.
+    cfnCluster.addMetadata(INTENT_METADATA_KEY, intentMetadata(this.requiredFlows));
+    this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster));
   }
 
   /**
@@ -363,17 +364,6 @@ export class SafeCluster extends Resource implements ISafeCluster {
         'This node group was not created by SafeCluster.addNodegroup, so its nodes carry the EKS-created cluster security group instead of the owned node security group.',
         'a node group attached through cluster.addNodegroupCapacity or new eks.Nodegroup',
         `create it with ${this.node.path}.addNodegroup(id, options)`));
-  }
-}
-
-// App-wide flow checks prove the whole table; flows switched off here are a choice, not a finding.
-function acknowledgeOmittedFlows(cfnCluster: IConstruct, written: RequiredFlow[]): void {
-  const writtenIds = new Set(written.map((f) => f.id));
-  for (const flow of RequiredFlows.all().filter((f) => !writtenIds.has(f.id))) {
-    const id = `${ConnectivityRule.FLOW_NOT_OWNED}[Flow::${flow.id}]`;
-    const reason = `webhookFlows is false: no webhook on tcp ${RequiredFlows.formatPorts(flow)} is meant to be reachable from the control plane.`;
-    // Once for the nag pack, once for ConnectivityChecks, whose acknowledgements CDK namespaces by plugin name.
-    Validations.of(cfnCluster).acknowledge({ id, reason }, { id: `${ConnectivityChecks.PLUGIN_NAME}::${id}`, reason });
   }
 }
 

@@ -1,5 +1,6 @@
 import { CfnReference, CfnResolver, CfnResourceJson, LoadedStack, ResolvedValue, storePort } from './cfn-resolver';
 import { eksClusterShape, SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
+import { ClusterIntent, readIntent } from './intent';
 import { FlowRole } from './required-flows';
 
 /** Network interfaces that share a list of security groups: the control plane, or the nodes of one group. */
@@ -17,6 +18,8 @@ export interface ClusterAttachment {
   readonly vendorGroup: string;
   /** One endpoint per managed node group or tagged self-managed Auto Scaling group. */
   readonly nodePools: Endpoint[];
+  /** What the cluster recorded it requires (`SafeCluster` does); undefined for any other cluster. */
+  readonly intent?: ClusterIntent;
 }
 
 /** A database, cache or load balancer and the groups on its interfaces. */
@@ -102,6 +105,7 @@ export function readAttachments(
           key: where, vendorGroup, names,
           controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
           nodePools: [],
+          intent: readIntent(resource.Metadata, where, warnings),
         });
       } else if (type === 'AWS::EKS::Nodegroup') {
         nodegroups.push([stack, logicalId, resource]);

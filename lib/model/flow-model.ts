@@ -3,7 +3,7 @@ import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
 import { loadAssembly } from './cloud-assembly';
 import { checkPair, dependsOnVendor, FlowSpec, formatRange } from './flow-evaluation';
 import { SecurityGroupGraph, SgRule } from './security-group-graph';
-import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
+import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
 /** One CloudFormation template handed to `FlowModel.fromTemplates`. */
 export interface StackTemplate {
@@ -34,9 +34,11 @@ export interface StackTemplate {
 /** Which flows `FlowModel.evaluate` proves. */
 export interface FlowEvaluationOptions {
   /**
-   * Prove the webhook flows of the required-flow table (control plane to nodes on 4443, 6443, 8443, 9443, 10251).
+   * `false` leaves the webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251) out of every
+   * cluster's requirement. Only needed for clusters built without this library: a `SafeCluster` records the
+   * flows it requires in its template, and that record is what is proven.
    *
-   * @default true
+   * @default true - each cluster's recorded flows, or the whole table for a cluster that records none
    */
   readonly webhookFlows?: boolean;
   /**
@@ -294,7 +296,6 @@ export class FlowModel {
 
   /** Proves every required flow of every cluster, before and after the incident replay. */
   public evaluate(options: FlowEvaluationOptions = {}): ConnectivityReport {
-    const table = RequiredFlows.select({ webhookFlows: options.webhookFlows });
     const warnings = [...this.warnings];
     const flows: FlowCheck[] = [];
     for (const cluster of this.attachments.clusters) {
@@ -302,8 +303,10 @@ export class FlowModel {
       if (cluster.nodePools.length === 0) {
         warnings.push(`${cluster.key}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
       }
+      const required = (cluster.intent?.requiredFlows ?? RequiredFlows.all())
+        .filter((flow) => options.webhookFlows !== false || flow.category !== FlowCategory.WEBHOOK);
       const checks = [
-        ...table.map((flow) => tableCheck(cluster, flow)),
+        ...required.map((flow) => tableCheck(cluster, flow)),
         ...this.attachments.dataStores.flatMap((store) => this.dataStoreCheck(cluster, store, warnings)),
         ...this.attachments.loadBalancers.flatMap((lb) => this.loadBalancerChecks(cluster, lb)),
       ];

@@ -1,12 +1,13 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { RequiredFlows } from '../../../model/required-flows';
+import { FlowRole } from '../../../model/required-flows';
 import { eksClusterShape } from '../../../model/security-group-graph';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
- * Every flow of the required-flow table holds between an EKS cluster's control plane (`AWS::EKS::Cluster`, or
+ * Every control plane <-> node flow the cluster requires (the flows a `SafeCluster` recorded in its template,
+ * or the whole required-flow table for any other cluster) holds between an EKS cluster's control plane (`AWS::EKS::Cluster`, or
  * aws-eks v1's `Custom::AWSCDK-EKS-Cluster`) and each
  * of its node pools (managed node groups, tagged self-managed Auto Scaling groups) through owned rules
  * alone: the library's flow model proves it on the app's templates with every rule of, or naming, the
@@ -14,12 +15,14 @@ import { appFlowModel, flowModelKey } from '../private/app-templates';
  * A cluster with no node pool in the app has no node side to prove; the rule then finds nothing.
  * @param node the CfnResource to check
  */
+// Data-store and load-balancer flows are EDS1's and the plugin's; this rule proves the cluster's own flows.
+const CLUSTER_ROLES: ReadonlySet<string> = new Set([FlowRole.CONTROL_PLANE, FlowRole.NODES]);
+
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
     if (eksClusterShape(node.cfnResourceType, {}) === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    const tableFlows = new Set(RequiredFlows.all().map((flow) => flow.id));
     const report = appFlowModel(node).evaluate({ clusters: [flowModelKey(node)] });
-    const failing = report.flows.filter((flow) => tableFlows.has(flow.flowId) && !flow.allowedAfterReplay);
+    const failing = report.flows.filter((flow) => CLUSTER_ROLES.has(flow.source) && CLUSTER_ROLES.has(flow.destination) && !flow.allowedAfterReplay);
     const ids = [...new Set(failing.map((flow) => flow.flowId))];
     return ids.length > 0 ? ids.map((id) => `Flow::${id}`) : NagRuleCompliance.COMPLIANT;
   },

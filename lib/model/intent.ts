@@ -1,0 +1,72 @@
+import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
+
+/**
+ * Key of the CloudFormation `Metadata` entry in which a `SafeCluster` records, on its `AWS::EKS::Cluster`,
+ * what it requires. Every checker (synth-time validation, nag pack, `ConnectivityChecks`, `cdk-safe-eks
+ * verify`) reads the template, so they all prove the same choice without being told it again.
+ */
+export const INTENT_METADATA_KEY = 'cdk-safe-eks:intent';
+
+/** Version of the recorded shape; a reader refuses shapes it does not know rather than guess. */
+const SCHEMA_VERSION = 1;
+
+/** What a cluster declared it requires, as read back from its template. */
+export interface ClusterIntent {
+  /** The control plane <-> node flows the cluster writes and wants proven, in the order written. */
+  readonly requiredFlows: readonly RequiredFlow[];
+}
+
+/** The metadata value recording `flows` (reasons stay in the code: prose in a template is churn). */
+export function intentMetadata(flows: readonly RequiredFlow[]): { [key: string]: unknown } {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    requiredFlows: flows.map((f) => ({
+      id: f.id, source: f.source, destination: f.destination, protocol: f.protocol,
+      fromPort: f.fromPort, toPort: f.toPort, category: f.category,
+    })),
+  };
+}
+
+/**
+ * Reads the intent a cluster resource recorded. A cluster without one (built without this library)
+ * gets `undefined`: the checks then require the whole table. A malformed record is a warning and is
+ * treated the same way, so a damaged template can only make the proof stricter.
+ */
+export function readIntent(metadata: unknown, where: string, warnings: string[]): ClusterIntent | undefined {
+  const raw = isRecord(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
+  if (raw === undefined) return undefined;
+  const flows = isRecord(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
+    ? raw.requiredFlows.map(readFlow) : undefined;
+  if (flows === undefined || flows.some((f) => f === undefined)) {
+    warnings.push(`${where}: ${INTENT_METADATA_KEY} metadata is not a schema ${SCHEMA_VERSION} record; the whole required-flow table is proven instead`);
+    return undefined;
+  }
+  return { requiredFlows: flows as RequiredFlow[] };
+}
+
+const TABLE_REASONS = new Map(RequiredFlows.all().map((f) => [f.id, f.reason]));
+
+function readFlow(raw: unknown): RequiredFlow | undefined {
+  if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  const source = enumValue(FlowRole, raw.source);
+  const destination = enumValue(FlowRole, raw.destination);
+  const protocol = enumValue(FlowProtocol, raw.protocol);
+  const category = enumValue(FlowCategory, raw.category);
+  const { fromPort, toPort } = raw;
+  if (source === undefined || destination === undefined || protocol === undefined || category === undefined) return undefined;
+  if (!isPort(fromPort) || !isPort(toPort) || fromPort > toPort) return undefined;
+  const reason = TABLE_REASONS.get(raw.id) ?? 'Declared by the cluster in its recorded intent.';
+  return { id: raw.id, source, destination, protocol, fromPort, toPort, category, reason };
+}
+
+function enumValue<T extends string>(values: { [key: string]: T }, raw: unknown): T | undefined {
+  return Object.values(values).find((v) => v === raw);
+}
+
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
+}
+
+function isRecord(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
