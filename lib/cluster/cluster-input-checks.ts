@@ -29,7 +29,7 @@ const KEY: TypeSpec = { type: 'object', name: 'kms.IKey', members: ['keyArn'] };
 export const SAFE_CLUSTER_PROP_TYPES: { [prop: string]: TypeSpec } = {
   version: { type: 'object', name: 'eks.KubernetesVersion', members: ['version'] },
   vpc: VPC,
-  vpcSubnets: { type: 'array', name: 'array of ec2.SubnetSelection', items: SUBNET_SELECTION },
+  vpcSubnets: { type: 'array', name: 'array of ec2.SubnetSelection', items: SUBNET_SELECTION, minItems: 1 },
   clusterName: { type: 'string' },
   endpointAccess: { type: 'object', name: 'eks.EndpointAccess', members: ['onlyFrom'] },
   secretsEncryptionKey: KEY,

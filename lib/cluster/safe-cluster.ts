@@ -186,7 +186,7 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
 ];
 const FARGATE_PROFILE_OPTION_TYPES: { [prop: string]: TypeSpec } = {
-  selectors: { type: 'array', name: 'array of eks.Selector', required: true, items: { type: 'object', name: 'eks.Selector', members: ['namespace'] } },
+  selectors: { type: 'array', name: 'array of eks.Selector', required: true, minItems: 1, items: { type: 'object', name: 'eks.Selector', members: ['namespace'] } },
   fargateProfileName: { type: 'string' },
   subnetSelection: { type: 'object', name: 'ec2.SubnetSelection' },
   podExecutionRole: { type: 'object', name: 'iam.IRole', members: ['roleArn'] },

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
 import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
-import { checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
+import { checkConnectionsArguments, checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
 
 /**
  * What the access wiring needs to know about one data store. Built by each store construct, so the
@@ -159,6 +159,7 @@ export class StoreConnections extends ec2.Connections {
   }
 
   public allowFrom(other: ec2.IConnectable, portRange: ec2.Port): void {
+    checkConnectionsArguments(this.store.scope, other, portRange);
     // CDK sets `remoteRule` when a client calls `client.connections.allowTo(store)`: by then the
     // client has written its egress rule against the store's group directly, which forces an
     // export from the data stack for that client. Refuse it and name the path that places rules right.

@@ -112,6 +112,12 @@ export function checkClusterArgument(scope: IConstruct, cluster: unknown): void 
   checkValue(scope, 'allowFrom: cluster', cluster, { type: 'object', name: 'ISafeCluster', required: true });
 }
 
+/** The arguments of a store's `connections.allowFrom(other, portRange)` (and `allowDefaultPortFrom(other)`). */
+export function checkConnectionsArguments(scope: IConstruct, other: unknown, portRange: unknown): void {
+  checkValue(scope, 'connections.allowFrom: other', other, { type: 'object', name: 'ec2.IConnectable', required: true, members: ['connections'] });
+  checkValue(scope, 'connections.allowFrom: portRange', portRange, { type: 'object', name: 'ec2.Port', required: true, members: ['toRuleJson'] });
+}
+
 /** The arguments of `grantConnect(grantee, dbUser)`. */
 export function checkGrantConnectArguments(scope: IConstruct, grantee: unknown, dbUser: unknown): void {
   checkValue(scope, 'grantConnect: grantee', grantee, { type: 'object', name: 'iam.IGrantable', required: true, members: ['grantPrincipal'] });

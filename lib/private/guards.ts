@@ -18,7 +18,9 @@ export interface TypeSpec {
   readonly members?: readonly string[];
   /** For arrays: what each element must be. */
   readonly items?: TypeSpec;
-  /** For enums: the values allowed. */
+  /** For arrays: the fewest elements allowed. */
+  readonly minItems?: number;
+  /** For enums: the values allowed (literal only: CDK switches on them at synth). */
   readonly oneOf?: readonly string[];
 }
 
@@ -49,8 +51,8 @@ export function requireScope<T>(what: string, scope: T, id: unknown): T {
       `pass the stack (or a construct in it) as the first argument of new ${what}(scope, id, props)`);
   }
   checkValue(`${scope.node.path}/${String(id)}`, 'id', id, { type: 'string', required: true });
-  if (id === '') {
-    throw new SafeEksError(scope, 'ConstructId', '`id` must not be empty.', '""', 'pass a construct ID such as "Cluster"');
+  if (id === '' || Token.isUnresolved(id)) {
+    throw new SafeEksError(scope, 'ConstructId', '`id` must be a literal, non-empty construct ID.', describe(id), 'pass a construct ID such as "Cluster"');
   }
   return scope;
 }
@@ -80,20 +82,24 @@ export function checkValue(scope: ErrorScope, name: string, value: unknown, spec
     throw new SafeEksError(scope, 'PropType', `\`${name}\` must be ${article(typeName(spec))}${allowed}.`, describe(value),
       `pass \`${name}\` as ${article(typeName(spec))}${spec.required ? '' : ', or leave it unset'}`);
   }
-  if (spec.type === 'array' && spec.items && !Token.isUnresolved(value)) {
+  if (spec.type === 'array' && (value as unknown[]).length < (spec.minItems ?? 0)) {
+    throw new SafeEksError(scope, 'TooFewItems', `\`${name}\` must have at least ${spec.minItems} element(s).`, describe(value),
+      `pass \`${name}\` with at least ${spec.minItems} element(s)${spec.required ? '' : ', or leave it unset for the default'}`);
+  }
+  if (spec.type === 'array' && spec.items) {
     (value as unknown[]).forEach((item, i) => checkValue(scope, `${name}[${i}]`, item, { ...spec.items!, required: true }));
   }
 }
 
 function matches(value: unknown, spec: TypeSpec): boolean {
   switch (spec.type) {
-    case 'array': return Array.isArray(value) || (typeof value === 'string' && Token.isUnresolved(value));
+    case 'array': return Array.isArray(value);
     case 'object': case 'function': {
       if (value === null || (typeof value !== 'object' && typeof value !== 'function') || Array.isArray(value)) return false;
       return (spec.members ?? []).every((member) => member in (value as object));
     }
     default: return typeof value === spec.type
-      && (spec.oneOf === undefined || Token.isUnresolved(value) || spec.oneOf.includes(value as string));
+      && (spec.oneOf === undefined || spec.oneOf.includes(value as string));
   }
 }
 
