@@ -107,15 +107,15 @@ export function nodegroupNameProblem(name: string): NamingProblem | undefined {
 }
 
 /**
- * EC2 instance type names: `<family><generation><capabilities>.<size>`, the shape
- * `ec2.InstanceType` parses (it throws "Malformed instance type identifier" without the value otherwise).
+ * EC2 instance type names: `<series>.<size>`, lowercase (`m6i.large`, `u-6tb1.metal`). Checked
+ * here because `ec2.InstanceType` throws "Malformed instance type identifier" without the value.
  * Source: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
 export function instanceTypeProblem(instanceType: string, prop: string): NamingProblem | undefined {
-  if (/^([a-z]+)(\d{1,2})([a-z-]*)\.([a-z0-9-]+)$/.test(instanceType)) return undefined;
+  if (/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(instanceType)) return undefined;
   return {
     code: 'InstanceType',
-    problem: `\`${prop}\` is not an EC2 instance type of the form <family><generation>[<capabilities>].<size>.`,
+    problem: `\`${prop}\` is not an EC2 instance type of the form <series>.<size>, such as m6i.large.`,
     fix: 'use ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE) or a name such as "m6i.large"',
   };
 }
