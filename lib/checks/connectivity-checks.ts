@@ -4,6 +4,7 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPlug
 import { AssemblyError } from '../model/cloud-assembly';
 import { FlowCheck, FlowModel, StackTemplate } from '../model/flow-model';
 import { FlowRole } from '../model/required-flows';
+import { checkProps } from '../private/guards';
 
 /**
  * Rule IDs `ConnectivityChecks` reports. The two flow rules carry the IDs of the `EksUpgradeSafetyChecks`
@@ -58,11 +59,13 @@ export class ConnectivityChecks implements IPolicyValidationPlugin {
   private readonly webhookFlows: boolean;
 
   constructor(props: ConnectivityChecksProps = {}) {
+    checkProps('ConnectivityChecks', 'props', props, { webhookFlows: { type: 'boolean' } });
     this.webhookFlows = props.webhookFlows ?? true;
   }
 
   /** Evaluates the assemblies the templates belong to; one violation per failing flow. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    checkProps('ConnectivityChecks.validate', 'context', context, { templatePaths: { type: 'array', required: true, items: { type: 'string' } } });
     const violations: PolicyViolation[] = [];
     const warnings: string[] = [];
     for (const [directory, templates] of byDirectory(context.templatePaths)) {

@@ -1,4 +1,4 @@
-import { Annotations, IResource, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, IResource, Names, RemovalPolicy, Resource, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,9 +10,10 @@ import { addFlowRules } from '../network/flow-rules';
 import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
 import { RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
-import { SafeEksError, formatProblem, show } from '../private/errors';
-import { cidrContains, parseIpv4Cidr } from '../model/cidr';
-import { requireIntegerInRange } from '../private/validate';
+import { formatProblem } from '../private/errors';
+import { TypeSpec, requireScope } from '../private/guards';
+import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
+import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 
@@ -184,10 +185,12 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
 ];
-const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
-const KUBERNETES_VERSION_PATTERN = /^1\.(\d{1,3})$/;
-const SERVICE_CIDR_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-const MAX_DEFAULT_CAPACITY = 1000;
+const FARGATE_PROFILE_OPTION_TYPES: { [prop: string]: TypeSpec } = {
+  selectors: { type: 'array', name: 'array of eks.Selector', required: true, minItems: 1, items: { type: 'object', name: 'eks.Selector', members: ['namespace'] } },
+  fargateProfileName: { type: 'string' },
+  subnetSelection: { type: 'object', name: 'ec2.SubnetSelection' },
+  podExecutionRole: { type: 'object', name: 'iam.IRole', members: ['roleArn'] },
+};
 
 /**
  * An Amazon EKS cluster (native `AWS::EKS::Cluster`, aws-eks-v2) whose every control plane <-> node
@@ -204,6 +207,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
   /** Imports a `SafeCluster` created in another stack or app, keeping its owned groups as the peers. */
   public static fromSafeClusterAttributes(scope: Construct, id: string, attrs: SafeClusterAttributes): ISafeCluster {
+    checkImportAttributes(`${requireScope('SafeCluster.fromSafeClusterAttributes', scope, id).node.path}/${id}`, attrs);
     class Import extends Resource implements ISafeCluster {
       public readonly clusterName = attrs.clusterName;
       public readonly clusterArn = attrs.clusterArn ?? Stack.of(scope).formatArn({
@@ -253,9 +257,9 @@ export class SafeCluster extends Resource implements ISafeCluster {
   private readonly safeNodegroups = new Set<eks.Nodegroup>();
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
-    super(scope, id);
+    super(requireScope('SafeCluster', scope, id), id);
     Object.defineProperty(this, SAFE_CLUSTER_SYMBOL, { value: true });
-    validateProps(this, props);
+    checkClusterInputs(this, props);
 
     this.vpc = props.vpc;
     this.version = props.version;
@@ -333,6 +337,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     // The flows written here travel with the template, so every checker proves this choice and no other.
     cfnCluster.addMetadata(INTENT_METADATA_KEY, intentMetadata(this.requiredFlows));
     this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster));
+    this.node.addValidation(new ClusterTreeValidation(this, this.eksCluster));
   }
 
   /**
@@ -340,6 +345,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * Use this instead of `cluster.addNodegroupCapacity`, which synthesis refuses.
    */
   public addNodegroup(id: string, options: SafeNodegroupOptions = {}): SafeNodegroup {
+    checkMethodArguments(this, 'addNodegroup', id, options, {}, false);
     const group = new SafeNodegroup(this, id, { ...options, cluster: this });
     this.safeNodegroups.add(group.nodegroup);
     return group;
@@ -350,10 +356,13 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * their flows depend on it; a warning says so.
    */
   public addFargateProfile(id: string, options: eks.FargateProfileOptions): eks.FargateProfile {
+    checkMethodArguments(this, 'addFargateProfile', id, options, FARGATE_PROFILE_OPTION_TYPES, true);
     Annotations.of(this).addWarningV2('cdk-safe-eks:fargateUsesClusterSecurityGroup',
       `Fargate profile "${id}": Fargate pods always use the EKS-created cluster security group, whose rules EKS manages. `
       + 'Their connectivity is not owned by this stack and can change on a cluster upgrade. Prefer a node group for workloads that must survive upgrades.');
-    return this.eksCluster.addFargateProfile(id, options);
+    const profile = this.eksCluster.addFargateProfile(id, options);
+    announceFargateProfile(profile);
+    return profile;
   }
 
   // Node groups attached to this cluster by any other path carry the EKS-created group.
@@ -386,42 +395,5 @@ function warnAboutAccessAndLogging(scope: IConstruct, props: SafeClusterProps): 
   if (missing.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-safe-eks:incompleteControlPlaneLogs',
       `Control-plane log types not exported: ${missing.join(', ')}. Without them an upgrade failure cannot be investigated afterwards.`);
-  }
-}
-
-function validateProps(scope: Construct, props: SafeClusterProps): void {
-  const name = props.clusterName;
-  if (name !== undefined && !Token.isUnresolved(name) && !CLUSTER_NAME_PATTERN.test(name)) {
-    throw new SafeEksError(scope, 'ClusterName',
-      '`clusterName` must be 1 to 100 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores.',
-      show(name), 'choose a name such as "payments-blue"');
-  }
-  const version = props.version?.version;
-  if (version === undefined) {
-    throw new SafeEksError(scope, 'KubernetesVersion', '`version` is required.', 'undefined',
-      'set `version`, for example eks.KubernetesVersion.V1_34');
-  }
-  if (!Token.isUnresolved(version) && !KUBERNETES_VERSION_PATTERN.test(version)) {
-    throw new SafeEksError(scope, 'KubernetesVersion',
-      '`version` must be a Kubernetes minor version of the form "1.N".', show(version),
-      'use a constant such as eks.KubernetesVersion.V1_34 or eks.KubernetesVersion.of("1.34")');
-  }
-  if (props.vpc === undefined) {
-    throw new SafeEksError(scope, 'Vpc', '`vpc` is required: SafeCluster never creates or looks up a VPC on its own.',
-      'undefined', 'pass an ec2.Vpc you create, or ec2.Vpc.fromVpcAttributes(...) for an existing one');
-  }
-  requireIntegerInRange(scope, 'defaultCapacity', props.defaultCapacity, 0, MAX_DEFAULT_CAPACITY);
-  validateServiceCidr(scope, props.serviceIpv4Cidr);
-}
-
-function validateServiceCidr(scope: Construct, cidr: string | undefined): void {
-  if (cidr === undefined || Token.isUnresolved(cidr)) return;
-  const parsed = parseIpv4Cidr(cidr);
-  const inPrivateRange = parsed !== undefined
-    && SERVICE_CIDR_RANGES.some((range) => cidrContains(parseIpv4Cidr(range)!, parsed));
-  if (!parsed || parsed.prefix < 12 || parsed.prefix > 24 || !inPrivateRange) {
-    throw new SafeEksError(scope, 'ServiceIpv4Cidr',
-      '`serviceIpv4Cidr` must be a /12 to /24 IPv4 block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.',
-      show(cidr), 'use a block such as "172.20.0.0/16" that does not overlap your VPC');
   }
 }

@@ -6,6 +6,8 @@ import type { ISafeCluster } from './safe-cluster';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
 import { requireIntegerInRange } from '../private/validate';
+import { requireScope } from '../private/guards';
+import { checkNodegroupInputs } from './cluster-input-checks';
 
 /** Options for a managed node group whose nodes carry only the cluster's owned node security group. */
 export interface SafeNodegroupOptions extends eks.NodegroupOptions {
@@ -43,7 +45,8 @@ export class SafeNodegroup extends Construct {
   public readonly launchTemplate: ec2.LaunchTemplate;
 
   constructor(scope: Construct, id: string, props: SafeNodegroupProps) {
-    super(scope, id);
+    super(requireScope('SafeNodegroup', scope, id), id);
+    checkNodegroupInputs(this, props);
     validateOptions(this, props);
     const { cluster, rootVolumeSizeGiB, diskSize, ...nodegroupOptions } = props;
     const amiType = props.amiType ?? defaultAmiType(props.instanceTypes);

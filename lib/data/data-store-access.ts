@@ -1,6 +1,8 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { ISafeCluster } from '../cluster/safe-cluster';
+import { requireScope } from '../private/guards';
+import { checkClusterArgument, checkStoreAccessInputs } from './store-input-checks';
 import { StoreConnections, StoreTarget, allowClusterAccess, requireLiteralPort } from './store-access';
 
 /**
@@ -58,7 +60,8 @@ export class DataStoreAccess extends Construct implements IDependentDataStore {
   private readonly target: StoreTarget;
 
   constructor(scope: Construct, id: string, props: DataStoreAccessProps) {
-    super(scope, id);
+    super(requireScope('DataStoreAccess', scope, id), id);
+    checkStoreAccessInputs(this, props);
     requireLiteralPort(this, 'port', props.port);
     this.securityGroup = props.securityGroup;
     this.port = props.port;
@@ -73,6 +76,7 @@ export class DataStoreAccess extends Construct implements IDependentDataStore {
   }
 
   public allowFrom(cluster: ISafeCluster): void {
+    checkClusterArgument(this, cluster);
     allowClusterAccess(this.target, cluster);
   }
 }

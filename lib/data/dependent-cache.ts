@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,11 +6,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { ISafeCluster } from '../cluster/safe-cluster';
-import { SafeEksError, show } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
 } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
+import { requireScope } from '../private/guards';
+import { SafeEksError } from '../private/errors';
+import { checkCacheInputs, checkClusterArgument } from './store-input-checks';
 
 /** The engine of a `DependentCache`, with the value ElastiCache expects in `Engine`. */
 export enum CacheEngine {
@@ -89,8 +91,6 @@ export interface DependentCacheProps {
 
 const DEFAULT_PORT = 6379;
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.0', [CacheEngine.REDIS]: '7.1' };
-const REPLICATION_GROUP_ID_PATTERN = /^[a-z](?!.*--)[a-z0-9-]{0,39}$/;
-const NODE_TYPE_PATTERN = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const MAX_REPLICAS = 5;
 const MAX_SNAPSHOT_DAYS = 35;
 // ElastiCache AUTH tokens: 16 to 128 printable characters; alphanumerics avoid the forbidden ones.
@@ -124,7 +124,8 @@ export class DependentCache extends Construct implements IDependentDataStore {
   private readonly target: StoreTarget;
 
   constructor(scope: Construct, id: string, props: DependentCacheProps) {
-    super(scope, id);
+    super(requireScope('DependentCache', scope, id), id);
+    checkCacheInputs(this, props);
     validateProps(this, props);
     this.port = props.port ?? DEFAULT_PORT;
     const engine = props.engine ?? CacheEngine.VALKEY;
@@ -186,6 +187,7 @@ export class DependentCache extends Construct implements IDependentDataStore {
   }
 
   public allowFrom(cluster: ISafeCluster): void {
+    checkClusterArgument(this, cluster);
     allowClusterAccess(this.target, cluster);
   }
 }
@@ -197,15 +199,4 @@ function validateProps(scope: Construct, props: DependentCacheProps): void {
   requireLiteralPort(scope, 'port', props.port ?? DEFAULT_PORT);
   requireIntegerInRange(scope, 'replicas', props.replicas, 1, MAX_REPLICAS);
   requireIntegerInRange(scope, 'snapshotRetentionDays', props.snapshotRetentionDays, 1, MAX_SNAPSHOT_DAYS);
-  const id = props.replicationGroupId;
-  if (id !== undefined && !Token.isUnresolved(id) && (!REPLICATION_GROUP_ID_PATTERN.test(id) || id.endsWith('-'))) {
-    throw new SafeEksError(scope, 'ReplicationGroupId',
-      '`replicationGroupId` must be 1 to 40 lowercase letters, digits or hyphens, start with a letter, and have no two hyphens in a row or a hyphen at the end.',
-      show(id), 'choose a name such as "payments-cache"');
-  }
-  const nodeType = props.nodeType;
-  if (nodeType !== undefined && !Token.isUnresolved(nodeType) && !NODE_TYPE_PATTERN.test(nodeType)) {
-    throw new SafeEksError(scope, 'NodeType', '`nodeType` must be an ElastiCache node type of the form cache.<family>.<size>.',
-      show(nodeType), 'use a node type such as "cache.r7g.large"');
-  }
 }

@@ -7,11 +7,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { ISafeCluster } from '../cluster/safe-cluster';
-import { SafeEksError, show } from '../private/errors';
+import { SafeEksError } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
 } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
+import { checkProps, requireScope } from '../private/guards';
+import { checkClusterArgument, checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
 
 /** Which PostgreSQL service runs the database. */
 export enum DatabaseKind {
@@ -112,8 +114,6 @@ export interface DependentDatabaseProps {
 }
 
 const DEFAULT_PORT = 5432;
-const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
-const RESERVED_USERNAMES = /^(rdsadmin|rds_.*|pg_.*)$/i;
 const MAX_READERS = 15;
 const MIN_STORAGE_GIB = 20;
 const MAX_STORAGE_GIB = 65536;
@@ -147,7 +147,8 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
   private readonly target: StoreTarget;
 
   constructor(scope: Construct, id: string, props: DependentDatabaseProps) {
-    super(scope, id);
+    super(requireScope('DependentDatabase', scope, id), id);
+    checkDatabaseInputs(this, props);
     const kind = props.kind ?? DatabaseKind.AURORA_POSTGRESQL;
     validateProps(this, props, kind);
     this.port = props.port ?? DEFAULT_PORT;
@@ -237,6 +238,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
   }
 
   public allowFrom(cluster: ISafeCluster): void {
+    checkClusterArgument(this, cluster);
     allowClusterAccess(this.target, cluster);
   }
 
@@ -246,6 +248,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
    * database and be granted the `rds_iam` role.
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    checkGrantConnectArguments(this, grantee, dbUser);
     return this.cluster ? this.cluster.grantConnect(grantee, dbUser) : this.instance!.grantConnect(grantee, dbUser);
   }
 
@@ -256,6 +259,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
    * Secrets Manager (private subnets with egress, or an `endpoint`).
    */
   public addRotationSingleUser(options: rds.RotationSingleUserOptions = {}): secretsmanager.SecretRotation {
+    checkProps(this, 'addRotationSingleUser: options', options, {});
     return this.cluster ? this.cluster.addRotationSingleUser(options) : this.instance!.addRotationSingleUser(options);
   }
 }
@@ -274,13 +278,6 @@ function validateProps(scope: Construct, props: DependentDatabaseProps, kind: Da
     throw new SafeEksError(scope, 'Vpc', '`vpc` is required.', 'undefined', 'pass the VPC of the clusters that use the database');
   }
   requireLiteralPort(scope, 'port', props.port ?? DEFAULT_PORT);
-  requireName(scope, 'databaseName', props.databaseName);
-  requireName(scope, 'masterUsername', props.masterUsername);
-  const username = props.masterUsername;
-  if (username !== undefined && !Token.isUnresolved(username) && RESERVED_USERNAMES.test(username)) {
-    throw new SafeEksError(scope, 'ReservedUsername', '`masterUsername` is reserved by RDS or PostgreSQL.', show(username),
-      'choose another name, such as "dbadmin"');
-  }
   requireIntegerInRange(scope, 'readers', props.readers, 0, MAX_READERS);
   requireIntegerInRange(scope, 'allocatedStorageGiB', props.allocatedStorageGiB, MIN_STORAGE_GIB, MAX_STORAGE_GIB);
   if (props.backupRetention !== undefined && !Token.isUnresolved(props.backupRetention.toDays({ integral: false }))) {
@@ -298,9 +295,3 @@ function validateProps(scope: Construct, props: DependentDatabaseProps, kind: Da
   }
 }
 
-function requireName(scope: Construct, prop: string, name: string | undefined): void {
-  if (name === undefined || Token.isUnresolved(name) || NAME_PATTERN.test(name)) return;
-  throw new SafeEksError(scope, 'DatabaseName',
-    `\`${prop}\` must be 1 to 63 letters, digits or underscores, starting with a letter.`, show(name),
-    `choose a name such as "payments" for \`${prop}\``);
-}

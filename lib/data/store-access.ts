@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
 import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
+import { checkConnectionsArguments, checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
 
 /**
  * What the access wiring needs to know about one data store. Built by each store construct, so the
@@ -108,11 +109,12 @@ export function allowClusterAccess(store: StoreTarget, cluster: ISafeCluster): v
     requireNoEksClusterGroup(store, cluster);
     throw new SafeEksError(store.scope, 'NotASafeCluster',
       '`allowFrom` accepts only a SafeCluster, whose nodes carry an owned node security group.',
-      constructPath(cluster), 'create the cluster with SafeCluster, or import one with SafeCluster.fromSafeClusterAttributes');
+      describeClient(cluster), 'create the cluster with SafeCluster, or import one with SafeCluster.fromSafeClusterAttributes');
   }
   requireNoEksClusterGroup(store, cluster);
   requireSameVpc(store, cluster);
   requireSameEnvironment(store, cluster);
+  checkNoVpcCycle(store, cluster.nodeSecurityGroup);
   addAccessRules(store, [cluster.nodeSecurityGroup], `nodes of ${cluster.node.path}`);
 }
 
@@ -137,10 +139,10 @@ export function allowConnectableAccess(store: StoreTarget, client: ec2.IConnecta
   if (groups.length === 0) {
     throw new SafeEksError(store.scope, 'ClientWithoutSecurityGroup',
       'a store admits security groups only; an address range would admit whatever later gets an address in it.',
-      constructPath(client), 'pass a SafeCluster, or another resource that has a security group');
+      describeClient(client), 'pass a SafeCluster, or another resource that has a security group');
   }
   for (const group of groups) requireSameEnvironment(store, group);
-  addAccessRules(store, groups, constructPath(client));
+  addAccessRules(store, groups, describeClient(client));
 }
 
 /**
@@ -157,13 +159,14 @@ export class StoreConnections extends ec2.Connections {
   }
 
   public allowFrom(other: ec2.IConnectable, portRange: ec2.Port): void {
+    checkConnectionsArguments(this.store.scope, other, portRange);
     // CDK sets `remoteRule` when a client calls `client.connections.allowTo(store)`: by then the
     // client has written its egress rule against the store's group directly, which forces an
     // export from the data stack for that client. Refuse it and name the path that places rules right.
     if (Reflect.get(this, 'remoteRule') === true) {
       throw new SafeEksError(this.store.scope, 'ReverseAccessCall',
         'access to a data store must be granted from the store side, so that every rule lands in the client stack.',
-        `${constructPath(other)}.connections.allowTo(store)`, 'call store.allowFrom(cluster) or store.connections.allowDefaultPortFrom(cluster)');
+        `client.connections.allowTo(store), from ${describeClient(other)}`, 'call store.allowFrom(cluster) or store.connections.allowDefaultPortFrom(cluster)');
     }
     allowConnectableAccess(this.store, other, portRange);
   }
@@ -226,7 +229,7 @@ function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable):
     throw new SafeEksError(store.scope, 'EksClusterSecurityGroup',
       'the client reaches the store through the security group EKS creates for the cluster. EKS rewrites that group\'s rules '
       + 'on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
-      `${constructPath(client)} with security group ${eksGroup.node.path}`,
+      `${describeClient(client)} with security group ${eksGroup.node.path}`,
       'create the cluster with SafeCluster (nodes carry an owned node security group) and call store.allowFrom(safeCluster)');
   }
 }
@@ -247,9 +250,7 @@ function requireSameVpc(store: StoreTarget, cluster: ISafeCluster): void {
   const clusterVpcId = cluster.vpc.vpcId;
   if (storeVpcId === clusterVpcId) return;
   // Two literal IDs, or two VPCs created in this app, can be told apart at synth; anything else cannot.
-  const bothLiteral = !Token.isUnresolved(storeVpcId) && !Token.isUnresolved(clusterVpcId);
-  const bothCreatedHere = store.vpc instanceof ec2.Vpc && cluster.vpc instanceof ec2.Vpc;
-  if (bothLiteral || bothCreatedHere) {
+  if (vpcsCertainlyDiffer(store.vpc, cluster.vpc)) {
     throw new SafeEksError(store.scope, 'DifferentVpc',
       'the cluster is in a different VPC from the store, so a security-group rule between them would never match traffic.',
       `store VPC ${store.vpc.node.path} (${show(storeVpcId)}), cluster VPC ${cluster.vpc.node.path} (${show(clusterVpcId)})`,
@@ -272,12 +273,6 @@ function requireSameEnvironment(store: StoreTarget, client: IConstruct): void {
         `deploy the client cluster to the store's ${what}, or give it its own store there`);
     }
   }
-}
-
-function constructPath(x: ec2.IConnectable): string {
-  if (Construct.isConstruct(x)) return x.node.path;
-  const uniqueId: unknown = Reflect.get(x, 'uniqueId');
-  return typeof uniqueId === 'string' ? uniqueId : 'a client that is not a construct';
 }
 
 function truncate(text: string): string {

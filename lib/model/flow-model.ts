@@ -2,6 +2,7 @@ import { Attachments, ClusterAttachment, Endpoint, PeerAttachment, readAttachmen
 import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
 import { loadAssembly } from './cloud-assembly';
 import { checkPair, dependsOnVendor, FlowSpec, formatRange } from './flow-evaluation';
+import { checkEvaluationOptions, checkStackTemplates, requireArgument } from './argument-checks';
 import { SecurityGroupGraph, SgRule } from './security-group-graph';
 import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
@@ -197,12 +198,14 @@ export class FlowModel {
    * template becomes a warning.
    */
   public static fromAssemblyDirectory(directory: string): FlowModel {
+    requireArgument('FlowModel.fromAssemblyDirectory', 'directory', directory, 'string');
     const assembly = loadAssembly(directory);
     return new FlowModel(assembly.stacks, assembly.warnings);
   }
 
   /** Builds the model from templates already in memory; exports, imports and nested stacks are matched by name. */
   public static fromTemplates(templates: StackTemplate[]): FlowModel {
+    checkStackTemplates(templates);
     return new FlowModel(templates.map((t) => ({
       id: t.parentStackName !== undefined && t.parentLogicalId !== undefined ? `${t.parentStackName}/${t.parentLogicalId}` : t.stackName,
       template: t.template as CfnTemplate,
@@ -296,6 +299,7 @@ export class FlowModel {
 
   /** Proves every required flow of every cluster, before and after the incident replay. */
   public evaluate(options: FlowEvaluationOptions = {}): ConnectivityReport {
+    checkEvaluationOptions(options);
     const warnings = [...this.warnings];
     const flows: FlowCheck[] = [];
     for (const cluster of this.attachments.clusters) {

@@ -4,6 +4,7 @@
  * This table is the single source for the rules `SafeCluster` writes and for the
  * checks that prove them: a flow added here is both created and verified.
  */
+import { requireArgument } from './argument-checks';
 
 /** Who sits at one end of a flow. */
 export enum FlowRole {
@@ -121,12 +122,15 @@ export class RequiredFlows {
 
   /** The flows a cluster with these options requires, in table order. */
   public static select(selection: FlowSelection = {}): RequiredFlow[] {
+    requireArgument('RequiredFlows.select', 'selection', selection, 'object');
+    requireArgument('RequiredFlows.select', 'selection.webhookFlows', selection.webhookFlows, 'boolean', true);
     const webhooks = selection.webhookFlows ?? true;
     return TABLE.filter((f) => f.category === FlowCategory.CORE || webhooks);
   }
 
   /** `443`, `53` or `1025-65535`: how the README and reports print a flow's ports. */
   public static formatPorts(flow: RequiredFlow): string {
+    requireArgument('RequiredFlows.formatPorts', 'flow', flow, 'object');
     return flow.fromPort === flow.toPort ? `${flow.fromPort}` : `${flow.fromPort}-${flow.toPort}`;
   }
 

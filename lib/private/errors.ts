@@ -1,5 +1,8 @@
 import { IConstruct } from 'constructs';
 
+/** Where an error happened: a construct (its path is printed), or, outside the tree, a name such as `ConnectivityChecks`. */
+export type ErrorScope = IConstruct | string;
+
 /**
  * Error thrown at synth for bad input. The message always names the construct path, what was
  * wrong, the value received and how to fix it, so a `cdk synth` failure is actionable on its own.
@@ -7,7 +10,7 @@ import { IConstruct } from 'constructs';
 export class SafeEksError extends Error {
   public readonly code: string;
 
-  constructor(scope: IConstruct, code: string, problem: string, received: string, fix: string) {
+  constructor(scope: ErrorScope, code: string, problem: string, received: string, fix: string) {
     super(formatProblem(scope, problem, received, fix));
     this.name = 'SafeEksError';
     this.code = code;
@@ -15,13 +18,15 @@ export class SafeEksError extends Error {
 }
 
 /** The one message shape shared by thrown errors and `addValidation` results. */
-export function formatProblem(scope: IConstruct, problem: string, received: string, fix: string): string {
-  return `${scope.node.path}: ${problem} Got: ${received}. Fix: ${fix}`;
+export function formatProblem(scope: ErrorScope, problem: string, received: string, fix: string): string {
+  return `${typeof scope === 'string' ? scope : scope.node.path}: ${problem} Got: ${received}. Fix: ${fix}`;
 }
 
 /** Prints a user value inside an error message without letting `undefined` or objects go blank. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
+  // JSON would print NaN and Infinity as "null".
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return JSON.stringify(value) ?? String(value);
 }

@@ -16,7 +16,7 @@ describe('requireIntegerInRange', () => {
   test('refuses anything else, naming the prop, the value and the range', () => {
     fc.assert(fc.property(fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 11 }), fc.double({ noInteger: true })), (n) => {
       expect(() => requireIntegerInRange(scope, 'size', n, 0, 10))
-        .toThrow(`S: \`size\` must be a whole number from 0 to 10. Got: ${JSON.stringify(n) ?? String(n)}. Fix: set \`size\` to a whole number between 0 and 10`);
+        .toThrow(`S: \`size\` must be a whole number from 0 to 10. Got: ${Number.isFinite(n) ? JSON.stringify(n) : String(n)}. Fix: set \`size\` to a whole number between 0 and 10`);
     }));
   });
 });

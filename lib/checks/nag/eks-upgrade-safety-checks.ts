@@ -7,6 +7,9 @@ import {
   SecurityGroupNoClusterSecurityGroupPeer,
 } from './rules';
 import { withAppView } from './private/cfn';
+import { TypeSpec, checkProps, checkValue } from '../../private/guards';
+
+const CONSTRUCT: TypeSpec = { type: 'object', name: 'construct', members: ['node'] };
 
 /**
  * cdk-nag (v3) pack: finds what makes an EKS cluster's connectivity depend on the security group EKS
@@ -21,12 +24,15 @@ export class EksUpgradeSafetyChecks extends NagPack {
   public readonly name = 'EksUpgradeSafety';
 
   constructor(scope?: IConstruct, props?: NagPackProps) {
+    checkValue('EksUpgradeSafetyChecks', 'scope', scope, CONSTRUCT);
+    checkProps('EksUpgradeSafetyChecks', 'props', props, {}, false);
     super(scope, props);
     this.packName = 'EksUpgradeSafety';
   }
 
   /** Validates with the app's flow model and rendered properties memoised for the pass (the tree does not change during it). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    checkValue('EksUpgradeSafetyChecks.validateScope', 'scope', scope, { ...CONSTRUCT, required: true });
     return withAppView(scope, () => super.validateScope(scope));
   }
 

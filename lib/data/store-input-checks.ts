@@ -1,0 +1,169 @@
+import { IResource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct, IConstruct } from 'constructs';
+import {
+  cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, postgresNameProblem, replicationGroupIdProblem,
+  reservedPostgresUsernameProblem,
+} from '../model/aws-naming-rules';
+import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
+import { checkSameRegion } from '../cluster/cluster-input-checks';
+import { SafeEksError } from '../private/errors';
+import { TypeSpec, checkProps, checkValue, describe, isLiteral, refuse } from '../private/guards';
+
+/**
+ * Input checks of the data-store constructs and their methods: types first (jsii callers), then the
+ * RDS and ElastiCache naming and version rules, then facts about the stack, VPC and key.
+ */
+
+const VPC: TypeSpec = { type: 'object', name: 'ec2.IVpc', members: ['vpcId', 'selectSubnets'] };
+const KEY: TypeSpec = { type: 'object', name: 'kms.IKey', members: ['keyArn'] };
+// A missing `vpc` is reported by each constructor in its own words.
+const COMMON: { [prop: string]: TypeSpec } = {
+  vpc: VPC,
+  vpcSubnets: { type: 'object', name: 'ec2.SubnetSelection' },
+  port: { type: 'number' },
+  removalPolicy: { type: 'string', name: 'RemovalPolicy', oneOf: ['destroy', 'retain', 'snapshot', 'retain-on-update-or-delete'] },
+};
+
+/** `DependentDatabaseProps`: types, PostgreSQL names, the instance class name, the key's region, the stack kind. */
+export function checkDatabaseInputs(scope: Construct, props: object): void {
+  checkProps(scope, 'props', props, {
+    ...COMMON,
+    kind: { type: 'string', name: 'DatabaseKind', oneOf: ['aurora-postgresql', 'postgresql-instance'] },
+    auroraEngineVersion: { type: 'object', name: 'rds.AuroraPostgresEngineVersion', members: ['auroraPostgresMajorVersion'] },
+    postgresEngineVersion: { type: 'object', name: 'rds.PostgresEngineVersion', members: ['postgresMajorVersion'] },
+    instanceType: { type: 'object', name: 'ec2.InstanceType', members: ['architecture'] },
+    readers: { type: 'number' },
+    allocatedStorageGiB: { type: 'number' },
+    databaseName: { type: 'string' },
+    masterUsername: { type: 'string' },
+    storageEncryptionKey: KEY,
+    backupRetention: { type: 'object', name: 'Duration', members: ['toDays'] },
+    deletionProtection: { type: 'boolean' },
+  });
+  const p = props as { [key: string]: unknown };
+  for (const prop of ['databaseName', 'masterUsername']) {
+    const name = p[prop] as string | undefined;
+    if (isLiteral(name)) refuse(scope, name, postgresNameProblem(name, prop));
+  }
+  const username = p.masterUsername as string | undefined;
+  if (isLiteral(username)) refuse(scope, username, reservedPostgresUsernameProblem(username));
+  const instanceType = p.instanceType?.toString();
+  if (isLiteral(instanceType)) refuse(scope, instanceType, instanceTypeProblem(instanceType, 'instanceType'));
+  checkSameRegion(scope, 'storageEncryptionKey', p.storageEncryptionKey as IResource | undefined);
+  checkTopLevelStack(scope);
+}
+
+/** `DependentCacheProps`: types, ElastiCache names and versions, the key's region, the stack kind. */
+export function checkCacheInputs(scope: Construct, props: object): void {
+  checkProps(scope, 'props', props, {
+    ...COMMON,
+    engine: { type: 'string', name: 'CacheEngine', oneOf: ['valkey', 'redis'] },
+    engineVersion: { type: 'string' },
+    nodeType: { type: 'string' },
+    replicas: { type: 'number' },
+    replicationGroupId: { type: 'string' },
+    encryptionKey: KEY,
+    snapshotRetentionDays: { type: 'number' },
+  });
+  const p = props as { [key: string]: string | undefined };
+  if (isLiteral(p.replicationGroupId)) refuse(scope, p.replicationGroupId, replicationGroupIdProblem(p.replicationGroupId));
+  if (isLiteral(p.nodeType)) refuse(scope, p.nodeType, cacheNodeTypeProblem(p.nodeType));
+  if (isLiteral(p.engineVersion)) refuse(scope, p.engineVersion, cacheEngineVersionProblem(p.engine ?? 'valkey', p.engineVersion));
+  checkSameRegion(scope, 'encryptionKey', (props as { encryptionKey?: IResource }).encryptionKey);
+  checkTopLevelStack(scope);
+}
+
+/**
+ * A store's group ID is exported under a fixed name so that adding a client never changes the
+ * store's template. In a NestedStack the export goes through the parent's template, which then
+ * changes with each client, and client stacks cannot import from it by that name.
+ */
+function checkTopLevelStack(scope: Construct): void {
+  const stack = Stack.of(scope);
+  if (stack.nested) {
+    throw new SafeEksError(scope, 'StoreInNestedStack',
+      'a data store must be in a top-level stack: its security group ID is exported under a fixed name that client stacks import, and nested stacks cannot export it without their parent template changing with every client.',
+      `nested stack ${stack.node.path}`, 'create the store in a top-level Stack (a data stack of its own)');
+  }
+}
+
+/** `DataStoreAccessProps`: types, and a group that is not an EKS-created cluster group. */
+export function checkStoreAccessInputs(scope: Construct, props: object): void {
+  checkProps(scope, 'props', props, {
+    securityGroup: { type: 'object', name: 'ec2.ISecurityGroup', required: true, members: ['securityGroupId', 'addIngressRule'] },
+    port: { type: 'number', required: true },
+    vpc: VPC,
+    modifySecurityGroup: { type: 'boolean' },
+  });
+  const group = (props as { securityGroup: ec2.ISecurityGroup }).securityGroup;
+  const groupId = group.securityGroupId;
+  const isVendorGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
+    && JSON.stringify(Stack.of(group).resolve(groupId)).includes(VENDOR_GROUP_ATTRIBUTE);
+  if (isVendorGroup) {
+    throw new SafeEksError(scope, 'EksClusterSecurityGroup',
+      '`securityGroup` is the security group EKS creates for a cluster. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
+      `${group.node.path} (ClusterSecurityGroupId)`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)');
+  }
+}
+
+/** The argument of `allowFrom(cluster)`. */
+export function checkClusterArgument(scope: IConstruct, cluster: unknown): void {
+  checkValue(scope, 'allowFrom: cluster', cluster, { type: 'object', name: 'ISafeCluster', required: true });
+}
+
+/** The arguments of a store's `connections.allowFrom(other, portRange)` (and `allowDefaultPortFrom(other)`). */
+export function checkConnectionsArguments(scope: IConstruct, other: unknown, portRange: unknown): void {
+  checkValue(scope, 'connections.allowFrom: other', other, { type: 'object', name: 'ec2.IConnectable', required: true, members: ['connections'] });
+  checkValue(scope, 'connections.allowFrom: portRange', portRange, { type: 'object', name: 'ec2.Port', required: true, members: ['toRuleJson'] });
+}
+
+/** The arguments of `grantConnect(grantee, dbUser)`. */
+export function checkGrantConnectArguments(scope: IConstruct, grantee: unknown, dbUser: unknown): void {
+  checkValue(scope, 'grantConnect: grantee', grantee, { type: 'object', name: 'iam.IGrantable', required: true, members: ['grantPrincipal'] });
+  checkValue(scope, 'grantConnect: dbUser', dbUser, { type: 'string', required: true });
+  if (dbUser === '') {
+    throw new SafeEksError(scope, 'DatabaseUser', '`dbUser` must name a database user.', '""', 'pass the user the workload signs in as, such as "app"');
+  }
+}
+
+/**
+ * A store whose VPC lives in the client cluster's stack, while the store is in another stack, makes
+ * a cycle: the store's stack uses the VPC (store -> cluster stack) and the cluster's rules import
+ * the store's group (cluster -> store stack). CDK would report a bare DependencyCycle at synth.
+ */
+export function checkNoVpcCycle(store: { scope: Construct; vpc?: ec2.IVpc }, clientGroup: ec2.ISecurityGroup): void {
+  if (store.vpc === undefined || !Construct.isConstruct(store.vpc)) return;
+  const storeStack = Stack.of(store.scope);
+  const clientStack = Stack.of(clientGroup);
+  if (storeStack !== clientStack && Stack.of(store.vpc) === clientStack) {
+    throw new SafeEksError(store.scope, 'VpcInClientStack',
+      'the store\'s VPC is defined in the client cluster\'s stack while the store is in another stack: the store stack depends on the cluster stack for the VPC, and the cluster stack on the store stack for the store\'s group, a dependency cycle CloudFormation cannot deploy.',
+      `VPC ${store.vpc.node.path} in stack ${clientStack.node.path}, store in stack ${storeStack.node.path}`,
+      'move the VPC into its own stack (a network stack both the cluster and the data stacks use)');
+  }
+}
+
+/**
+ * True when two VPCs are certainly different: two literal IDs that differ, two VPCs created in
+ * this app, or one created here and one imported by literal ID (a VPC created by this app cannot
+ * already have an ID). Anything else (an ID from an import or a parameter) cannot be told at synth.
+ */
+export function vpcsCertainlyDiffer(a: ec2.IVpc, b: ec2.IVpc): boolean {
+  if (a === b || a.vpcId === b.vpcId) return false;
+  const literalA = !Token.isUnresolved(a.vpcId);
+  const literalB = !Token.isUnresolved(b.vpcId);
+  const createdA = a instanceof ec2.Vpc;
+  const createdB = b instanceof ec2.Vpc;
+  return (literalA && literalB) || (createdA && createdB) || (createdA && literalB) || (literalA && createdB);
+}
+
+/** Names a client in a message: its construct path, a peer's address range, or what it is when it is neither. */
+export function describeClient(x: unknown): string {
+  if (Construct.isConstruct(x)) return x.node.path;
+  // client.connections.allowTo(store) hands the store the client's Connections, which only knows its groups.
+  if (x instanceof ec2.Connections) return `the connections of security group(s) ${x.securityGroups.map((g) => g.node.path).join(', ') || 'none'}`;
+  const uniqueId: unknown = typeof x === 'object' && x !== null ? Reflect.get(x, 'uniqueId') : undefined;
+  return typeof uniqueId === 'string' ? uniqueId : `a client that is not a construct (${describe(x)})`;
+}
+

@@ -1,0 +1,57 @@
+/**
+ * Argument checks for the public entry points of the pure model (`FlowModel`, `RequiredFlows`), which
+ * jsii callers reach without a construct: a wrong argument is an `InvalidArgumentError` naming it, in
+ * the library's `where: problem Got: value. Fix: fix` form, never a `TypeError` from inside.
+ */
+
+/** A model entry point was called with an argument of the wrong type. */
+export class InvalidArgumentError extends Error {
+  /** Stable code: `MissingArgument` or `ArgumentType`. */
+  public readonly code: string;
+
+  constructor(where: string, code: string, problem: string, received: string, fix: string) {
+    super(`${where}: ${problem} Got: ${received}. Fix: ${fix}`);
+    this.name = 'InvalidArgumentError';
+    this.code = code;
+  }
+}
+
+type Kind = 'string' | 'boolean' | 'number' | 'object' | 'array';
+
+/** Throws unless `value` is of `kind` (or undefined, when `optional`). */
+export function requireArgument(where: string, name: string, value: unknown, kind: Kind, optional = false): void {
+  if (value === undefined) {
+    if (optional) return;
+    throw new InvalidArgumentError(where, 'MissingArgument', `\`${name}\` is required.`, 'undefined', `pass \`${name}\` (${kind})`);
+  }
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  if (actual !== kind) {
+    throw new InvalidArgumentError(where, 'ArgumentType', `\`${name}\` must be ${kind === 'array' || kind === 'object' ? 'an' : 'a'} ${kind}.`,
+      `${actual}${actual === 'object' || actual === 'array' ? '' : ` ${String(value)}`}`, `pass \`${name}\` as ${kind === 'array' || kind === 'object' ? 'an' : 'a'} ${kind}`);
+  }
+}
+
+/** `FlowModel.fromTemplates`: an array of `{ stackName, template }` objects. */
+export function checkStackTemplates(templates: unknown): void {
+  const where = 'FlowModel.fromTemplates';
+  requireArgument(where, 'templates', templates, 'array');
+  (templates as unknown[]).forEach((t, i) => {
+    requireArgument(where, `templates[${i}]`, t, 'object');
+    const entry = t as { [key: string]: unknown };
+    requireArgument(where, `templates[${i}].stackName`, entry.stackName, 'string');
+    requireArgument(where, `templates[${i}].template`, entry.template, 'object');
+    for (const key of ['templatePath', 'parentStackName', 'parentLogicalId']) {
+      requireArgument(where, `templates[${i}].${key}`, entry[key], 'string', true);
+    }
+  });
+}
+
+/** `FlowModel.evaluate`: an options object with an optional boolean and an optional array of strings. */
+export function checkEvaluationOptions(options: unknown): void {
+  const where = 'FlowModel.evaluate';
+  requireArgument(where, 'options', options, 'object');
+  const o = options as { [key: string]: unknown };
+  requireArgument(where, 'options.webhookFlows', o.webhookFlows, 'boolean', true);
+  requireArgument(where, 'options.clusters', o.clusters, 'array', true);
+  ((o.clusters ?? []) as unknown[]).forEach((c, i) => requireArgument(where, `options.clusters[${i}]`, c, 'string'));
+}

@@ -1,0 +1,244 @@
+/**
+ * The naming, version and format rules of EKS, RDS for PostgreSQL, ElastiCache and EC2 that this
+ * library checks before CloudFormation would, in one place, each with the AWS source it comes from.
+ * Pure: every rule takes a literal value and returns the problem as data (or undefined when the value
+ * is fine), so the constructors, the `from*` imports and the checks share one wording. Callers skip
+ * unresolved tokens: those are checked by the service at deploy time.
+ */
+import { cidrContains, parseIpv4Cidr } from './cidr';
+
+/** One broken rule: a stable code, what is wrong (a sentence naming the prop) and how to fix it. */
+export interface NamingProblem {
+  readonly code: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * EKS CreateCluster `name`: 1 to 100 characters, `^[0-9A-Za-z][A-Za-z0-9\-_]*`.
+ * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
+ */
+export function clusterNameProblem(name: string, prop = 'clusterName'): NamingProblem | undefined {
+  if (/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(name)) return undefined;
+  return {
+    code: 'ClusterName',
+    problem: `\`${prop}\` must be 1 to 100 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores.`,
+    fix: 'choose a name such as "payments-blue"',
+  };
+}
+
+/** The first Kubernetes minor version EKS offered (June 2018); EKS has never run an older one. */
+export const FIRST_EKS_MINOR_VERSION = 10;
+
+/**
+ * Kubernetes version of an EKS control plane: "1.N", N a minor version EKS has offered (1.10 and later).
+ * Source: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ */
+export function kubernetesVersionProblem(version: string): NamingProblem | undefined {
+  const match = /^1\.(\d{1,3})$/.exec(version);
+  if (!match) {
+    return {
+      code: 'KubernetesVersion',
+      problem: '`version` must be a Kubernetes minor version of the form "1.N".',
+      fix: 'use a constant such as eks.KubernetesVersion.V1_34 or eks.KubernetesVersion.of("1.34")',
+    };
+  }
+  if (match[1].startsWith('0') || Number(match[1]) < FIRST_EKS_MINOR_VERSION) {
+    return {
+      code: 'KubernetesVersion',
+      problem: `\`version\` must be a Kubernetes version EKS offers; EKS started at 1.${FIRST_EKS_MINOR_VERSION} and writes minor versions without leading zeros.`,
+      fix: 'use a constant such as eks.KubernetesVersion.V1_34',
+    };
+  }
+  return undefined;
+}
+
+const SERVICE_CIDR_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/**
+ * EKS `kubernetesNetworkConfig.serviceIpv4Cidr`: a /12 to /24 block inside 10.0.0.0/8,
+ * 172.16.0.0/12 or 192.168.0.0/16 (overlap with the VPC: `cidrsOverlap`).
+ * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
+ */
+export function serviceIpv4CidrProblem(cidr: string): NamingProblem | undefined {
+  const parsed = parseIpv4Cidr(cidr);
+  const inPrivateRange = parsed !== undefined
+    && SERVICE_CIDR_RANGES.some((range) => cidrContains(parseIpv4Cidr(range)!, parsed));
+  if (parsed && parsed.prefix >= 12 && parsed.prefix <= 24 && inPrivateRange) return undefined;
+  return {
+    code: 'ServiceIpv4Cidr',
+    problem: '`serviceIpv4Cidr` must be a /12 to /24 IPv4 block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.',
+    fix: 'use a block such as "172.20.0.0/16" that does not overlap your VPC',
+  };
+}
+
+/** True when two literal IPv4 CIDR blocks share an address; false when either does not parse. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const pa = parseIpv4Cidr(a);
+  const pb = parseIpv4Cidr(b);
+  return pa !== undefined && pb !== undefined && (cidrContains(pa, pb) || cidrContains(pb, pa));
+}
+
+/**
+ * An IPv4 CIDR block such as EKS `publicAccessCidrs` takes: `a.b.c.d/n`.
+ * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html
+ */
+export function ipv4CidrProblem(cidr: string, prop: string): NamingProblem | undefined {
+  if (parseIpv4Cidr(cidr) !== undefined) return undefined;
+  return {
+    code: 'Ipv4Cidr',
+    problem: `\`${prop}\` must hold IPv4 CIDR blocks of the form a.b.c.d/n.`,
+    fix: 'write each block like "203.0.113.0/24"',
+  };
+}
+
+/**
+ * EKS `nodegroupName`: at most 63 characters, starting with a letter or digit, then letters,
+ * digits, hyphens and underscores.
+ * Source: https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html (Name)
+ */
+export function nodegroupNameProblem(name: string): NamingProblem | undefined {
+  if (/^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/.test(name)) return undefined;
+  return {
+    code: 'NodegroupName',
+    problem: '`nodegroupName` must be 1 to 63 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores.',
+    fix: 'choose a name such as "general-arm64", or leave `nodegroupName` unset for a generated one',
+  };
+}
+
+/**
+ * EC2 instance type names: `<series>.<size>`, lowercase (`m6i.large`, `u-6tb1.metal`). Checked
+ * here because `ec2.InstanceType` throws "Malformed instance type identifier" without the value.
+ * Source: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
+ */
+export function instanceTypeProblem(instanceType: string, prop: string): NamingProblem | undefined {
+  if (/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(instanceType)) return undefined;
+  return {
+    code: 'InstanceType',
+    problem: `\`${prop}\` is not an EC2 instance type of the form <series>.<size>, such as m6i.large.`,
+    fix: 'use ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE) or a name such as "m6i.large"',
+  };
+}
+
+/**
+ * EC2 security group IDs: `sg-` and 8 or 17 lowercase hexadecimal digits.
+ * Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html (groupId)
+ */
+export function securityGroupIdProblem(id: string, prop: string): NamingProblem | undefined {
+  if (/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) return undefined;
+  return {
+    code: 'SecurityGroupId',
+    problem: `\`${prop}\` must be a security group ID: "sg-" and 8 or 17 lowercase hexadecimal digits.`,
+    fix: `pass the ID the exporting app outputs for the group, such as "sg-0123456789abcdef0"`,
+  };
+}
+
+// PostgreSQL's reserved key words (PostgreSQL documentation, appendix C "SQL Key Words", column "PostgreSQL").
+const POSTGRES_RESERVED_WORDS = new Set((
+  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create '
+  + 'current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc '
+  + 'distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral '
+  + 'leading limit localtime localtimestamp not null offset on only or order placing primary references returning '
+  + 'select session_user some symmetric system_user table then to trailing true union unique user using variadic '
+  + 'when where window with').split(' '));
+
+/**
+ * RDS for PostgreSQL and Aurora PostgreSQL database and master user names: 1 to 63 letters, digits
+ * or underscores, starting with a letter.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBName, MasterUsername)
+ */
+export function postgresNameProblem(name: string, prop: string): NamingProblem | undefined {
+  if (/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name)) return undefined;
+  return {
+    code: 'DatabaseName',
+    problem: `\`${prop}\` must be 1 to 63 letters, digits or underscores, starting with a letter.`,
+    fix: `choose a name such as "payments" for \`${prop}\``,
+  };
+}
+
+/**
+ * Master user names RDS refuses for PostgreSQL: its own accounts (`rdsadmin`, `rdsrepladmin`,
+ * `rds_*`), PostgreSQL's `pg_*` role prefix, and PostgreSQL reserved key words ("can't be a
+ * reserved word for the chosen database engine").
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername);
+ * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
+ */
+export function reservedPostgresUsernameProblem(name: string): NamingProblem | undefined {
+  if (/^(rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i.test(name)) {
+    return { code: 'ReservedUsername', problem: '`masterUsername` is reserved by RDS or PostgreSQL.', fix: 'choose another name, such as "dbadmin"' };
+  }
+  if (POSTGRES_RESERVED_WORDS.has(name.toLowerCase())) {
+    return {
+      code: 'ReservedUsername',
+      problem: '`masterUsername` is a PostgreSQL reserved key word, which RDS refuses as a master user name.',
+      fix: 'choose another name, such as "dbadmin"',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * ElastiCache `ReplicationGroupId`: 1 to 40 lowercase letters, digits or hyphens, starting with a
+ * letter, no two hyphens in a row, no hyphen at the end.
+ * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
+ */
+export function replicationGroupIdProblem(id: string): NamingProblem | undefined {
+  if (/^[a-z](?!.*--)[a-z0-9-]{0,39}$/.test(id) && !id.endsWith('-')) return undefined;
+  return {
+    code: 'ReplicationGroupId',
+    problem: '`replicationGroupId` must be 1 to 40 lowercase letters, digits or hyphens, start with a letter, and have no two hyphens in a row or a hyphen at the end.',
+    fix: 'choose a name such as "payments-cache"',
+  };
+}
+
+/**
+ * ElastiCache node types: `cache.<family>.<size>`.
+ * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
+ */
+export function cacheNodeTypeProblem(nodeType: string): NamingProblem | undefined {
+  if (/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) return undefined;
+  return {
+    code: 'NodeType',
+    problem: '`nodeType` must be an ElastiCache node type of the form cache.<family>.<size>.',
+    fix: 'use a node type such as "cache.r7g.large"',
+  };
+}
+
+/** The oldest version of each engine that accepts `TransitEncryptionMode: required`, which the cache always sets. */
+const MIN_CACHE_VERSIONS: { [engine: string]: [number, number] } = { valkey: [7, 2], redis: [7, 0] };
+
+/**
+ * ElastiCache engine versions: "major.minor" (or "major.minor.patch"), and new enough for
+ * `TransitEncryptionMode: required` (Redis OSS 7.0, Valkey 7.2).
+ * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption-enable-existing.html;
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html
+ */
+export function cacheEngineVersionProblem(engine: string, version: string): NamingProblem | undefined {
+  const match = /^(\d{1,2})\.(\d{1,2})(\.\d{1,3})?$/.exec(version);
+  const [minMajor, minMinor] = MIN_CACHE_VERSIONS[engine] ?? [0, 0];
+  if (!match) {
+    return {
+      code: 'CacheEngineVersion',
+      problem: '`engineVersion` must be an ElastiCache engine version of the form "major.minor", such as "8.0".',
+      fix: `use a version ElastiCache lists for ${engine}, such as "${minMajor}.${minMinor}" or later`,
+    };
+  }
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major < minMajor || (major === minMajor && minor < minMinor)) {
+    return {
+      code: 'CacheEngineVersion',
+      problem: `\`engineVersion\` is older than ${engine} ${minMajor}.${minMinor}, the first version that can require TLS on every connection.`,
+      fix: `use ${engine} ${minMajor}.${minMinor} or later`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The region of a literal ARN (`arn:partition:service:region:account:resource`), or undefined.
+ * Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+export function regionOfArn(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' && parts[3] !== '' ? parts[3] : undefined;
+}

@@ -1,0 +1,244 @@
+/**
+ * Calls every public constructor and method of the library (enumerated from lib/index.ts, so a new
+ * one without a recipe here fails the first test) with undefined, null, wrong types and tokens in
+ * each argument and each prop, as a jsii caller (Python, Java, plain JavaScript) can. Only a
+ * SafeEksError, the model's InvalidArgumentError, or an aws-cdk-lib error naming the prop may escape:
+ * never a TypeError from inside. Constructs are built, not synthesized, to keep the run cheap.
+ */
+import { App, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lib from '../lib';
+import { SAFE_CLUSTER_PROP_TYPES } from '../lib/cluster/cluster-input-checks';
+import { InvalidArgumentError } from '../lib/model/argument-checks';
+import { AssemblyError } from '../lib/model/cloud-assembly';
+import { SafeEksError } from '../lib/private/errors';
+import { testApp, testStack, testVpc } from './helpers';
+
+const BAD_VALUES: Array<[string, () => unknown]> = [
+  ['undefined', () => undefined],
+  ['null', () => null],
+  ['a number', () => 42],
+  ['NaN', () => NaN],
+  ['a string', () => 'not-valid'],
+  ['a boolean', () => true],
+  ['an empty object', () => ({})],
+  ['an empty array', () => []],
+  ['a string token', () => Token.asString({ resolve: () => 'x' })],
+  ['a number token', () => Token.asNumber({ resolve: () => 1 })],
+];
+
+const MARK = Symbol('replaced argument');
+
+interface Env { app: App; stack: Stack; vpc: ec2.Vpc; n: number }
+
+interface Recipe {
+  /** Valid arguments, built in `env`; `target` is the object a method is called on. */
+  make(env: Env): { target?: unknown; args: unknown[] };
+  call(target: unknown, args: unknown[]): unknown;
+  /** Index of the props argument and the props to vary one at a time. */
+  props?: { index: number; names: string[] };
+}
+
+const uid = (env: Env, prefix: string) => `${prefix}${env.n++}`;
+const clusterProps = (env: Env) => ({ version: eks.KubernetesVersion.V1_34, vpc: env.vpc, defaultCapacity: 0, clusterName: uid(env, 'c') });
+const safeCluster = (env: Env) => new lib.SafeCluster(env.stack, uid(env, 'Cluster'), clusterProps(env));
+const database = (env: Env) => new lib.DependentDatabase(env.stack, uid(env, 'Db'), { vpc: env.vpc });
+type AnyFn = (...a: unknown[]) => unknown;
+const method = (name: string) => (target: unknown, args: unknown[]) => ((target as Record<string, AnyFn>)[name]).apply(target, args);
+
+const RECIPES: { [key: string]: Recipe } = {
+  'SafeCluster.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Safe'), clusterProps(env)] }),
+    call: (_, a) => new lib.SafeCluster(a[0] as Stack, a[1] as string, a[2] as lib.SafeClusterProps),
+    props: { index: 2, names: Object.keys(SAFE_CLUSTER_PROP_TYPES) },
+  },
+  'SafeCluster.fromSafeClusterAttributes': {
+    make: (env) => ({
+      args: [env.stack, uid(env, 'Import'), {
+        clusterName: 'imported', vpc: env.vpc, nodeSecurityGroupId: 'sg-0aaaaaaaaaaaaaaaa', controlPlaneSecurityGroupId: 'sg-0bbbbbbbbbbbbbbbb',
+      }],
+    }),
+    call: (_, a) => lib.SafeCluster.fromSafeClusterAttributes(a[0] as Stack, a[1] as string, a[2] as lib.SafeClusterAttributes),
+    props: { index: 2, names: ['clusterName', 'clusterArn', 'vpc', 'nodeSecurityGroupId', 'controlPlaneSecurityGroupId', 'restrictNodeEgress'] },
+  },
+  'SafeCluster.isSafeCluster': { make: () => ({ args: [{}] }), call: (_, a) => lib.SafeCluster.isSafeCluster(a[0]) },
+  'SafeCluster.addNodegroup': {
+    make: (env) => ({ target: safeCluster(env), args: [uid(env, 'Ng'), { minSize: 1, desiredSize: 1, maxSize: 2 }] }),
+    call: method('addNodegroup'),
+    props: { index: 1, names: NODEGROUP_PROPS() },
+  },
+  'SafeCluster.addFargateProfile': {
+    make: (env) => ({ target: safeCluster(env), args: [uid(env, 'Fp'), { selectors: [{ namespace: 'default' }] }] }),
+    call: method('addFargateProfile'),
+    props: { index: 1, names: ['selectors', 'fargateProfileName', 'subnetSelection', 'podExecutionRole'] },
+  },
+  'SafeNodegroup.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Ng'), { cluster: safeCluster(env), minSize: 1, desiredSize: 1, maxSize: 2 }] }),
+    call: (_, a) => new lib.SafeNodegroup(a[0] as Stack, a[1] as string, a[2] as lib.SafeNodegroupProps),
+    props: { index: 2, names: ['cluster', ...NODEGROUP_PROPS()] },
+  },
+  'DataStoreAccess.constructor': {
+    make: (env) => ({
+      args: [env.stack, uid(env, 'Access'), { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(env.stack, uid(env, 'Sg'), 'sg-0cccccccccccccccc'), port: 5432, vpc: env.vpc }],
+    }),
+    call: (_, a) => new lib.DataStoreAccess(a[0] as Stack, a[1] as string, a[2] as lib.DataStoreAccessProps),
+    props: { index: 2, names: ['securityGroup', 'port', 'vpc', 'modifySecurityGroup'] },
+  },
+  'DataStoreAccess.allowFrom': {
+    make: (env) => ({
+      target: new lib.DataStoreAccess(env.stack, uid(env, 'Access'), { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(env.stack, uid(env, 'Sg'), 'sg-0cccccccccccccccc'), port: 5432 }),
+      args: [safeCluster(env)],
+    }),
+    call: method('allowFrom'),
+  },
+  'DependentDatabase.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Db'), { vpc: env.vpc }] }),
+    call: (_, a) => new lib.DependentDatabase(a[0] as Stack, a[1] as string, a[2] as lib.DependentDatabaseProps),
+    props: {
+      index: 2,
+      names: ['vpc', 'vpcSubnets', 'kind', 'auroraEngineVersion', 'postgresEngineVersion', 'instanceType', 'readers', 'allocatedStorageGiB', 'port',
+        'databaseName', 'masterUsername', 'storageEncryptionKey', 'backupRetention', 'deletionProtection', 'removalPolicy'],
+    },
+  },
+  'DependentDatabase.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: method('allowFrom') },
+  'DependentDatabase.grantConnect': {
+    make: (env) => ({ target: database(env), args: [new iam.Role(env.stack, uid(env, 'Role'), { assumedBy: new iam.AccountRootPrincipal() }), 'app'] }),
+    call: method('grantConnect'),
+  },
+  'DependentDatabase.addRotationSingleUser': { make: (env) => ({ target: database(env), args: [{}] }), call: method('addRotationSingleUser') },
+  'DependentCache.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Cache'), { vpc: env.vpc }] }),
+    call: (_, a) => new lib.DependentCache(a[0] as Stack, a[1] as string, a[2] as lib.DependentCacheProps),
+    props: {
+      index: 2,
+      names: ['vpc', 'vpcSubnets', 'engine', 'engineVersion', 'nodeType', 'replicas', 'port', 'replicationGroupId', 'encryptionKey', 'snapshotRetentionDays', 'removalPolicy'],
+    },
+  },
+  'DependentCache.allowFrom': {
+    make: (env) => ({ target: new lib.DependentCache(env.stack, uid(env, 'Cache'), { vpc: env.vpc }), args: [safeCluster(env)] }),
+    call: method('allowFrom'),
+  },
+  'EksUpgradeSafetyChecks.constructor': { make: (env) => ({ args: [env.app, {}] }), call: (_, a) => new lib.EksUpgradeSafetyChecks(a[0] as App, a[1] as object) },
+  'EksUpgradeSafetyChecks.validateScope': { make: (env) => ({ target: new lib.EksUpgradeSafetyChecks(), args: [env.stack] }), call: method('validateScope') },
+  'ConnectivityChecks.constructor': {
+    make: () => ({ args: [{ webhookFlows: true }] }),
+    call: (_, a) => new lib.ConnectivityChecks(a[0] as lib.ConnectivityChecksProps),
+    props: { index: 0, names: ['webhookFlows'] },
+  },
+  'ConnectivityChecks.validate': {
+    make: () => ({ target: new lib.ConnectivityChecks(), args: [{ templatePaths: [] }] }),
+    call: method('validate'),
+    props: { index: 0, names: ['templatePaths'] },
+  },
+  'RequiredFlows.all': { make: () => ({ args: [] }), call: () => lib.RequiredFlows.all() },
+  'RequiredFlows.select': { make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.select(a[0] as lib.FlowSelection), props: { index: 0, names: ['webhookFlows'] } },
+  'RequiredFlows.formatPorts': { make: () => ({ args: [lib.RequiredFlows.all()[0]] }), call: (_, a) => lib.RequiredFlows.formatPorts(a[0] as lib.RequiredFlow) },
+  'FlowModel.fromTemplates': {
+    make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }]] }),
+    call: (_, a) => lib.FlowModel.fromTemplates(a[0] as lib.StackTemplate[]),
+  },
+  'FlowModel.fromAssemblyDirectory': { make: () => ({ args: ['/nonexistent-cdk-out'] }), call: (_, a) => lib.FlowModel.fromAssemblyDirectory(a[0] as string) },
+  'FlowModel.evaluate': {
+    make: () => ({ target: lib.FlowModel.fromTemplates([]), args: [{ webhookFlows: true, clusters: [] }] }),
+    call: method('evaluate'),
+    props: { index: 0, names: ['webhookFlows', 'clusters'] },
+  },
+  ...Object.fromEntries(['writesVendorGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
+    `FlowModel.${name}`, { make: () => ({ target: lib.FlowModel.fromTemplates([]), args: ['S/Resource'] }), call: method(name) } as Recipe,
+  ])),
+};
+
+function NODEGROUP_PROPS(): string[] {
+  return ['instanceTypes', 'nodegroupName', 'subnets', 'minSize', 'maxSize', 'desiredSize', 'diskSize', 'rootVolumeSizeGiB', 'amiType',
+    'capacityType', 'labels', 'tags', 'taints', 'nodeRole', 'remoteAccess', 'launchTemplateSpec'];
+}
+
+// Members on prototypes that are not public entry points a caller passes input to.
+const NOT_ENTRY_POINTS = new Set([
+  'SafeCluster.findForeignNodegroups', // private
+  'FlowModel.isVendorGroup', 'FlowModel.run', 'FlowModel.dataStoreCheck', 'FlowModel.loadBalancerChecks', 'FlowModel.reference', 'FlowModel.edges', // private
+  'EksUpgradeSafetyChecks.checkResource', 'EksUpgradeSafetyChecks.checkSecurityGroups', 'EksUpgradeSafetyChecks.checkClusters',
+  'EksUpgradeSafetyChecks.checkDataStores', // protected/private: cdk-nag calls them with a CfnResource
+]);
+
+function publicEntryPoints(): string[] {
+  const entries: string[] = [];
+  for (const [name, value] of Object.entries(lib)) {
+    if (typeof value !== 'function' || !/^class /.test(Function.prototype.toString.call(value))) continue;
+    const statics = Object.getOwnPropertyNames(value).filter((m) => typeof (value as unknown as Record<string, unknown>)[m] === 'function');
+    const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor'
+      && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');
+    const hasPublicConstructor = !['RequiredFlows', 'FlowModel'].includes(name);
+    entries.push(...(hasPublicConstructor ? [`${name}.constructor`] : []), ...statics.map((m) => `${name}.${m}`), ...methods.map((m) => `${name}.${m}`));
+  }
+  return entries.filter((e) => !NOT_ENTRY_POINTS.has(e));
+}
+
+function newEnv(): Env {
+  const app = testApp();
+  const stack = testStack(app);
+  return { app, stack, vpc: testVpc(stack), n: 0 };
+}
+
+/** undefined when the error is acceptable, else why not. */
+function unacceptable(error: unknown, names: string[]): string | undefined {
+  // AssemblyError: the documented error of FlowModel.fromAssemblyDirectory for a directory that is not an assembly.
+  if (error instanceof SafeEksError || error instanceof InvalidArgumentError || error instanceof AssemblyError) return undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  const fromCdk = error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError);
+  if (fromCdk && names.some((n) => message.includes(n))) return undefined;
+  return `${error instanceof Error ? error.constructor.name : typeof error}: ${message.split('\n')[0]}`;
+}
+
+describe('fuzz of the public API with wrong inputs', () => {
+  test('every public constructor and method has a recipe', () => {
+    expect(publicEntryPoints().filter((e) => !(e in RECIPES))).toEqual([]);
+  });
+
+  let cases = 0;
+  afterAll(() => {
+    // At least every bad value in every argument and prop of every entry point ran.
+    expect(cases).toBeGreaterThan(Object.keys(RECIPES).length * BAD_VALUES.length);
+  });
+
+  for (const [key, recipe] of Object.entries(RECIPES)) {
+    test(`${key}: only SafeEksError, or an error naming the argument`, () => {
+      const env = newEnv();
+      const failures: string[] = [];
+      const attempt = (what: string, names: string[], mutate: (args: unknown[]) => void) => {
+        for (const [label, bad] of BAD_VALUES) {
+          const { target, args } = recipe.make(env);
+          mutate(args);
+          const value = bad();
+          const replaced = args.map((a) => (a === MARK ? value : a));
+          cases++;
+          try {
+            recipe.call(target, replaced);
+          } catch (e) {
+            const why = unacceptable(e, names);
+            if (why) failures.push(`${what} = ${label}: ${why}`);
+          }
+        }
+      };
+      const { args: valid } = recipe.make(env);
+      valid.forEach((_, i) => attempt(`argument ${i}`, ['scope', 'id', 'props', 'options', 'attrs'], (args) => { args[i] = MARK; }));
+      for (const prop of recipe.props?.names ?? []) {
+        const index = recipe.props!.index;
+        for (const [label, bad] of BAD_VALUES) {
+          const { target, args } = recipe.make(env);
+          args[index] = { ...(args[index] as object), [prop]: bad() };
+          cases++;
+          try {
+            recipe.call(target, args);
+          } catch (e) {
+            const why = unacceptable(e, [prop]);
+            if (why) failures.push(`${prop} = ${label}: ${why}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
