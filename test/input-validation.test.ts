@@ -46,6 +46,8 @@ describe('silently accepted before, refused now', () => {
     expect(overlap.message).toContain('"10.0.0.0/16"');
     expect(refusal(() => cluster('D', { endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('10.0.0.0/33') })).code).toBe('Ipv4Cidr');
     expect(refusal(() => cluster('E', { version: eks.KubernetesVersion.of('1.5') })).message).toMatch(/EKS started at 1\.10.*Got: "1\.5"/);
+    cluster('Old', { version: eks.KubernetesVersion.of('1.12') });
+    Annotations.fromStack(stack).hasWarning('/Test/Old', Match.stringLikeRegexp('Kubernetes 1.12 is outside the versions aws-cdk-lib names'));
     expect(() => cluster('Ok', { serviceIpv4Cidr: '172.20.0.0/16', endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24') })).not.toThrow();
   });
 

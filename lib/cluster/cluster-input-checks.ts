@@ -1,4 +1,4 @@
-import { IResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -70,7 +70,10 @@ export function checkClusterInputs(scope: IConstruct, props: ClusterInputs): voi
     throw new SafeEksError(scope, 'KubernetesVersion', '`version` is required.', 'undefined',
       'set `version`, for example eks.KubernetesVersion.V1_34');
   }
-  if (!Token.isUnresolved(version)) refuse(scope, version, kubernetesVersionProblem(version));
+  if (!Token.isUnresolved(version)) {
+    refuse(scope, version, kubernetesVersionProblem(version));
+    warnAboutUnknownVersion(scope, version);
+  }
   if (props.vpc === undefined) {
     throw new SafeEksError(scope, 'Vpc', '`vpc` is required: SafeCluster never creates or looks up a VPC on its own.',
       'undefined', 'pass an ec2.Vpc you create, or ec2.Vpc.fromVpcAttributes(...) for an existing one');
@@ -91,6 +94,22 @@ export function checkClusterInputs(scope: IConstruct, props: ClusterInputs): voi
   checkSameRegion(scope, 'secretsEncryptionKey', props.secretsEncryptionKey);
   checkNoDuplicateAdmins(scope, props.adminRoles ?? []);
   checkControlPlaneSubnets(scope, props.vpc, props.vpcSubnets ?? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }]);
+}
+
+/**
+ * EKS accepts only versions in standard or extended support, a window that moves; aws-cdk-lib names
+ * the versions of its time. Outside that list the version may be valid, but is more likely a typo
+ * or a version EKS no longer creates, so it is a warning, not an error.
+ */
+function warnAboutUnknownVersion(scope: IConstruct, version: string): void {
+  const minor = (v: string) => Number(v.split('.')[1]);
+  const known = Object.values(eks.KubernetesVersion)
+    .filter((v): v is eks.KubernetesVersion => v instanceof eks.KubernetesVersion && !Token.isUnresolved(v.version))
+    .map((v) => minor(v.version));
+  if (known.length === 0 || (minor(version) >= Math.min(...known) && minor(version) <= Math.max(...known))) return;
+  Annotations.of(scope).addWarningV2('cdk-safe-eks:unknownKubernetesVersion',
+    `Kubernetes ${version} is outside the versions aws-cdk-lib names (1.${Math.min(...known)} to 1.${Math.max(...known)}). `
+    + 'EKS creates clusters only of versions in standard or extended support: check the EKS version calendar before deploying.');
 }
 
 // The prop's own documentation forbids overlap: pods could not reach VPC addresses inside the service range.
