@@ -11,6 +11,7 @@ import { addFlowRules } from '../network/flow-rules';
 import { RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
+import { limitGrantsToAwsResources } from '../private/kms';
 import { cidrContains, parseIpv4Cidr } from '../model/cidr';
 import { requireIntegerInRange } from '../private/validate';
 
@@ -281,11 +282,11 @@ export class SafeCluster extends Resource implements ISafeCluster {
     this.nodeSecurityGroup = nodeSecurityGroup;
     this.connections = new ec2.Connections({ securityGroups: [nodeSecurityGroup] });
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? limitGrantsToAwsResources(new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
+    }));
 
     this.eksCluster = new eks.Cluster(this, 'Cluster', {
       version: props.version,
