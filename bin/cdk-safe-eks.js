@@ -1,24 +1,16 @@
 #!/usr/bin/env node
-// Entry point of the `cdk-safe-eks` bin. In a clone (after `npm ci`) it runs the TypeScript source
-// through ts-node; in a built package without ts-node it runs the compiled output in dist/.
+// Entry point of the `cdk-safe-eks` bin. It runs only the compiled CLI in dist/ (shipped in the npm
+// package, built by `npm run build` in a clone), so it needs neither ts-node nor TypeScript.
 const fs = require('fs');
 const path = require('path');
 
-const source = path.join(__dirname, 'cdk-safe-eks.ts');
-const compiled = path.join(__dirname, '..', 'dist', 'bin', 'cdk-safe-eks.js');
+const compiled = path.join(__dirname, '..', 'dist', 'lib', 'cli', 'program.js');
 
-function hasTsNode() {
-  try {
-    require.resolve('ts-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (fs.existsSync(source) && hasTsNode()) {
-  require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  require(source);
+if (!fs.existsSync(compiled)) {
+  process.stderr.write(`cdk-safe-eks: the compiled CLI ${compiled} is missing. `
+    + 'In a clone of cdk-safe-eks run `npm run build` first; an installed package always ships it '
+    + '(reinstall it if the file was removed).\n');
+  process.exitCode = 2;
 } else {
-  require(compiled);
+  process.exitCode = require(compiled).runCli(process.argv.slice(2));
 }

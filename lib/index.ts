@@ -1,4 +1,5 @@
 export * from './model/required-flows';
+export * from './network/safe-vpc';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
 export * from './data/data-store-access';

@@ -14,6 +14,7 @@ import { formatProblem } from '../private/errors';
 import { TypeSpec, requireScope } from '../private/guards';
 import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
 import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
+import { limitGrantsToAwsResources } from '../private/kms';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 
@@ -285,11 +286,11 @@ export class SafeCluster extends Resource implements ISafeCluster {
     this.nodeSecurityGroup = nodeSecurityGroup;
     this.connections = new ec2.Connections({ securityGroups: [nodeSecurityGroup] });
 
-    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? limitGrantsToAwsResources(new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
+    }));
 
     this.eksCluster = new eks.Cluster(this, 'Cluster', {
       version: props.version,

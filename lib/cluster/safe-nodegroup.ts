@@ -18,6 +18,17 @@ export interface SafeNodegroupOptions extends eks.NodegroupOptions {
    * @default 50
    */
   readonly rootVolumeSizeGiB?: number;
+
+  /**
+   * Lets containers that do not run on the host network reach the instance metadata service
+   * (IMDSv2 hop limit 2 instead of 1). Turn it on only for an agent that reads the node's role or
+   * identity from IMDS and cannot be configured otherwise: every pod on the node can then take the
+   * node role's credentials. Pods should get AWS credentials from EKS Pod Identity or IRSA instead,
+   * and controllers such as the AWS Load Balancer Controller take the region and VPC ID as flags.
+   *
+   * @default false - hop limit 1: only the node itself and host-network pods reach IMDS
+   */
+  readonly imdsReachableFromPods?: boolean;
 }
 
 /** Properties of a `SafeNodegroup`. */
@@ -35,8 +46,9 @@ const MAX_NODEGROUP_SIZE = 1000;
  * A managed node group with a launch template that sets the owned node security group as the
  * nodes' only group. Because the template names a group, EKS does not attach its own cluster
  * security group (EKS user guide, launch-templates: "Amazon EKS doesn't add the cluster security
- * group"), so no node flow can depend on it. The template also requires IMDSv2 (hop limit 2, so
- * pods can still reach it through the node) and an encrypted gp3 root volume.
+ * group"), so no node flow can depend on it. The template also requires IMDSv2 with hop limit 1
+ * (pods off the host network cannot take the node role's credentials; `imdsReachableFromPods` opts
+ * in to 2), turns on detailed monitoring and encrypts the gp3 root volume.
  */
 export class SafeNodegroup extends Construct {
   /** The managed node group. */
@@ -48,13 +60,15 @@ export class SafeNodegroup extends Construct {
     super(requireScope('SafeNodegroup', scope, id), id);
     checkNodegroupInputs(this, props);
     validateOptions(this, props);
-    const { cluster, rootVolumeSizeGiB, diskSize, ...nodegroupOptions } = props;
+    const { cluster, rootVolumeSizeGiB, diskSize, imdsReachableFromPods, ...nodegroupOptions } = props;
     const amiType = props.amiType ?? defaultAmiType(props.instanceTypes);
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       securityGroup: cluster.nodeSecurityGroup,
       requireImdsv2: true,
-      httpPutResponseHopLimit: 2,
+      httpPutResponseHopLimit: imdsReachableFromPods ? 2 : 1,
+      // One-minute instance metrics: a node that degrades during a color's warm-up shows in time.
+      detailedMonitoring: true,
       blockDevices: [{
         deviceName: rootDeviceName(amiType),
         volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB ?? diskSize ?? DEFAULT_ROOT_VOLUME_GIB, {

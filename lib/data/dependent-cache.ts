@@ -78,7 +78,7 @@ export interface DependentCacheProps {
   /**
    * Days automatic snapshots are kept (1 to 35).
    *
-   * @default 7
+   * @default 15 - the minimum the HIPAA, NIST 800-53 R5 and PCI DSS rule sets of cdk-nag accept
    */
   readonly snapshotRetentionDays?: number;
   /**
@@ -93,6 +93,7 @@ const DEFAULT_PORT = 6379;
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.0', [CacheEngine.REDIS]: '7.1' };
 const MAX_REPLICAS = 5;
 const MAX_SNAPSHOT_DAYS = 35;
+const DEFAULT_SNAPSHOT_DAYS = 15;
 // ElastiCache AUTH tokens: 16 to 128 printable characters; alphanumerics avoid the forbidden ones.
 const AUTH_TOKEN_LENGTH = 64;
 
@@ -142,11 +143,13 @@ export class DependentCache extends Construct implements IDependentDataStore {
       encryptionKey: this.encryptionKey,
       generateSecretString: { passwordLength: AUTH_TOKEN_LENGTH, excludePunctuation: true },
     });
-    Validations.of(this.authToken).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Secrets Manager has no rotation function for ElastiCache AUTH tokens; a token is rotated with ModifyReplicationGroup '
-        + '(AuthTokenUpdateStrategy ROTATE then SET), which keeps the old token valid until clients have moved.',
-    });
+    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+      Validations.of(this.authToken).acknowledge({
+        id,
+        reason: 'Secrets Manager has no rotation function for ElastiCache AUTH tokens; a token is rotated with ModifyReplicationGroup '
+          + '(AuthTokenUpdateStrategy ROTATE then SET), which keeps the old token valid until clients have moved.',
+      });
+    }
 
     const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `cdk-safe-eks cache ${this.node.path}`,
@@ -170,7 +173,7 @@ export class DependentCache extends Construct implements IDependentDataStore {
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       authToken: this.authToken.secretValue.unsafeUnwrap(),
-      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? DEFAULT_SNAPSHOT_DAYS,
       autoMinorVersionUpgrade: true,
     });
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);

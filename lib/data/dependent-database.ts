@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { ISafeCluster } from '../cluster/safe-cluster';
+import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
@@ -111,6 +113,13 @@ export interface DependentDatabaseProps {
    * @default RemovalPolicy.SNAPSHOT - a final snapshot is taken before deletion
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The AWS Backup plan that also backs the database up, outside RDS (a selection is added to it).
+   * Pass your organization's plan to avoid a second one.
+   *
+   * @default - a new plan: daily backups kept 35 days, in a new vault encrypted with `storageEncryptionKey`, retained
+   */
+  readonly backupPlan?: backup.IBackupPlan;
 }
 
 const DEFAULT_PORT = 5432;
@@ -181,6 +190,9 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.storageEncryptionKey,
+      // Enhanced monitoring: OS metrics every minute, to tell a database problem from a network one.
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole: enhancedMonitoringRole(this),
     };
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
     const backupRetention = props.backupRetention ?? Duration.days(14);
@@ -227,6 +239,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
       this.endpointAddress = this.instance.dbInstanceEndpointAddress;
       this.secret = this.instance.secret!;
     }
+    addToBackupPlan(this, props.backupPlan, this.storageEncryptionKey, this.cluster, this.instance);
 
     if (this.port === DEFAULT_PORT) {
       Validations.of(this).acknowledge({
@@ -260,7 +273,20 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
    */
   public addRotationSingleUser(options: rds.RotationSingleUserOptions = {}): secretsmanager.SecretRotation {
     checkProps(this, 'addRotationSingleUser: options', options, {});
-    return this.cluster ? this.cluster.addRotationSingleUser(options) : this.instance!.addRotationSingleUser(options);
+    const before = new Set(this.securityGroup.node.children);
+    const rotation = this.cluster ? this.cluster.addRotationSingleUser(options) : this.instance!.addRotationSingleUser(options);
+    // The rotation function's ingress rule carries the endpoint port as a deploy-time reference, which
+    // the packs' common-port rules cannot read; its source is the function's security group, never a range.
+    for (const rule of this.securityGroup.node.children.filter((c) => !before.has(c))) {
+      for (const id of ['HIPAA.Security-EC2RestrictedCommonPorts', 'HIPAA.Security-EC2RestrictedSSH', 'NIST.800.53.R5-EC2RestrictedCommonPorts',
+        'NIST.800.53.R5-EC2RestrictedSSH', 'PCI.DSS.321-EC2RestrictedCommonPorts', 'PCI.DSS.321-EC2RestrictedSSH']) {
+        Validations.of(rule).acknowledge({
+          id,
+          reason: 'The rule admits the rotation function\'s own security group on the database port (a deploy-time reference the rule cannot read), not an address range.',
+        });
+      }
+    }
+    return rotation;
   }
 }
 
@@ -295,3 +321,38 @@ function validateProps(scope: Construct, props: DependentDatabaseProps, kind: Da
   }
 }
 
+function enhancedMonitoringRole(scope: Construct): iam.Role {
+  const role = new iam.Role(scope, 'MonitoringRole', {
+    assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+  });
+  acknowledgeEksManagedPolicies(role, ['service-role/AmazonRDSEnhancedMonitoringRole'],
+    'This is the policy RDS documents for the enhanced monitoring role; it only lets RDS write OS metrics to CloudWatch Logs.');
+  return role;
+}
+
+/**
+ * Selects the database in an AWS Backup plan: the whole Aurora cluster (AWS Backup protects Aurora
+ * per cluster, never per instance) or the instance.
+ */
+function addToBackupPlan(scope: Construct, plan: backup.IBackupPlan | undefined, key: kms.IKey,
+  cluster: rds.DatabaseCluster | undefined, instance: rds.DatabaseInstance | undefined): void {
+  const backupPlan = plan ?? new backup.BackupPlan(scope, 'BackupPlan', {
+    backupVault: new backup.BackupVault(scope, 'BackupVault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN }),
+    backupPlanRules: [backup.BackupPlanRule.daily()],
+  });
+  const selection = new backup.BackupSelection(scope, 'BackupSelection', {
+    backupPlan,
+    resources: [cluster ? backup.BackupResource.fromRdsDatabaseCluster(cluster) : backup.BackupResource.fromRdsDatabaseInstance(instance!)],
+  });
+  acknowledgeEksManagedPolicies(selection, ['service-role/AWSBackupServiceRolePolicyForBackup'],
+    'This is the policy AWS Backup documents for the role that takes backups; AWS keeps it in step with the services it backs up.');
+  if (cluster) {
+    for (const id of ['HIPAA.Security-RDSInBackupPlan', 'NIST.800.53.R5-RDSInBackupPlan']) {
+      Validations.of(cluster).acknowledge({
+        id,
+        reason: 'The rule looks for each Aurora instance in a backup selection; AWS Backup backs Aurora up per cluster, and the plan selects the cluster.',
+      });
+    }
+  }
+}

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
+import { limitGrantsToAwsResources } from '../private/kms';
 import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
 import { checkConnectionsArguments, checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
@@ -97,7 +98,7 @@ export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: n
 
 /** A customer-managed key with rotation on, kept when the stack is deleted: the data it encrypts may outlive the stack in snapshots. */
 export function createRetainedKey(scope: Construct, id: string, description: string): kms.Key {
-  return new kms.Key(scope, id, { description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+  return limitGrantsToAwsResources(new kms.Key(scope, id, { description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN }));
 }
 
 /**

@@ -130,12 +130,16 @@ describe('cdk-safe-eks on input it cannot use', () => {
     expect(err).toMatch(/^error: /);
   });
 
-  test('the committed bin shim runs the CLI from a clone (ts-node), with exit codes intact', () => {
-    const shim = path.join(__dirname, '..', '..', 'bin', 'cdk-safe-eks.js');
-    const missing = spawnSync(process.execPath, [shim, 'verify', path.join(tempDir(), 'nope')], { encoding: 'utf8' });
-    expect(missing.status).toBe(ExitCode.UNUSABLE);
-    expect(missing.stderr).toMatch(/^cdk-safe-eks: .* does not exist/);
-    const ok = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
-    expect(ok.status).toBe(ExitCode.OK);
+  test('the bin shim without a build says how to build and exits 2, without a stack trace', () => {
+    // The shim alone, as in a clone before `npm run build`; test/package.test.ts runs it on a real build.
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const shim = path.join(dir, 'bin', 'cdk-safe-eks.js');
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'bin', 'cdk-safe-eks.js'), shim);
+    const run = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
+    expect(run.status).toBe(ExitCode.UNUSABLE);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^cdk-safe-eks: the compiled CLI .*dist.lib.cli.program\.js is missing\. .*`npm run build`/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -15,13 +15,21 @@ function withNodegroup(options: SafeNodegroupOptions) {
 }
 
 describe('launch template', () => {
-  test('requires IMDSv2 with hop limit 2 and an encrypted gp3 root volume', () => {
+  test('requires IMDSv2 with hop limit 1, detailed monitoring and an encrypted gp3 root volume', () => {
     const { template } = withNodegroup({});
     template().hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
-        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        Monitoring: { Enabled: true },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 50, DeleteOnTermination: true } }],
       }),
+    });
+  });
+
+  test('imdsReachableFromPods opts in to hop limit 2, still IMDSv2 only', () => {
+    const { template } = withNodegroup({ imdsReachableFromPods: true });
+    template().hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } }),
     });
   });
 

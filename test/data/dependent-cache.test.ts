@@ -66,7 +66,7 @@ describe('Valkey replication group (default)', () => {
 
   test('daily snapshots are kept 7 days and removal takes a final snapshot', () => {
     template.hasResource('AWS::ElastiCache::ReplicationGroup', {
-      Properties: Match.objectLike({ SnapshotRetentionLimit: 7 }),
+      Properties: Match.objectLike({ SnapshotRetentionLimit: 15 }),
       DeletionPolicy: 'Snapshot',
       UpdateReplacePolicy: 'Snapshot',
     });

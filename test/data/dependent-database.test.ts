@@ -1,5 +1,6 @@
 import { CfnElement, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -271,3 +272,48 @@ function testVpcSubnetIds(stack: Stack, subnetType: ec2.SubnetType): string[] {
   const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
   return vpc.selectSubnets({ subnetType }).subnetIds;
 }
+
+describe('monitoring, backup plan and key policy', () => {
+  test.each([DatabaseKind.AURORA_POSTGRESQL, DatabaseKind.POSTGRESQL_INSTANCE])('%s: enhanced monitoring every 60 s with its own role', (kind) => {
+    const { template } = build({ kind });
+    template.allResourcesProperties('AWS::RDS::DBInstance', {
+      MonitoringInterval: 60, MonitoringRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DatabaseMonitoringRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'monitoring.rds.amazonaws.com' } })] },
+    });
+  });
+
+  test('Aurora: the cluster is selected in a new daily plan whose vault uses the storage key and is retained', () => {
+    const { stack, database, template } = build();
+    const keyId = logicalId(stack, database.storageEncryptionKey.node.defaultChild);
+    const clusterId = logicalId(stack, database.cluster!.node.defaultChild);
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EncryptionKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } }) });
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } })] },
+    });
+    const selection = JSON.stringify(template.findResources('AWS::Backup::BackupSelection'));
+    expect(selection).toContain(`"Ref":"${clusterId}"`);
+  });
+
+  test('instance: the instance is selected; a plan passed in is used instead of a new one', () => {
+    const stack = testStack();
+    const plan = backup.BackupPlan.daily35DayRetention(stack, 'OrgPlan');
+    const database = new DependentDatabase(stack, 'Database', { vpc: testVpc(stack), kind: DatabaseKind.POSTGRESQL_INSTANCE, backupPlan: plan });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    template.resourceCountIs('AWS::Backup::BackupVault', 1);
+    template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupPlanId: { 'Fn::GetAtt': [logicalId(stack, plan.node.defaultChild), 'BackupPlanId'] } });
+    expect(JSON.stringify(template.findResources('AWS::Backup::BackupSelection'))).toContain(logicalId(stack, database.instance!.node.defaultChild));
+  });
+
+  test('the new storage key denies kms:CreateGrant unless it is for an AWS resource', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Deny', Action: 'kms:CreateGrant', Principal: { AWS: '*' },
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      })]) },
+    });
+  });
+});
