@@ -12,6 +12,7 @@ import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesiz
 import { clusterFingerprint } from './cluster-change';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
+import { PairStack } from './pair-stack';
 import { renderStack } from './stack-render';
 import { AlbWeightedOptions, TrafficShift, TrafficShiftKind } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
@@ -89,12 +90,12 @@ export interface BlueGreenClusterPairProps {
    */
   readonly vpcCidr?: string;
   /**
-   * IAM roles granted cluster admin on both colors. Pass roles that live outside the Shared stack
-   * (for example `iam.Role.fromRoleArn`), so that Shared never exports for a color.
+   * ARNs of IAM roles granted cluster admin on both colors (a literal ARN, or `role.roleArn` of a role
+   * in a stack of your own: never one of the Shared stack, which must not export for a color).
    *
    * @default - none; each cluster warns that nobody can administer it
    */
-  readonly adminRoles?: iam.IRole[];
+  readonly adminRoleArns?: string[];
   /**
    * State file written by `cdk-safe-eks pair record` and read at every synth.
    *
@@ -114,6 +115,7 @@ export enum PairColor {
 const COLORS = [PairColor.BLUE, PairColor.GREEN];
 const PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const DEFAULT_TARGET_PORT = 8080;
+const DEFAULT_VPC_CIDR = '10.40.0.0/16';
 const HTTPS_PORT = 443;
 const LISTENER_RULE_PRIORITY = 1;
 
@@ -180,12 +182,13 @@ export class BlueGreenClusterPair extends Construct {
     }
 
     const azs = props.availabilityZones ?? ['a', 'b', 'c'].map((z) => `${props.env.region}${z}`);
-    this.sharedStack = new Stack(scope, `${id}-Shared`, {
-      env: props.env, terminationProtection: true,
+    this.sharedStack = new PairStack(scope, `${id}-Shared`, {
+      env: props.env, zones: azs, terminationProtection: true,
       description: `cdk-safe-eks pair ${id}: VPC, keys, load balancer and data stores; never changed by a color`,
     });
     const shared = new SharedExports(this.sharedStack);
-    this.vpc = createVpc(this.sharedStack, props.vpcCidr ?? '10.40.0.0/16', azs);
+    const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    this.vpc = createVpc(this.sharedStack, vpcCidr, azs);
     shared.exportVpc(this.vpc);
     for (const color of COLORS) {
       // One key per color, in Shared: a color's cluster is replaced, its key (and what it encrypted) stays.
@@ -196,12 +199,12 @@ export class BlueGreenClusterPair extends Construct {
       shared.export(`${color}SecretsKeyArn`, key.keyArn);
     }
     const alb = props.trafficShift.albOptions;
-    if (alb !== undefined) this.loadBalancer = createLoadBalancer(this.sharedStack, shared, this.vpc, this.prefix, alb);
+    if (alb !== undefined) this.loadBalancer = createLoadBalancer(this.sharedStack, shared, this.vpc, vpcCidr, this.prefix, alb);
 
     const colorStacks = COLORS.map((color) => {
       const options = color === PairColor.BLUE ? props.blue : props.green;
-      const stack: Stack = new Stack(scope, `${id}-${color}`, {
-        env: props.env,
+      const stack: Stack = new PairStack(scope, `${id}-${color}`, {
+        env: props.env, zones: azs,
         // A retired color's stack must be empty (no CDKMetadata) so that `cdk deploy` deletes it.
         analyticsReporting: options === undefined ? false : undefined,
         description: `cdk-safe-eks pair ${id}: the ${color} cluster`,
@@ -221,8 +224,8 @@ export class BlueGreenClusterPair extends Construct {
     this.blue = colorStacks[0].cluster;
     this.green = colorStacks[1].cluster;
 
-    this.trafficStack = new Stack(scope, `${id}-Traffic`, {
-      env: props.env,
+    this.trafficStack = new PairStack(scope, `${id}-Traffic`, {
+      env: props.env, zones: azs,
       description: `cdk-safe-eks pair ${id}: traffic weights only`,
       synthesizer: new AssemblyFileSynthesizer(() => [{ fileName: pairAssemblyFileName(id), content: this.desiredStateJson() }]),
     });
@@ -268,7 +271,7 @@ export class BlueGreenClusterPair extends Construct {
       clusterName: this.clusterName(color, options),
       version: options.version,
       vpc,
-      adminRoles: this.props.adminRoles,
+      adminRoles: (this.props.adminRoleArns ?? []).map((arn, i) => iam.Role.fromRoleArn(stack, `AdminRole${i}`, arn)),
       defaultCapacity: 0,
       secretsEncryptionKey: kms.Key.fromKeyArn(stack, 'SecretsKey', shared.import(`${color}SecretsKeyArn`)),
       deletionProtection: options.deletionProtection ?? true,
@@ -489,13 +492,14 @@ function targetGroupName(prefix: string, color: PairColor): string {
   return `${prefix}-${color.toLowerCase()}`;
 }
 
-function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, prefix: string,
+function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, vpcCidr: string, prefix: string,
   options: AlbWeightedOptions): elbv2.ApplicationLoadBalancer {
   const group = new ec2.SecurityGroup(stack, 'LoadBalancerSecurityGroup', {
     vpc, allowAllOutbound: false,
     description: 'cdk-safe-eks load balancer of a blue-green pair: egress to each color is written by the color',
   });
-  for (const peer of options.allowedClients ?? [ec2.Peer.ipv4(vpc.vpcCidrBlock)]) {
+  // The literal block, not the VPC's attribute: checks (cdk-nag EC23) can read it at synth.
+  for (const peer of options.allowedClients ?? [ec2.Peer.ipv4(vpcCidr)]) {
     group.addIngressRule(peer, ec2.Port.tcp(HTTPS_PORT), 'cdk-safe-eks: clients to the HTTPS listener');
   }
   const logs = new s3.Bucket(stack, 'AccessLogs', {
@@ -513,7 +517,7 @@ function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, p
   });
   alb.logAccessLogs(logs, 'alb');
   const listener = alb.addListener('Https', {
-    port: HTTPS_PORT, protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [options.certificate],
+    port: HTTPS_PORT, protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [elbv2.ListenerCertificate.fromArn(options.certificateArn)],
     sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, open: false,
     defaultAction: elbv2.ListenerAction.fixedResponse(503, { contentType: 'text/plain', messageBody: 'No color of this pair serves this path.' }),
   });
@@ -538,7 +542,7 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
   }
   if (props.trafficShift === undefined) {
     throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` is required.', 'undefined',
-      'set trafficShift: TrafficShift.albWeighted({ certificate })');
+      'set trafficShift: TrafficShift.albWeighted({ certificateArn })');
   }
   if (props.availabilityZones === undefined && (props.env?.region === undefined || Token.isUnresolved(props.env.region))) {
     throw new SafeEksError(scope, 'PairRegion', 'the region must be literal so that the zones can be named without a lookup.',

@@ -1,12 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 
 /** Options of `TrafficShift.albWeighted`. */
 export interface AlbWeightedOptions {
-  /** Certificate of the HTTPS listener. */
-  readonly certificate: acm.ICertificate;
+  /**
+   * ARN of the ACM certificate of the HTTPS listener, in the pair's region (a literal ARN, or
+   * `certificate.certificateArn` of one created in a stack of your own).
+   */
+  readonly certificateArn: string;
   /**
    * Port the pods behind the Kubernetes Service listen on: the target group sends traffic to pod IPs
    * on this port, and each color's nodes admit it from the load balancer's group only.

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { BlueGreenClusterPair, BlueGreenColorOptions, TrafficShift, UpgradeStrategy } from '../../lib';
@@ -28,7 +27,7 @@ export function buildPairApp(options: PairAppOptions): { app: App; pair: BlueGre
     env: ENV,
     stateFile: options.stateFile,
     upgradeStrategy: options.upgradeStrategy,
-    trafficShift: TrafficShift.albWeighted({ certificate: acm.Certificate.fromCertificateArn(app, 'Certificate', CERTIFICATE_ARN) }),
+    trafficShift: TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN }),
     blue: options.blue,
     green: options.green,
   });
