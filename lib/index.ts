@@ -8,3 +8,6 @@ export * from './data/dependent-cache';
 export * from './checks/nag/eks-upgrade-safety-checks';
 export * from './model/flow-model';
 export * from './checks/connectivity-checks';
+export * from './blue-green/blue-green-cluster-pair';
+export * from './blue-green/traffic-shift';
+export * from './blue-green/upgrade-strategy';

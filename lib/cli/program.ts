@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatMarkdown, formatMermaid } from './diagram';
+import { formatPlan, formatStatus, planProblem, recordPair } from './pair';
 import { formatText } from './text-report';
+import { DEFAULT_STATE_FILE, PairStateError, readStateFile } from '../blue-green/pair-state';
 import { AssemblyError } from '../model/cloud-assembly';
 import { ConnectivityReport, FlowModel } from '../model/flow-model';
 
@@ -70,6 +72,57 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
       if (options.output === undefined) io.out(text);
       else io.writeFile(options.output, text);
     });
+
+  const pair = program.command('pair')
+    .description('Blue-green cluster pairs: the recorded state (beside cdk.json), and the runbook of an upgrade.');
+  const stateOption = () => new Option('--state-file <file>', 'state file of the pairs').default(DEFAULT_STATE_FILE);
+  const pairStep = (action: () => ExitCode) => () => {
+    try {
+      exitCode = action();
+    } catch (e) {
+      if (!(e instanceof PairStateError)) throw e;
+      io.err(`cdk-safe-eks: ${e.message}\n`);
+      exitCode = ExitCode.UNUSABLE;
+    }
+  };
+
+  pair.command('plan')
+    .description('Print the ordered runbook that upgrades the idle color of a recorded pair to a version, with the exact commands.')
+    .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair')
+    .requiredOption('--to <version>', 'Kubernetes version to move to, e.g. 1.35')
+    .addOption(stateOption())
+    .action((options: { pair: string; to: string; stateFile: string }) => pairStep(() => {
+      const recorded = readStateFile(options.stateFile).pairs[options.pair];
+      const problem = recorded === undefined
+        ? `pair "${options.pair}" is not recorded in ${options.stateFile}. Fix: deploy it, then run \`cdk-safe-eks pair record --pair ${options.pair}\``
+        : planProblem(recorded, options.to);
+      if (problem !== undefined) {
+        io.err(`cdk-safe-eks: ${problem}\n`);
+        return ExitCode.UNUSABLE;
+      }
+      io.out(formatPlan(options.pair, recorded!, options.to));
+      return ExitCode.OK;
+    })());
+
+  pair.command('record')
+    .description('After a deploy: write what the synthesized assembly deploys for a pair into the state file (commit it).')
+    .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair')
+    .option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth`', 'cdk.out')
+    .addOption(stateOption())
+    .action((options: { pair: string; assembly: string; stateFile: string }) => pairStep(() => {
+      const state = recordPair(options.assembly, options.pair, options.stateFile);
+      io.out(`Recorded pair ${options.pair} in ${options.stateFile}.\n${formatStatus(state, options.stateFile, options.pair)}`);
+      return ExitCode.OK;
+    })());
+
+  pair.command('status')
+    .description('Print both colors of each recorded pair: cluster, version, weight, deletion protection.')
+    .option('--pair <id>', 'only this pair')
+    .addOption(stateOption())
+    .action((options: { pair?: string; stateFile: string }) => pairStep(() => {
+      io.out(formatStatus(readStateFile(options.stateFile), options.stateFile, options.pair));
+      return ExitCode.OK;
+    })());
 
   try {
     program.parse(args, { from: 'user' });

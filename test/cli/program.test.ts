@@ -37,10 +37,11 @@ describe('cdk-safe-eks verify', () => {
     const { code, out, err } = cli('verify', example);
     expect(err).toBe('');
     expect(code).toBe(ExitCode.OK);
-    expect(out).toContain('Cluster SafeEksCluster/PaymentsCluster');
+    expect(out).toContain('Cluster Payments-Blue/Cluster');
+    expect(out).toContain('Cluster Payments-Green/Cluster');
     for (const id of TABLE) expect(out).toMatch(new RegExp(`\\n  ${id} .* pass +pass\\n`));
     // The example's database and cache are flows of the cluster too.
-    expect(out).toMatch(/\n {2}NodesToDatabase +nodes -> database \[SafeEksData\/\w+ \(AWS::RDS::DBCluster\)\] +tcp +5432 +pass +pass\n/);
+    expect(out).toMatch(/\n {2}NodesToDatabase +nodes -> database \[Payments-Shared\/\w+ \(AWS::RDS::DBCluster\)\] +tcp +5432 +pass +pass\n/);
     expect(out.trimEnd().split('\n').pop()).toBe(`OK: all ${exampleFlows().length} required flows hold before and after the replay.`);
   });
 
@@ -69,7 +70,9 @@ describe('cdk-safe-eks verify', () => {
   test('--no-webhook-flows leaves the webhook flows out', () => {
     const { out } = cli('verify', example, '--no-webhook-flows');
     expect(out).not.toContain('Webhook');
-    expect(out).toContain(`OK: all ${exampleFlows().length - 5} required flows hold`);
+    // Five webhook flows fewer per cluster of the example (one per color).
+    const clusters = new Set(exampleFlows().map((f) => f.cluster)).size;
+    expect(out).toContain(`OK: all ${exampleFlows().length - 5 * clusters} required flows hold`);
   });
 });
 
@@ -92,7 +95,7 @@ describe('cdk-safe-eks report', () => {
     expect(md).not.toContain('-.->');
     expect(md).not.toContain('linkStyle');
     expect(md).toContain(`All ${exampleFlows().length} required flows hold`);
-    expect(md.match(/\n\| SafeEksCluster\/PaymentsCluster\w+ \| /g)).toHaveLength(exampleFlows().length);
+    expect(md.match(/\n\| Payments-(Blue|Green)\/Cluster\w+ \| /g)).toHaveLength(exampleFlows().length);
   });
 });
 

@@ -1,0 +1,124 @@
+import { ClusterSnapshot, describeClusterChange } from './cluster-change';
+import { RecordedColor, RecordedPair } from './pair-state';
+
+/** A color as it is about to be deployed. */
+export interface DesiredColor extends ClusterSnapshot {
+  readonly weight: number;
+  readonly clusterName: string;
+  readonly deletionProtection: boolean;
+}
+
+/** Everything the guards decide on; pure data, so a property test can drive it without synthesis. */
+export interface GuardInput {
+  /** Construct path of the pair, for messages. */
+  readonly pair: string;
+  /** `REPLACE` or `IN_PLACE`. */
+  readonly upgradeStrategy: string;
+  /** The last deployed state; undefined before the first `pair record`. */
+  readonly recorded?: RecordedPair;
+  readonly blue?: DesiredColor;
+  readonly green?: DesiredColor;
+  /** Failing flows of a color's connectivity proof; asked only for colors given weight above 0. */
+  readonly proofFailures?: (color: string) => string[];
+}
+
+export interface GuardResult {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
+const MAX_WEIGHT = 100;
+
+/** All guards of a pair: weights, the live-color freeze, retirement, version steps and connectivity. */
+export function checkPairChange(input: GuardInput): GuardResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const say = (color: string, problem: string, fix: string) => `${input.pair}: color ${color}: ${problem} Fix: ${fix}`;
+
+  let total = 0;
+  for (const [color, key] of COLORS) {
+    const desired = input[key];
+    const recorded = input.recorded?.[key];
+    const other = key === 'blue' ? 'Green' : 'Blue';
+    if (desired !== undefined) {
+      total += desired.weight;
+      if (!Number.isInteger(desired.weight) || desired.weight < 0 || desired.weight > MAX_WEIGHT) {
+        errors.push(say(color, `weight must be a whole number from 0 to ${MAX_WEIGHT}; got ${desired.weight}.`, `set ${key}.weight to a whole number between 0 and ${MAX_WEIGHT}`));
+      }
+    }
+    if (input.recorded === undefined) {
+      if (desired !== undefined && desired.weight > 0) errors.push(...proof(input, color, desired, say));
+      continue;
+    }
+    if (desired === undefined) {
+      if (recorded !== undefined) errors.push(...retirement(color, key, other, recorded, say));
+      continue;
+    }
+    const live = (recorded?.weight ?? 0) > 0 || desired.weight > 0;
+    const change = recorded === undefined ? 'a new cluster would be created' : describeClusterChange(recorded, desired);
+    if (live && change !== undefined) {
+      errors.push(say(color, `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change; got ${change}.`,
+        `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
+        + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``));
+    }
+    if (recorded !== undefined && recorded.version !== desired.version) {
+      errors.push(...versionStep(input.upgradeStrategy, color, key, recorded, desired, say));
+    }
+    if (desired.weight > 0) errors.push(...proof(input, color, desired, say));
+    if (recorded !== undefined && recorded.weight === 0 && desired.weight === MAX_WEIGHT) {
+      warnings.push(`${input.pair}: color ${color}: weight jumps from 0 to ${MAX_WEIGHT} in one deploy, with no canary. `
+        + `Consider 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps.`);
+    }
+  }
+  if (input.blue !== undefined || input.green !== undefined) {
+    if (total !== MAX_WEIGHT) {
+      errors.push(`${input.pair}: weights must sum to ${MAX_WEIGHT}; got blue ${input.blue?.weight ?? 'retired'} + green ${input.green?.weight ?? 'retired'} = ${total}. `
+        + `Fix: set blue.weight and green.weight so that they add up to ${MAX_WEIGHT}.`);
+    }
+  }
+  return { errors, warnings };
+}
+
+function retirement(color: string, key: string, other: string, recorded: RecordedColor,
+  say: (color: string, problem: string, fix: string) => string): string[] {
+  if (recorded.weight > 0) {
+    return [say(color, `it cannot be retired while it serves traffic; got recorded weight ${recorded.weight} -> retired.`,
+      `shift all traffic to ${other} first (${key}.weight 0), deploy the Traffic stack, run \`cdk-safe-eks pair record\`, then retire ${color}`)];
+  }
+  if (recorded.deletionProtection) {
+    return [say(color, `it is retired in two steps and its cluster ${recorded.clusterName} still has deletion protection; got deletionProtection true -> retired.`,
+      `first deploy ${color} with \`deletionProtection: false\` and run \`cdk-safe-eks pair record\`, then remove \`${key}\``)];
+  }
+  return [];
+}
+
+function versionStep(strategy: string, color: string, key: string, recorded: RecordedColor, desired: DesiredColor,
+  say: (color: string, problem: string, fix: string) => string): string[] {
+  const from = minor(recorded.version);
+  const to = minor(desired.version);
+  if (strategy === 'IN_PLACE' && (to === undefined || from === undefined || to !== from + 1)) {
+    return [say(color, `IN_PLACE moves a cluster one minor version up at a time; got ${recorded.version} -> ${desired.version}.`,
+      from === undefined ? 'set the recorded version first'
+        : `set ${key}.version to 1.${from + 1} and deploy it first, or use UpgradeStrategy.REPLACE, which recreates the cluster at any version`)];
+  }
+  if (strategy !== 'IN_PLACE' && recorded.deletionProtection) {
+    return [say(color, `REPLACE recreates the cluster (${recorded.clusterName}) for ${recorded.version} -> ${desired.version}, and the old one has deletion protection, so CloudFormation could not delete it.`,
+      `first deploy ${color} at ${recorded.version} with \`deletionProtection: false\` and run \`cdk-safe-eks pair record\`, then change its version`)];
+  }
+  return [];
+}
+
+function proof(input: GuardInput, color: string, desired: DesiredColor,
+  say: (color: string, problem: string, fix: string) => string): string[] {
+  const failures = input.proofFailures?.(color) ?? [];
+  if (failures.length === 0) return [];
+  return [say(color, `it may not receive weight ${desired.weight}: its connectivity proof fails (before or after the incident replay): ${failures.join('; ')}.`,
+    'keep its weight at 0 until `cdk-safe-eks verify --replay` passes for it; add the missing rules named above')];
+}
+
+/** The minor number of "1.N", or undefined. */
+export function minor(version: string): number | undefined {
+  const m = /^1\.(\d+)$/.exec(version);
+  return m ? Number(m[1]) : undefined;
+}

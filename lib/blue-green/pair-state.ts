@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+
+/**
+ * The state file of blue-green pairs: what was last deployed, per pair and color. Written by
+ * `cdk-safe-eks pair record` after a deploy, committed beside cdk.json, read at every synth so the
+ * guards can tell a live color from an idle one. Plain data, no aws-cdk-lib: the CLI reads it too.
+ */
+export interface RecordedColor {
+  /** Kubernetes minor version, e.g. "1.34". */
+  readonly version: string;
+  /** Share of traffic, 0-100. */
+  readonly weight: number;
+  /** Name of the EKS cluster. */
+  readonly clusterName: string;
+  /** Hash of the color's cluster, node groups, launch templates, owned groups and rules. */
+  readonly fingerprint: string;
+  /** Whether EKS refuses to delete the cluster. */
+  readonly deletionProtection: boolean;
+}
+
+/** One pair as recorded; a color that is absent has no cluster (never created, or retired). */
+export interface RecordedPair {
+  readonly upgradeStrategy: string;
+  readonly blue?: RecordedColor;
+  readonly green?: RecordedColor;
+}
+
+export interface PairStateFile {
+  readonly formatVersion: number;
+  readonly pairs: { readonly [pairId: string]: RecordedPair };
+}
+
+/** Default file name, resolved against the directory `cdk synth` runs in (the one holding cdk.json). */
+export const DEFAULT_STATE_FILE = 'cdk-safe-eks.state.json';
+/** Name of the file each pair writes into the cloud assembly for `pair record`. */
+export function pairAssemblyFileName(pairId: string): string {
+  return `${pairId}.blue-green.json`;
+}
+const FORMAT_VERSION = 1;
+
+/** The state file cannot be read or has the wrong shape; the message says which and how to fix it. */
+export class PairStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PairStateError';
+  }
+}
+
+export function emptyState(): PairStateFile {
+  return { formatVersion: FORMAT_VERSION, pairs: {} };
+}
+
+/** Reads the state file; a file that does not exist is an empty state (nothing deployed yet). */
+export function readStateFile(file: string): PairStateFile {
+  if (!fs.existsSync(file)) return emptyState();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch (e) {
+    throw new PairStateError(`${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}). `
+      + 'Fix: restore it from version control, or run `cdk-safe-eks pair record` after the next deploy.');
+  }
+  return parseState(parsed, file);
+}
+
+/** Writes the state with sorted keys and a trailing newline, so that a commit shows only real changes. */
+export function writeStateFile(file: string, state: PairStateFile): void {
+  fs.writeFileSync(file, stateToJson(state));
+}
+
+export function stateToJson(state: PairStateFile): string {
+  return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
+}
+
+function parseState(value: unknown, file: string): PairStateFile {
+  const bad = (what: string) => new PairStateError(`${file}: ${what}. Fix: restore the file from version control, or delete it and run \`cdk-safe-eks pair record\` after the next deploy.`);
+  if (!isObject(value) || value.formatVersion !== FORMAT_VERSION || !isObject(value.pairs)) {
+    throw bad(`expected {"formatVersion": ${FORMAT_VERSION}, "pairs": {...}}`);
+  }
+  const pairs: { [id: string]: RecordedPair } = {};
+  for (const [id, pair] of Object.entries(value.pairs)) {
+    if (!isObject(pair) || typeof pair.upgradeStrategy !== 'string') throw bad(`pair "${id}" has no upgradeStrategy`);
+    pairs[id] = {
+      upgradeStrategy: pair.upgradeStrategy,
+      blue: parseColor(pair.blue, `pair "${id}" color blue`, bad),
+      green: parseColor(pair.green, `pair "${id}" color green`, bad),
+    };
+  }
+  return { formatVersion: FORMAT_VERSION, pairs };
+}
+
+function parseColor(value: unknown, where: string, bad: (what: string) => Error): RecordedColor | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || typeof value.version !== 'string' || typeof value.weight !== 'number'
+    || typeof value.clusterName !== 'string' || typeof value.fingerprint !== 'string' || typeof value.deletionProtection !== 'boolean') {
+    throw bad(`${where} needs version, weight, clusterName, fingerprint and deletionProtection`);
+  }
+  return {
+    version: value.version, weight: value.weight, clusterName: value.clusterName,
+    fingerprint: value.fingerprint, deletionProtection: value.deletionProtection,
+  };
+}
+
+function isObject(x: unknown): x is { [key: string]: unknown } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Objects with keys sorted, recursively: the canonical form for files and fingerprints. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isObject(value)) return value;
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(value).sort()) {
+    if (value[key] !== undefined) out[key] = sortKeys(value[key]);
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+
+/** A rendered CloudFormation template: sections of logical IDs. */
+export interface RenderedTemplate {
+  readonly [section: string]: { [logicalId: string]: unknown };
+}
+
+/**
+ * The template of `stack` as it will be written, built from its elements without a second synthesis.
+ * Only valid once the app is prepared (from a validation or a synthesizer), when cross-stack
+ * references have been turned into imports and exports.
+ */
+export function renderStack(stack: Stack): RenderedTemplate {
+  const template: { [section: string]: { [logicalId: string]: unknown } } = {};
+  for (const construct of stack.node.findAll()) {
+    if (!CfnElement.isCfnElement(construct) || Stack.of(construct) !== stack) continue;
+    const fragment = stack.resolve(construct._toCloudFormation()) as { [section: string]: { [id: string]: unknown } };
+    for (const [section, entries] of Object.entries(fragment)) {
+      if (typeof entries === 'object' && entries !== null) Object.assign(template[section] ??= {}, entries);
+    }
+  }
+  return template;
+}

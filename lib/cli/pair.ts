@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { minor } from '../blue-green/pair-guards';
+import {
+  PairStateError, PairStateFile, RecordedColor, RecordedPair, pairAssemblyFileName, readStateFile, writeStateFile,
+} from '../blue-green/pair-state';
+
+const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
+const SHIFT_STEPS = [10, 50, 100];
+
+/** Reads what a pair's synthesis says it deploys (`<pair>.blue-green.json` in the assembly). */
+export function readDesiredPair(assemblyDir: string, pairId: string): RecordedPair {
+  const file = path.join(assemblyDir, pairAssemblyFileName(pairId));
+  if (!fs.existsSync(file)) {
+    throw new PairStateError(`${file} does not exist. Fix: run \`npx cdk synth\` of the app that defines pair "${pairId}" first, and pass its output directory with --assembly`);
+  }
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf-8')) as RecordedPair & { pair: string };
+  return { upgradeStrategy: parsed.upgradeStrategy, blue: parsed.blue, green: parsed.green };
+}
+
+/** `pair record`: the state file after a deploy of what `assemblyDir` holds. Returns the new state. */
+export function recordPair(assemblyDir: string, pairId: string, stateFile: string): PairStateFile {
+  const state = readStateFile(stateFile);
+  const next: PairStateFile = { formatVersion: state.formatVersion, pairs: { ...state.pairs, [pairId]: readDesiredPair(assemblyDir, pairId) } };
+  writeStateFile(stateFile, next);
+  return next;
+}
+
+/** `pair status`: both colors of every recorded pair (or of one). */
+export function formatStatus(state: PairStateFile, stateFile: string, pairId?: string): string {
+  const ids = pairId === undefined ? Object.keys(state.pairs).sort() : [pairId];
+  if (ids.length === 0) return `No pair recorded in ${stateFile}. Run \`cdk-safe-eks pair record --pair <id>\` after a deploy.\n`;
+  const lines: string[] = [];
+  for (const id of ids) {
+    const pair = state.pairs[id];
+    if (pair === undefined) {
+      lines.push(`Pair ${id}: not recorded in ${stateFile}.`);
+      continue;
+    }
+    lines.push(`Pair ${id} (upgrade strategy ${pair.upgradeStrategy}), from ${stateFile}`);
+    const rows = [['color', 'cluster', 'version', 'weight', 'deletion protection', 'fingerprint']];
+    for (const [name, key] of COLORS) {
+      const c = pair[key];
+      rows.push(c === undefined ? [name, '(retired)', '-', '0', '-', '-']
+        : [name, c.clusterName, c.version, String(c.weight), c.deletionProtection ? 'on' : 'off', c.fingerprint]);
+    }
+    lines.push(...table(rows));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `pair plan`: the ordered runbook that moves the idle color of the recorded pair to `toVersion`. */
+export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string): string {
+  const [liveName, liveKey] = (pair.blue?.weight ?? 0) >= (pair.green?.weight ?? 0) ? COLORS[0] : COLORS[1];
+  const [idleName, idleKey] = liveKey === 'blue' ? COLORS[1] : COLORS[0];
+  const live = pair[liveKey]!;
+  const idle = pair[idleKey];
+  const inPlace = pair.upgradeStrategy === 'IN_PLACE';
+  const steps: string[] = [];
+  const deploy = (stack: string) => `npx cdk deploy ${pairId}-${stack}`;
+  const record = `npx cdk-safe-eks pair record --pair ${pairId}`;
+  const versionLiteral = (v: string) => `eks.KubernetesVersion.of('${v}')`;
+
+  if (idle !== undefined && !inPlace && idle.version !== toVersion && idle.deletionProtection) {
+    steps.push(`Let CloudFormation replace the idle cluster: set ${idleKey}.deletionProtection to false.\n     ${deploy(idleName)} && ${record}`);
+  }
+  const versions = inPlace && idle !== undefined ? inPlaceSteps(idle.version, toVersion) : [toVersion];
+  for (const v of versions) {
+    steps.push(`Edit the app: ${idleKey}: { version: ${versionLiteral(v)}, weight: 0 }${idle === undefined || !inPlace ? '' : ' (in place, one minor version)'}; leave ${liveKey} as it is.\n     ${deploy(idleName)}`);
+  }
+  steps.push(`Prove the new color before it gets traffic (every flow, also after the incident replay):\n     npx cdk synth && npx cdk-safe-eks verify cdk.out --replay && ${record}`);
+  for (const weight of SHIFT_STEPS) {
+    steps.push(`Shift ${weight}% to ${idleName}: ${liveKey}.weight ${100 - weight}, ${idleKey}.weight ${weight}.\n     ${deploy('Traffic')} && ${record}`);
+    steps.push(weight < 100
+      ? `Observe ${idleName} (errors, latency, saturation). Roll back: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`
+      : `Observe. ${liveName} (${live.version}) stays deployed at weight 0 as the rollback: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`);
+  }
+  steps.push(`Retire ${liveName} when no rollback is needed (or keep it): ${liveKey}.deletionProtection false; ${deploy(liveName)} && ${record};\n     then remove ${liveKey} from the app; ${deploy(liveName)} (deletes the now empty stack) && ${record}`);
+
+  const header = [
+    `Upgrade plan for pair ${pairId} (${pair.upgradeStrategy}): ${liveName} ${live.version} serves traffic (weight ${live.weight}); `
+    + `${idleName} ${idle === undefined ? '(retired)' : `${idle.version} (weight ${idle.weight})`} is idle and moves to ${toVersion}.`,
+    `Only ${pairId}-${idleName} and ${pairId}-Traffic change; ${pairId}-Shared and ${pairId}-${liveName} are never redeployed.`,
+    '',
+  ];
+  return `${[...header, ...steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s}`)].join('\n')}\n`;
+}
+
+/** Checks `toVersion` against the recorded pair; returns the problem, or undefined. */
+export function planProblem(pair: RecordedPair, toVersion: string): string | undefined {
+  if (minor(toVersion) === undefined) return `--to must be a Kubernetes minor version such as 1.35; got ${JSON.stringify(toVersion)}`;
+  if (pair.blue === undefined && pair.green === undefined) return 'both colors are retired; there is no live color to keep serving traffic';
+  const live = Math.max(pair.blue?.weight ?? 0, pair.green?.weight ?? 0);
+  if (live < 100) return 'traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade';
+  const liveColor: RecordedColor = (pair.blue?.weight ?? 0) === 100 ? pair.blue! : pair.green!;
+  if (minor(toVersion)! <= minor(liveColor.version)!) return `--to ${toVersion} is not newer than the live color's ${liveColor.version}`;
+  return undefined;
+}
+
+function inPlaceSteps(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let m = minor(from)! + 1; m <= minor(to)!; m++) out.push(`1.${m}`);
+  return out.length > 0 ? out : [to];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd());
+}

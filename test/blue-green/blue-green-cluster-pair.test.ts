@@ -1,0 +1,222 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
+import { ExitCode, runCli } from '../../lib/cli/program';
+import { recordPair } from '../../lib/cli/pair';
+import { readStateFile } from '../../lib/blue-green/pair-state';
+import { ConnectivityReport } from '../../lib/model/flow-model';
+import { PairColor, UpgradeStrategy } from '../../lib';
+
+const V1_33 = eks.KubernetesVersion.V1_33;
+const V1_34 = eks.KubernetesVersion.V1_34;
+const STACKS = ['Payments-Shared', 'Payments-Blue', 'Payments-Green', 'Payments-Traffic'];
+const STATEFUL_TYPES = ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::KMS::Key',
+  'AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::EKS::Cluster'];
+
+interface State {
+  readonly name: string;
+  readonly dir: string;
+  readonly templates: { [stack: string]: string };
+}
+
+const states: State[] = [];
+const stateFile = tempStateFile();
+const byName = (name: string) => states.find((s) => s.name === name)!;
+const template = (s: State, stack: string) => JSON.parse(s.templates[stack]) as { Resources?: { [id: string]: { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string } } };
+
+/** Synthesizes one state, then records it as deployed: the next state is checked against it, as in real use. */
+function deployState(name: string, options: Omit<PairAppOptions, 'stateFile'>): void {
+  const assembly = buildPairApp({ ...options, stateFile }).app.synth();
+  const templates: { [stack: string]: string } = {};
+  for (const stack of STACKS) templates[stack] = fs.readFileSync(path.join(assembly.directory, `${stack}.template.json`), 'utf-8');
+  states.push({ name, dir: assembly.directory, templates });
+  recordPair(assembly.directory, 'Payments', stateFile);
+}
+
+beforeAll(() => {
+  deployState('blue-live', { blue: color(V1_33, 100) });
+  deployState('green-idle', { blue: color(V1_33, 100), green: color(V1_34, 0) });
+  deployState('canary 90/10', { blue: color(V1_33, 90), green: color(V1_34, 10) });
+  deployState('green-live', { blue: color(V1_33, 0), green: color(V1_34, 100) });
+  deployState('blue-unprotected', { blue: color(V1_33, 0, { deletionProtection: false }), green: color(V1_34, 100) });
+  deployState('blue-retired', { green: color(V1_34, 100) });
+}, 600_000);
+
+describe('BlueGreenClusterPair across the states of an upgrade', () => {
+  test('four stacks, named <id>-Shared, -Blue, -Green, -Traffic', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(byName('blue-live').dir, 'manifest.json'), 'utf-8'));
+    const stacks = Object.entries(manifest.artifacts as { [id: string]: { type: string } })
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id).sort();
+    expect(stacks).toEqual([...STACKS].sort());
+  });
+
+  test('the Shared template is byte-identical in every state', () => {
+    const shared = states.map((s) => s.templates['Payments-Shared']);
+    for (const t of shared) expect(t).toBe(shared[0]);
+    // What Shared holds, whatever the colors do:
+    const t = Template.fromJSON(JSON.parse(shared[0]));
+    t.resourceCountIs('AWS::RDS::DBCluster', 1);
+    t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    t.resourceCountIs('AWS::EKS::Cluster', 0);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+  });
+
+  test('no stateful resource changes logical ID or loses its retain/snapshot policy between states', () => {
+    const stateful = (s: State, stack: string) => Object.entries(template(s, stack).Resources ?? {})
+      .filter(([, r]) => STATEFUL_TYPES.includes(r.Type))
+      .map(([id, r]) => `${stack}/${id} ${r.Type} ${r.DeletionPolicy} ${r.UpdateReplacePolicy}`).sort();
+    const sharedStateful = stateful(states[0], 'Payments-Shared');
+    expect(sharedStateful.some((r) => /DBCluster Snapshot Snapshot$/.test(r))).toBe(true);
+    expect(sharedStateful.filter((r) => / AWS::KMS::Key Retain Retain$/.test(r)).length).toBeGreaterThanOrEqual(2);
+    for (const s of states) expect(stateful(s, 'Payments-Shared')).toEqual(sharedStateful);
+    // A color's cluster keeps its logical ID and deletion protection until the two-step retirement.
+    const blueCluster = (s: State) => Object.entries(template(s, 'Payments-Blue').Resources ?? {}).filter(([, r]) => r.Type === 'AWS::EKS::Cluster')
+      .map(([id, r]) => `${id} ${r.Properties.Name} ${r.Properties.DeletionProtection}`);
+    const first = blueCluster(states[0]);
+    expect(first).toHaveLength(1);
+    for (const s of states.slice(0, 4)) expect(blueCluster(s)).toEqual(first);
+    expect(blueCluster(byName('blue-unprotected'))[0]).toBe(first[0].replace(/ true$/, ' false'));
+  });
+
+  test('a weight shift changes only the Traffic stack', () => {
+    for (const [from, to] of [['green-idle', 'canary 90/10'], ['canary 90/10', 'green-live']]) {
+      const changed = STACKS.filter((stack) => byName(from).templates[stack] !== byName(to).templates[stack]);
+      expect(changed).toEqual(['Payments-Traffic']);
+    }
+    const weights = (s: State) => Object.values(template(s, 'Payments-Traffic').Resources ?? {})
+      .find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!.Properties.Actions[0].ForwardConfig.TargetGroups.map((g: any) => g.Weight);
+    expect(weights(byName('canary 90/10'))).toEqual([90, 10]);
+    expect(weights(byName('green-live'))).toEqual([0, 100]);
+    expect(Object.keys(template(byName('green-live'), 'Payments-Traffic').Resources ?? {}).filter((id) => id !== 'CDKMetadata')).toHaveLength(1);
+  });
+
+  test('retiring Blue never touches Shared or Green, and leaves Blue\'s stack empty', () => {
+    expect(byName('blue-retired').templates['Payments-Green']).toBe(byName('blue-unprotected').templates['Payments-Green']);
+    expect(byName('blue-retired').templates['Payments-Shared']).toBe(byName('blue-unprotected').templates['Payments-Shared']);
+    expect(Object.keys(template(byName('blue-retired'), 'Payments-Blue').Resources ?? {})).toEqual([]);
+  });
+
+  test('both colors\' flows, the load balancer and data stores included, hold before and after the replay in every state', () => {
+    for (const s of states) {
+      let out = '';
+      const code = runCli(['verify', s.dir, '--json'], { out: (t) => { out += t; }, err: () => undefined, writeFile: () => undefined });
+      expect({ state: s.name, code }).toEqual({ state: s.name, code: ExitCode.OK });
+      const report = JSON.parse(out) as ConnectivityReport;
+      const clusters = [...new Set(report.flows.map((f) => f.cluster.split('/')[0]))].sort();
+      const colors = ['Blue', 'Green'].filter((c) => Object.values(template(s, `Payments-${c}`).Resources ?? {}).some((r) => r.Type === 'AWS::EKS::Cluster'));
+      expect(clusters).toEqual(colors.map((c) => `Payments-${c}`));
+      for (const c of clusters) {
+        const ids = report.flows.filter((f) => f.cluster.startsWith(`${c}/`)).map((f) => f.flowId);
+        expect(ids).toEqual(expect.arrayContaining(['LoadBalancerToNodes', 'NodesToDatabase', 'NodesToCache', 'ControlPlaneToNodesKubelet']));
+      }
+      expect(runCli(['verify', s.dir, '--replay'], { out: () => undefined, err: () => undefined, writeFile: () => undefined })).toBe(ExitCode.OK);
+    }
+  });
+
+  test('the load balancer -> nodes rules are owned by the color, on its node group and the imported load balancer group', () => {
+    const blue = Template.fromJSON(template(byName('green-idle'), 'Payments-Blue'));
+    blue.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { 'Fn::ImportValue': 'Payments-Shared-LoadBalancerSecurityGroupId' },
+    });
+    blue.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      FromPort: 8080, GroupId: { 'Fn::ImportValue': 'Payments-Shared-LoadBalancerSecurityGroupId' },
+    });
+  });
+
+  test('each color has a TargetGroupBinding manifest as a stack output and a file in the assembly', () => {
+    const s = byName('canary 90/10');
+    for (const c of ['Blue', 'Green']) {
+      const file = fs.readFileSync(path.join(s.dir, `Payments-${c}.targetgroupbinding.yaml`), 'utf-8');
+      expect(file).toContain('kind: TargetGroupBinding');
+      expect(file).toContain(`targetGroupName: payments-${c.toLowerCase()}`);
+      expect(file).not.toMatch(/^\s*networking:/m);
+      const outputs = JSON.parse(s.templates[`Payments-${c}`]).Outputs;
+      expect(outputs.TargetGroupBinding.Value).toBe(file);
+    }
+    expect(fs.existsSync(path.join(byName('blue-retired').dir, 'Payments-Blue.targetgroupbinding.yaml'))).toBe(false);
+  });
+
+  test('record after each state round-trips through the state file', () => {
+    const recorded = readStateFile(stateFile).pairs.Payments;
+    expect(recorded.blue).toBeUndefined();
+    expect(recorded.green).toMatchObject({ version: '1.34', weight: 100, clusterName: 'payments-green-1-34', deletionProtection: true });
+    expect(recorded.green!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('guards fire at synth, against the recorded state', () => {
+  // Synthesis stops at validation, before any template is written, when a guard fires.
+  const errorsOf = (options: PairAppOptions | Omit<PairAppOptions, 'stateFile'>, file: string) => {
+    try {
+      buildPairApp({ ...options, stateFile: file }).app.synth();
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const blueLiveState = () => tempStateFile(readStateFile(stateFileAt('green-idle')));
+  const stateFileAt = (name: string) => {
+    // Re-record one state into its own file, so each guard test starts from a known deploy.
+    const file = tempStateFile();
+    recordPair(byName(name).dir, 'Payments', file);
+    return file;
+  };
+
+  test('a version change of the live color is refused, naming the color, both versions and the way out', () => {
+    const message = errorsOf({ blue: color(V1_34, 100), green: color(V1_34, 0) }, blueLiveState());
+    expect(message).toContain('Payments: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; got version 1.33 -> 1.34.');
+    expect(message).toContain('make the change on Green while its weight is 0');
+  });
+
+  test('a node group change of the live color is refused even with an unchanged version', () => {
+    const message = errorsOf({
+      blue: color(V1_33, 100, { nodegroups: { General: { minSize: 3, desiredSize: 3, maxSize: 6 } } }), green: color(V1_34, 0),
+    }, blueLiveState());
+    expect(message).toMatch(/color Blue: it serves traffic .* got cluster fingerprint [0-9a-f]{16} -> [0-9a-f]{16}/);
+  });
+
+  test('weights outside 0-100 or not summing to 100 are refused', () => {
+    expect(errorsOf({ blue: color(V1_33, 100), green: color(V1_34, 10) }, blueLiveState()))
+      .toContain('weights must sum to 100; got blue 100 + green 10 = 110');
+    expect(errorsOf({ blue: color(V1_33, 100.5), green: color(V1_34, -0.5) }, blueLiveState()))
+      .toContain('color Blue: weight must be a whole number from 0 to 100; got 100.5.');
+  });
+
+  test('a live color cannot be retired, and retiring a protected color takes two steps', () => {
+    expect(errorsOf({ green: color(V1_34, 100) }, blueLiveState()))
+      .toContain('color Blue: it cannot be retired while it serves traffic; got recorded weight 100 -> retired.');
+    expect(errorsOf({ green: color(V1_34, 100) }, stateFileAt('green-live')))
+      .toContain('color Blue: it is retired in two steps and its cluster payments-blue-1-33 still has deletion protection');
+  });
+
+  test('REPLACE of a protected idle cluster and IN_PLACE skipping a minor version are refused', () => {
+    expect(errorsOf({ blue: color(V1_33, 100), green: color(eks.KubernetesVersion.V1_35, 0) }, blueLiveState()))
+      .toContain('color Green: REPLACE recreates the cluster (payments-green-1-34) for 1.34 -> 1.35, and the old one has deletion protection');
+    const inPlace = tempStateFile({ formatVersion: 1, pairs: { Payments: { ...readStateFile(blueLiveState()).pairs.Payments, upgradeStrategy: 'IN_PLACE' } } });
+    expect(errorsOf({ blue: color(V1_33, 100), green: color(eks.KubernetesVersion.of('1.36'), 0), upgradeStrategy: UpgradeStrategy.IN_PLACE }, inPlace)).toContain('color Green: IN_PLACE moves a cluster one minor version up at a time; got 1.34 -> 1.36.');
+  });
+
+  test('a 0 -> 100 jump warns on the Traffic stack', () => {
+    const assembly = buildPairApp({ blue: color(V1_33, 0), green: color(V1_34, 100), stateFile: blueLiveState() }).app.synth();
+    const warnings = assembly.getStackByName('Payments-Traffic').messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings.join('\n')).toContain('color Green: weight jumps from 0 to 100 in one deploy, with no canary.');
+  });
+
+  test('clusterOf returns each color\'s cluster', () => {
+    const { pair } = buildPairApp({ blue: color(V1_33, 100), stateFile: tempStateFile() });
+    expect(pair.clusterOf(PairColor.BLUE)).toBe(pair.blue);
+    expect(pair.clusterOf(PairColor.GREEN)).toBeUndefined();
+  });
+});
+
+test('a color whose connectivity proof fails may not receive weight', () => {
+  const { app, pair } = buildPairApp({ blue: color(V1_33, 100), stateFile: tempStateFile() });
+  // Take away the load balancer -> nodes ingress rule the color owns.
+  const nodeGroup = pair.blue!.nodeSecurityGroup.node;
+  const rule = nodeGroup.children.find((c) => c.node.id.includes('LoadBalancerSecurityGroup'))!;
+  nodeGroup.tryRemoveChild(rule.node.id);
+  expect(() => app.synth()).toThrow(/Payments: color Blue: it may not receive weight 100: its connectivity proof fails \(before or after the incident replay\): LoadBalancerToNodes|no LoadBalancerToNodes flow/);
+});

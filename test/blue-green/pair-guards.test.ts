@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/pair-guards';
+import { RecordedPair } from '../../lib/blue-green/pair-state';
+import { clusterFingerprint, describeClusterChange } from '../../lib/blue-green/cluster-change';
+
+const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({
+  version, weight, clusterName: `p-x-${version}`, fingerprint: `fp-${version}`, deletionProtection: true, ...extra,
+});
+const run = (input: Partial<GuardInput>) => checkPairChange({ pair: 'App/P', upgradeStrategy: 'REPLACE', ...input });
+
+describe('checkPairChange', () => {
+  test('the first deploy has nothing to compare with; only weights and the proof count', () => {
+    expect(run({ blue: colorAt('1.33', 100) })).toEqual({ errors: [], warnings: [] });
+    expect(run({ blue: colorAt('1.33', 60) }).errors).toEqual([
+      'App/P: weights must sum to 100; got blue 60 + green retired = 60. Fix: set blue.weight and green.weight so that they add up to 100.',
+    ]);
+  });
+
+  test('the connectivity proof is asked only for colors that get weight, and its failures are named', () => {
+    const asked: string[] = [];
+    const result = run({
+      blue: colorAt('1.33', 0), green: colorAt('1.34', 100),
+      proofFailures: (c) => { asked.push(c); return ['NodesToDatabase nodes -> database tcp 5432 missing']; },
+    });
+    expect(asked).toEqual(['Green']);
+    expect(result.errors).toEqual([expect.stringContaining('App/P: color Green: it may not receive weight 100: its connectivity proof fails (before or after the incident replay): NodesToDatabase nodes -> database tcp 5432 missing.')]);
+  });
+
+  test('describeClusterChange names the version first, then the fingerprint', () => {
+    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.34', fingerprint: 'b' })).toBe('version 1.33 -> 1.34');
+    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.33', fingerprint: 'a' })).toBeUndefined();
+  });
+
+  test('clusterFingerprint ignores resources that are not the cluster, its nodes or rules, and key order', () => {
+    const cluster = { Type: 'AWS::EKS::Cluster', Properties: { Name: 'a', Version: '1.33' } };
+    const base = clusterFingerprint({ Resources: { C: cluster } });
+    expect(clusterFingerprint({ Resources: { C: { Properties: { Version: '1.33', Name: 'a' }, Type: 'AWS::EKS::Cluster' }, O: { Type: 'AWS::IAM::Role' } } })).toBe(base);
+    expect(clusterFingerprint({ Resources: { C: { ...cluster, Properties: { Name: 'a', Version: '1.34' } } } })).not.toBe(base);
+  });
+});
+
+/**
+ * A model of the pair over deploys: each step proposes versions, node-group sizes (part of the
+ * fingerprint) and weights for both colors; an accepted step becomes the recorded state.
+ */
+describe('property: no accepted sequence changes the cluster of a color with weight above 0', () => {
+  const step = fc.record({
+    blueVersion: fc.integer({ min: 30, max: 36 }), greenVersion: fc.integer({ min: 30, max: 36 }),
+    blueNodes: fc.integer({ min: 1, max: 3 }), greenNodes: fc.integer({ min: 1, max: 3 }),
+    blueWeight: fc.constantFrom(0, 10, 50, 90, 100, 101), blueRetired: fc.boolean(), greenRetired: fc.boolean(),
+    blueProtected: fc.boolean(), greenProtected: fc.boolean(),
+  });
+  const desired = (v: number, nodes: number, weight: number, protectedCluster: boolean): DesiredColor => ({
+    version: `1.${v}`, weight, clusterName: `p-${v}`, fingerprint: `v${v}-n${nodes}-p${protectedCluster}`, deletionProtection: protectedCluster,
+  });
+
+  for (const strategy of ['REPLACE', 'IN_PLACE']) {
+    test(strategy, () => {
+      fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        let recorded: RecordedPair | undefined;
+        for (const s of steps) {
+          const blue = s.blueRetired ? undefined : desired(s.blueVersion, s.blueNodes, s.blueWeight, s.blueProtected);
+          const green = s.greenRetired ? undefined : desired(s.greenVersion, s.greenNodes, 100 - s.blueWeight, s.greenProtected);
+          const { errors } = checkPairChange({ pair: 'P', upgradeStrategy: strategy, recorded, blue, green });
+          if (errors.length > 0) continue;
+          if (recorded !== undefined) {
+            for (const [before, after] of [[recorded.blue, blue], [recorded.green, green]]) {
+              const live = (before?.weight ?? 0) > 0 || (after?.weight ?? 0) > 0;
+              if (!live) continue;
+              // A live color keeps its cluster exactly: same version and fingerprint, never created or retired.
+              expect(after?.fingerprint).toBe(before?.fingerprint);
+              expect(after?.version).toBe(before?.version);
+            }
+            // IN_PLACE never skips a minor version.
+            if (strategy === 'IN_PLACE') {
+              for (const [before, after] of [[recorded.blue, blue], [recorded.green, green]]) {
+                if (before && after && before.version !== after.version) {
+                  expect(Number(after.version.split('.')[1])).toBe(Number(before.version.split('.')[1]) + 1);
+                }
+              }
+            }
+          }
+          recorded = { upgradeStrategy: strategy, blue, green };
+        }
+      }), { numRuns: 500 });
+    });
+  }
+});

@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ExitCode, runCli } from '../../lib/cli/program';
+import { pairAssemblyFileName, readStateFile } from '../../lib/blue-green/pair-state';
+
+function cli(...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = runCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined });
+  return { code, out, err };
+}
+
+const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-pair-cli-'));
+const blueLive = {
+  upgradeStrategy: 'REPLACE',
+  blue: { clusterName: 'payments-blue-1-33', deletionProtection: true, fingerprint: '0123456789abcdef', version: '1.33', weight: 100 },
+  green: { clusterName: 'payments-green-1-33', deletionProtection: true, fingerprint: 'fedcba9876543210', version: '1.33', weight: 0 },
+};
+
+/** An assembly as `cdk synth` of a pair writes it, reduced to the file `pair record` reads. */
+function assemblyWith(pair: object): string {
+  const d = dir();
+  fs.writeFileSync(path.join(d, pairAssemblyFileName('Payments')), JSON.stringify({ pair: 'Payments', ...pair }));
+  return d;
+}
+
+describe('cdk-safe-eks pair', () => {
+  test('record writes the assembly\'s pair into the state file, and status prints it back', () => {
+    const stateFile = path.join(dir(), 'cdk-safe-eks.state.json');
+    const recorded = cli('pair', 'record', '--pair', 'Payments', '--assembly', assemblyWith(blueLive), '--state-file', stateFile);
+    expect(recorded.code).toBe(ExitCode.OK);
+    expect(readStateFile(stateFile).pairs.Payments).toEqual(blueLive);
+    // Sorted keys and a trailing newline: a commit of the file shows only what changed.
+    expect(fs.readFileSync(stateFile, 'utf-8')).toMatch(/^\{\n {2}"formatVersion": 1,\n {2}"pairs": \{\n {4}"Payments": \{\n {6}"blue": \{\n {8}"clusterName"/);
+    const status = cli('pair', 'status', '--state-file', stateFile);
+    expect(status.out).toBe([
+      `Pair Payments (upgrade strategy REPLACE), from ${stateFile}`,
+      '  color  cluster              version  weight  deletion protection  fingerprint',
+      '  Blue   payments-blue-1-33   1.33     100     on                   0123456789abcdef',
+      '  Green  payments-green-1-33  1.33     0       on                   fedcba9876543210',
+      '',
+    ].join('\n'));
+    // Recording again after Green is retired keeps other pairs and marks Green retired.
+    cli('pair', 'record', '--pair', 'Payments', '--assembly', assemblyWith({ ...blueLive, green: undefined }), '--state-file', stateFile);
+    expect(cli('pair', 'status', '--pair', 'Payments', '--state-file', stateFile).out).toMatch(/\n {2}Green +\(retired\) +- +0 +- +-\n/);
+  });
+
+  test('plan prints the ordered runbook with the exact commands', () => {
+    const stateFile = path.join(dir(), 'state.json');
+    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 1, pairs: { Payments: blueLive } }));
+    const { code, out } = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
+    expect(code).toBe(ExitCode.OK);
+    expect(out).toBe([
+      'Upgrade plan for pair Payments (REPLACE): Blue 1.33 serves traffic (weight 100); Green 1.33 (weight 0) is idle and moves to 1.35.',
+      'Only Payments-Green and Payments-Traffic change; Payments-Shared and Payments-Blue are never redeployed.',
+      '',
+      ' 1. Let CloudFormation replace the idle cluster: set green.deletionProtection to false.',
+      '     npx cdk deploy Payments-Green && npx cdk-safe-eks pair record --pair Payments',
+      " 2. Edit the app: green: { version: eks.KubernetesVersion.of('1.35'), weight: 0 }; leave blue as it is.",
+      '     npx cdk deploy Payments-Green',
+      ' 3. Prove the new color before it gets traffic (every flow, also after the incident replay):',
+      '     npx cdk synth && npx cdk-safe-eks verify cdk.out --replay && npx cdk-safe-eks pair record --pair Payments',
+      ' 4. Shift 10% to Green: blue.weight 90, green.weight 10.',
+      '     npx cdk deploy Payments-Traffic && npx cdk-safe-eks pair record --pair Payments',
+      ' 5. Observe Green (errors, latency, saturation). Roll back: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
+      ' 6. Shift 50% to Green: blue.weight 50, green.weight 50.',
+      '     npx cdk deploy Payments-Traffic && npx cdk-safe-eks pair record --pair Payments',
+      ' 7. Observe Green (errors, latency, saturation). Roll back: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
+      ' 8. Shift 100% to Green: blue.weight 0, green.weight 100.',
+      '     npx cdk deploy Payments-Traffic && npx cdk-safe-eks pair record --pair Payments',
+      ' 9. Observe. Blue (1.33) stays deployed at weight 0 as the rollback: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
+      '10. Retire Blue when no rollback is needed (or keep it): blue.deletionProtection false; npx cdk deploy Payments-Blue && npx cdk-safe-eks pair record --pair Payments;',
+      '     then remove blue from the app; npx cdk deploy Payments-Blue (deletes the now empty stack) && npx cdk-safe-eks pair record --pair Payments',
+      '',
+    ].join('\n'));
+  });
+
+  test('plan with IN_PLACE walks one minor version at a time', () => {
+    const stateFile = path.join(dir(), 'state.json');
+    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 1, pairs: { Payments: { ...blueLive, upgradeStrategy: 'IN_PLACE' } } }));
+    const { out } = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
+    expect(out).not.toContain('deletionProtection to false');
+    expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.34'), weight: 0 } (in place, one minor version)");
+    expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.35'), weight: 0 } (in place, one minor version)");
+  });
+
+  test('plan refuses what it cannot plan, with exit 2 and a message', () => {
+    const stateFile = path.join(dir(), 'state.json');
+    expect(cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile).err)
+      .toContain('pair "Payments" is not recorded in');
+    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 1, pairs: { Payments: { ...blueLive, blue: { ...blueLive.blue, weight: 90 }, green: { ...blueLive.green, weight: 10 } } } }));
+    const split = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
+    expect(split).toEqual({ code: ExitCode.UNUSABLE, out: '', err: 'cdk-safe-eks: traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade\n' });
+    fs.writeFileSync(stateFile, '{ not json');
+    const broken = cli('pair', 'status', '--state-file', stateFile);
+    expect(broken.code).toBe(ExitCode.UNUSABLE);
+    expect(broken.err).toContain('is not valid JSON');
+    expect(cli('pair', 'record', '--pair', 'Payments', '--assembly', dir(), '--state-file', path.join(dir(), 'new.json')).err).toContain('Payments.blue-green.json does not exist');
+  });
+});
