@@ -47,6 +47,8 @@ export class NetworkStack extends Stack {
 
 export interface ClusterStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
+  /** Kubernetes version of the cluster; tests diff two versions of the app. */
+  readonly version?: eks.KubernetesVersion;
 }
 
 export class ClusterStack extends Stack {
@@ -60,7 +62,7 @@ export class ClusterStack extends Stack {
     });
     this.cluster = new SafeCluster(this, 'Payments', {
       clusterName: 'payments-blue',
-      version: eks.KubernetesVersion.V1_34,
+      version: props.version ?? eks.KubernetesVersion.V1_34,
       vpc: props.vpc,
       adminRoles: [admin],
       defaultCapacity: 0,
@@ -88,10 +90,15 @@ export class DataStack extends Stack {
   }
 }
 
-export function buildApp(app: App): App {
+/** What may differ between two syntheses of the example app (`cdk-safe-eks diff` compares them in the tests). */
+export interface ExampleAppOptions {
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+}
+
+export function buildApp(app: App, options: ExampleAppOptions = {}): App {
   const network = new NetworkStack(app, 'SafeEksNetwork', { env });
   const data = new DataStack(app, 'SafeEksData', { env, vpc: network.vpc });
-  const clusters = new ClusterStack(app, 'SafeEksCluster', { env, vpc: network.vpc });
+  const clusters = new ClusterStack(app, 'SafeEksCluster', { env, vpc: network.vpc, version: options.kubernetesVersion });
   // The rules land in SafeEksCluster: deleting that stack never changes SafeEksData.
   data.database.allowFrom(clusters.cluster);
   data.cache.allowFrom(clusters.cluster);

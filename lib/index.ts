@@ -6,4 +6,7 @@ export * from './data/dependent-database';
 export * from './data/dependent-cache';
 export * from './checks/nag/eks-upgrade-safety-checks';
 export * from './model/flow-model';
+export * from './model/change-safety';
+export { LoadedTemplates } from './model/template-directory';
+export * from './checks/cloudformation-schema';
 export * from './checks/connectivity-checks';
