@@ -29,7 +29,8 @@ export function formatChangeText(report: ChangeReport): string {
     lines.push('Resources:');
     const width = Math.max(...resources.map((r) => `${r.stack}/${r.logicalId}`.length));
     for (const r of resources) {
-      const why = r.reasons.length > 0 ? `  ${r.reasons.join('; ')}` : '';
+      const changes = [...r.changedProperties, ...r.changedAttributes];
+      const why = r.reasons.length > 0 ? `  ${r.reasons.join('; ')}` : changes.length > 0 ? `  (${changes.join(', ')})` : '';
       lines.push(`  ${r.unsafe ? '!' : ' '} ${r.change.padEnd(15)} ${`${r.stack}/${r.logicalId}`.padEnd(width)}  ${r.type}${why}`);
     }
   }
@@ -53,9 +54,10 @@ export function formatChangeMarkdown(report: ChangeReport, before: string, after
   }
   const resources = changed(report);
   if (resources.length > 0) {
-    lines.push('| Change | Resource | Type | Why |', '| --- | --- | --- | --- |');
+    lines.push('| Change | Resource | Type | What changes, and why |', '| --- | --- | --- | --- |');
     for (const r of resources) {
-      lines.push(`| ${r.unsafe ? '**' : ''}${r.change}${r.unsafe ? '**' : ''} | \`${r.stack}/${r.logicalId}\` | ${r.type} | ${cell(r.reasons.join('; '))} |`);
+      const why = r.reasons.length > 0 ? r.reasons.join('; ') : [...r.changedProperties, ...r.changedAttributes].join(', ');
+      lines.push(`| ${r.unsafe ? '**' : ''}${r.change}${r.unsafe ? '**' : ''} | \`${r.stack}/${r.logicalId}\` | ${r.type} | ${cell(why)} |`);
     }
     lines.push('');
   }

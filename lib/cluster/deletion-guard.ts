@@ -1,4 +1,4 @@
-import { Aspects, CfnDeletionPolicy, CfnResource, IAspect } from 'aws-cdk-lib';
+import { Aspects, CfnDeletionPolicy, CfnResource, IAspect, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** What a stack delete removes before it reaches the cluster, and what a cluster is useless without. */
@@ -19,6 +19,14 @@ class DependentDeletionPolicy implements IAspect {
   constructor(private readonly policy: CfnDeletionPolicy) {}
 
   public visit(node: IConstruct): void {
-    if (CfnResource.isCfnResource(node) && DEPENDENT_TYPES.has(node.cfnResourceType)) node.cfnOptions.deletionPolicy = this.policy;
+    if (!CfnResource.isCfnResource(node) || !DEPENDENT_TYPES.has(node.cfnResourceType)) return;
+    node.cfnOptions.deletionPolicy = this.policy;
+    if (this.policy === CfnDeletionPolicy.RETAIN) {
+      Validations.of(node).acknowledge({
+        id: 'CloudFormation-Validate::W3011',
+        reason: 'UpdateReplacePolicy stays Delete on purpose: a replaced node group or access entry must not linger beside its successor. '
+          + 'DeletionPolicy Retain only keeps it through a stack delete while the cluster is deletion-protected.',
+      });
+    }
   }
 }

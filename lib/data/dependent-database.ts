@@ -286,6 +286,13 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
 function retainInstancesWhileProtected(cluster: rds.DatabaseCluster, deletionProtection: boolean): void {
   for (const instance of cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance)) {
     instance.cfnOptions.deletionPolicy = deletionProtection ? CfnDeletionPolicy.RETAIN : CfnDeletionPolicy.DELETE;
+    if (deletionProtection) {
+      Validations.of(instance).acknowledge({
+        id: 'CloudFormation-Validate::W3011',
+        reason: 'UpdateReplacePolicy stays Delete on purpose: a replaced instance must not keep running beside its successor. '
+          + 'DeletionPolicy Retain only keeps it through a stack delete while the cluster is deletion-protected.',
+      });
+    }
   }
 }
 

@@ -71,6 +71,8 @@ export interface ResourceChange {
   readonly reasons: string[];
   /** Property paths that change (dot-separated). */
   readonly changedProperties: string[];
+  /** Resource attributes that change: `DeletionPolicy`, `UpdateReplacePolicy`, `DependsOn`, `Condition`. */
+  readonly changedAttributes: string[];
 }
 
 /** One reason the change is unsafe. */
@@ -137,6 +139,7 @@ interface Verdict {
   change: ChangeKind;
   reasons: string[];
   readonly changedProperties: string[];
+  readonly changedAttributes: string[];
 }
 
 /** Resource types whose replacement or deletion loses a cluster, its connectivity, data or the keys to data. */
@@ -216,17 +219,17 @@ export class ChangeSafety {
   }
 
   private judge(before: Resource | undefined, after: Resource | undefined): Verdict {
-    if (before === undefined) return { change: ChangeKind.ADDED, reasons: [], changedProperties: [] };
-    if (after === undefined) return { change: ChangeKind.REMOVED, reasons: [], changedProperties: [] };
+    const none = { reasons: [], changedProperties: [], changedAttributes: [] };
+    if (before === undefined) return { change: ChangeKind.ADDED, ...none };
+    if (after === undefined) return { change: ChangeKind.REMOVED, ...none };
     if (before.Type !== after.Type) {
-      return { change: ChangeKind.REPLACED, reasons: [`Type changes from ${String(before.Type)} to ${String(after.Type)}`], changedProperties: [] };
+      return { ...none, change: ChangeKind.REPLACED, reasons: [`Type changes from ${String(before.Type)} to ${String(after.Type)}`] };
     }
     const paths = changedPaths(before.Properties ?? {}, after.Properties ?? {});
-    const verdict: Verdict = { change: ChangeKind.UNCHANGED, reasons: [], changedProperties: [...new Set(paths.map((p) => p.join('.')))] };
+    const changedAttributes = (['DeletionPolicy', 'UpdateReplacePolicy', 'DependsOn', 'Condition'] as const).filter((a) => !deepEqual(before[a], after[a]));
+    const verdict: Verdict = { change: ChangeKind.UNCHANGED, reasons: [], changedProperties: [...new Set(paths.map((p) => p.join('.')))], changedAttributes };
     if (paths.length > 0) this.applyPaths(verdict, String(after.Type), paths, (p) => `${p} changes`);
-    const attributesChange = (['DeletionPolicy', 'UpdateReplacePolicy', 'DependsOn', 'Condition'] as const)
-      .some((a) => !deepEqual(before[a], after[a]));
-    if (verdict.change === ChangeKind.UNCHANGED && (paths.length > 0 || attributesChange)) verdict.change = ChangeKind.UPDATED;
+    if (verdict.change === ChangeKind.UNCHANGED && (paths.length > 0 || changedAttributes.length > 0)) verdict.change = ChangeKind.UPDATED;
     return verdict;
   }
 
@@ -309,7 +312,10 @@ export class ChangeSafety {
       const type = String(resource.Type);
       const category = PROTECTED_TYPES[type];
       const unsafe = category !== undefined && this.destroys(verdict.change, before, retired.has(stack));
-      changes.push({ stack, logicalId, type, change: verdict.change, unsafe, category, reasons: verdict.reasons, changedProperties: verdict.changedProperties });
+      changes.push({
+        stack, logicalId, type, change: verdict.change, unsafe, category,
+        reasons: verdict.reasons, changedProperties: verdict.changedProperties, changedAttributes: verdict.changedAttributes,
+      });
       if (unsafe) this.findings.push(resourceFinding(stack, logicalId, category!, verdict));
       if (category !== undefined && verdict.change === ChangeKind.MAY_BE_REPLACED) {
         this.warnings.push(`${stack}/${logicalId} (${category}) may be replaced, depending on the new value: ${verdict.reasons.join('; ')}. `

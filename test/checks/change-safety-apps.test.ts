@@ -84,8 +84,10 @@ describe('change safety of an app, synthesized before and after each change', ()
 
   test('retiring the cluster in two steps: protection off (safe), then the stack removed with --retire (safe)', () => {
     const stepOne = diff({}, { clusterDeletionProtection: false });
-    expect(changes(stepOne).map((r) => [r.type, r.change, r.changedProperties])).toEqual([
-      ['AWS::EKS::Cluster', ChangeKind.UPDATED, ['DeletionProtection']],
+    // The node group stops being retained in the same deploy, so step 2 deletes it with the cluster.
+    expect(changes(stepOne).map((r) => [r.type, r.change, r.changedProperties, r.changedAttributes])).toEqual([
+      ['AWS::EKS::Cluster', ChangeKind.UPDATED, ['DeletionProtection'], []],
+      ['AWS::EKS::Nodegroup', ChangeKind.UPDATED, [], ['DeletionPolicy']],
     ]);
     expect(stepOne.safe).toBe(true);
     const stepTwo = diff({ clusterDeletionProtection: false }, { withoutCluster: true }, { retiredStacks: ['Cluster'] });

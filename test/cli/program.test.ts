@@ -153,7 +153,7 @@ describe('cdk-safe-eks diff', () => {
     const { code, out, err } = cli('diff', olderVersion, example);
     expect(err).toBe('');
     expect(code).toBe(ExitCode.OK);
-    expect(out).toMatch(/\n {4}updated +SafeEksCluster\/PaymentsCluster\w+ +AWS::EKS::Cluster\n/);
+    expect(out).toMatch(/\n {4}updated +SafeEksCluster\/PaymentsCluster\w+ +AWS::EKS::Cluster {2}\(Version\)\n/);
     expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(1 updated, \d+ unchanged\)\.$/);
   });
 
@@ -181,7 +181,7 @@ describe('cdk-safe-eks diff', () => {
     const { code, out } = cli('diff', deployed, example, '--format', 'md');
     expect(code).toBe(ExitCode.OK);
     expect(out).toContain(`## cdk-safe-eks diff: \`${deployed}\` -> \`${example}\``);
-    expect(out).toMatch(/\n\| updated \| `SafeEksCluster\/PaymentsCluster\w+` \| AWS::EKS::Cluster \| {2}\|\n/);
+    expect(out).toMatch(/\n\| updated \| `SafeEksCluster\/PaymentsCluster\w+` \| AWS::EKS::Cluster \| Version \|\n/);
   });
 
   test('an unsafe change exits 1 and names each finding', () => {
