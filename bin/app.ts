@@ -24,6 +24,12 @@ export interface ExampleOptions {
    * @default 'cdk-safe-eks.state.json' beside cdk.json
    */
   readonly stateFile?: string;
+  /**
+   * Kubernetes version of the idle color (Green); the tests diff two versions of the app.
+   *
+   * @default eks.KubernetesVersion.V1_34
+   */
+  readonly idleVersion?: eks.KubernetesVersion;
 }
 
 export function buildApp(app: App, options: ExampleOptions = {}): App {
@@ -36,7 +42,7 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
     }),
     // Blue serves all traffic; Green is idle. `npx cdk-safe-eks pair plan --pair Payments --to 1.35` prints the upgrade.
     blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: { General: general } },
-    green: { version: eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general } },
+    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general } },
     adminRoleArns: [`arn:aws:iam::${account}:role/platform-admin`],
   });
   const database = new DependentDatabase(pair.sharedStack, 'PaymentsDatabase', { vpc: pair.vpc, databaseName: 'payments' });

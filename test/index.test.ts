@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as api from '../lib';
@@ -34,5 +35,15 @@ describe('public API (lib/index.ts)', () => {
       'EksUpgradeSafetyChecks', 'ConnectivityChecks', 'FlowModel',
     ]));
     expect(Object.keys(api)).not.toContain('runCli');
+  });
+});
+
+describe('what a construct-only user loads', () => {
+  test('importing the library does not load the resource-schema package (only `diff` does)', () => {
+    const script = "require('./lib'); console.log(Object.keys(require.cache).filter((k) => k.includes('aws-service-spec')).length)";
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script],
+      { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('0');
   });
 });

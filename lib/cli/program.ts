@@ -1,10 +1,14 @@
 import * as fs from 'fs';
 import { Command, CommanderError, Option } from 'commander';
+import { formatChangeMarkdown, formatChangeText } from './change-report';
 import { formatMarkdown, formatMermaid } from './diagram';
 import { formatPlan, formatStatus, planProblem, recordPair } from './pair';
 import { formatText } from './text-report';
 import { DEFAULT_STATE_FILE, PairStateError, readStateFile } from '../blue-green/pair-state';
+import { CloudFormationSchema } from '../checks/cloudformation-schema';
+import { ChangeReport, ChangeSafety } from '../model/change-safety';
 import { AssemblyError } from '../model/cloud-assembly';
+import { loadTemplates } from '../model/template-directory';
 import { ConnectivityReport, FlowModel } from '../model/flow-model';
 
 /** Where the CLI writes; tests pass their own to capture output without a child process. */
@@ -14,9 +18,13 @@ export interface CliIo {
   readonly writeFile: (file: string, text: string) => void;
 }
 
-/** Exit codes: 0 all flows hold, 1 some flow fails (before or after the replay), 2 the input or the command line is unusable. */
+/**
+ * Exit codes: 0 all flows hold (`diff`: the change is safe), 1 some flow fails before or after the
+ * replay (`diff`: the change is unsafe), 2 the input or the command line is unusable.
+ */
 export enum ExitCode {
   OK = 0,
+  /** `verify`: a required flow fails. `diff`: the change replaces or deletes a cluster, group, store, key or secret, breaks an export in use, or loses a flow. */
   FLOWS_FAIL = 1,
   UNUSABLE = 2,
 }
@@ -123,6 +131,30 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
       io.out(formatStatus(readStateFile(options.stateFile), options.stateFile, options.pair));
       return ExitCode.OK;
     })());
+  program.command('diff')
+    .description('Say what a deploy from <before> to <after> does to each resource (added, removed, updated in place, replaced, '
+      + 'from the create-only properties of the CloudFormation resource schemas), and exit 1 when it replaces or deletes a cluster, '
+      + 'an owned security group, a database, a cache, a KMS key or a secret, changes an export in use, removes a deletion-protected '
+      + 'cluster or database, or loses a required flow.')
+    .argument('<before>', 'cloud assembly directory, or a directory of deployed templates (<StackName>.json, from aws cloudformation get-template)')
+    .argument('<after>', 'cloud assembly directory (or a directory of templates)')
+    .option('--json', 'print the full report (every resource with its verdict) as JSON', false)
+    .addOption(new Option('--format <format>', 'text, or md for a pull request').choices(['text', 'md']).default('text'))
+    .option('--retire <stack...>', 'stacks removed on purpose (step 2 of retiring a cluster): their deletion is reported, not unsafe, unless still protected')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
+    .action((before: string, after: string, options: CommonOptions & { json: boolean; format: 'text' | 'md'; retire?: string[]; output?: string }) => {
+      const report = compare(before, after, options, io);
+      if (report === undefined) {
+        exitCode = ExitCode.UNUSABLE;
+        return;
+      }
+      const text = options.json ? `${JSON.stringify(report, null, 2)}\n`
+        : options.format === 'md' ? formatChangeMarkdown(report, before, after) : formatChangeText(report);
+      if (options.output === undefined) io.out(text);
+      else io.writeFile(options.output, text);
+      exitCode = report.safe ? ExitCode.OK : ExitCode.FLOWS_FAIL;
+    });
 
   try {
     program.parse(args, { from: 'user' });
@@ -140,6 +172,20 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
 function evaluate(dir: string, options: CommonOptions, io: CliIo): ConnectivityReport | undefined {
   try {
     return FlowModel.fromAssemblyDirectory(dir).evaluate({ webhookFlows: options.webhookFlows });
+  } catch (e) {
+    if (!(e instanceof AssemblyError)) throw e;
+    io.err(`cdk-safe-eks: ${e.message}\n`);
+    return undefined;
+  }
+}
+
+function compare(before: string, after: string, options: CommonOptions & { retire?: string[] }, io: CliIo): ChangeReport | undefined {
+  try {
+    const [b, a] = [loadTemplates(before), loadTemplates(after)];
+    const report = ChangeSafety.compare(b.templates, a.templates, new CloudFormationSchema(),
+      { webhookFlows: options.webhookFlows, retiredStacks: options.retire });
+    const unread = [...b.warnings.map((w) => `before: ${w}`), ...a.warnings.map((w) => `after: ${w}`)];
+    return { ...report, warnings: [...unread, ...report.warnings] };
   } catch (e) {
     if (!(e instanceof AssemblyError)) throw e;
     io.err(`cdk-safe-eks: ${e.message}\n`);

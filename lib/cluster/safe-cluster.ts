@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { keepDependentsWhileProtected } from './deletion-guard';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { addFlowRules } from '../network/flow-rules';
@@ -182,6 +183,9 @@ export interface SafeClusterProps {
   readonly tags?: { [key: string]: string };
 }
 
+/** Constant descriptions of the owned groups: changing either is a breaking change (it replaces the group and the cluster). */
+const CONTROL_PLANE_GROUP_DESCRIPTION = 'cdk-safe-eks control plane';
+const NODE_GROUP_DESCRIPTION = 'cdk-safe-eks nodes';
 const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
@@ -268,12 +272,13 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
     const controlPlaneSecurityGroup = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
       vpc: props.vpc,
-      description: `cdk-safe-eks control plane of ${this.clusterName}: owned rules to and from nodes`,
+      // Constant (no name, no prose): GroupDescription is create-only; an edit replaces the group and the cluster.
+      description: CONTROL_PLANE_GROUP_DESCRIPTION,
       allowAllOutbound: false,
     });
     const nodeSecurityGroup = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
       vpc: props.vpc,
-      description: `cdk-safe-eks nodes of ${this.clusterName}: the only security group on every node`,
+      description: NODE_GROUP_DESCRIPTION,
       allowAllOutbound: false,
     });
     // The AWS Load Balancer Controller needs exactly one group tagged owned on each node: this one.
@@ -316,6 +321,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     const cfnCluster = this.eksCluster.node.defaultChild as eks.CfnCluster;
     cfnCluster.upgradePolicy = { supportType: props.upgradeSupportType ?? UpgradeSupportType.EXTENDED };
     cfnCluster.deletionProtection = props.deletionProtection ?? true;
+    keepDependentsWhileProtected(this, props.deletionProtection ?? true);
     acknowledgeEksManagedPolicies(this.eksCluster.role, ['AmazonEKSClusterPolicy'],
       'AmazonEKSClusterPolicy is the policy EKS documents for the cluster IAM role; AWS keeps it in step with what the control plane calls.');
     Validations.of(cfnCluster).acknowledge({

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { ISafeCluster } from '../cluster/safe-cluster';
 import {
-  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
+  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort, stableIdentifier,
 } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 import { requireScope } from '../private/guards';
@@ -64,9 +64,11 @@ export interface DependentCacheProps {
   readonly port?: number;
   /**
    * Name of the replication group: 1 to 40 lowercase letters, digits or hyphens, starting with a
-   * letter, without two hyphens in a row or a hyphen at the end. Changing it replaces the cache.
+   * letter, without two hyphens in a row or a hyphen at the end. Changing it replaces the cache. A
+   * literal name makes CloudFormation refuse any other change that would replace the cache (a new
+   * port, key or engine) instead of creating a new, empty cache with a new endpoint.
    *
-   * @default - a name CloudFormation generates
+   * @default - derived from the construct path and stack name (lowercase, with a hash), stable across deploys
    */
   readonly replicationGroupId?: string;
   /**
@@ -92,6 +94,7 @@ export interface DependentCacheProps {
 const DEFAULT_PORT = 6379;
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.0', [CacheEngine.REDIS]: '7.1' };
 const MAX_REPLICAS = 5;
+const MAX_REPLICATION_GROUP_ID_LENGTH = 40;
 const MAX_SNAPSHOT_DAYS = 35;
 const DEFAULT_SNAPSHOT_DAYS = 15;
 // ElastiCache AUTH tokens: 16 to 128 printable characters; alphanumerics avoid the forbidden ones.
@@ -158,7 +161,8 @@ export class DependentCache extends Construct implements IDependentDataStore {
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: `cdk-safe-eks cache ${this.node.path}`,
-      replicationGroupId: props.replicationGroupId,
+      // Literal by default: a change that replaces the cache (port, key, engine) fails loudly instead of creating an empty one.
+      replicationGroupId: props.replicationGroupId ?? stableIdentifier(this, MAX_REPLICATION_GROUP_ID_LENGTH),
       engine,
       engineVersion: props.engineVersion ?? DEFAULT_VERSIONS[engine],
       cacheNodeType: props.nodeType ?? 'cache.r7g.large',

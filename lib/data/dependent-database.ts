@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,9 +9,9 @@ import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { ISafeCluster } from '../cluster/safe-cluster';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
-import { SafeEksError } from '../private/errors';
+import { SafeEksError, show } from '../private/errors';
 import {
-  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,
+  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort, stableIdentifier,
 } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 import { checkProps, requireScope } from '../private/guards';
@@ -42,15 +42,15 @@ export interface DependentDatabaseProps {
    */
   readonly kind?: DatabaseKind;
   /**
-   * Engine version when `kind` is `AURORA_POSTGRESQL`.
+   * Engine version when `kind` is `AURORA_POSTGRESQL`. Pin one to control when the minor version moves.
    *
-   * @default rds.AuroraPostgresEngineVersion.VER_17_5
+   * @default rds.AuroraPostgresEngineVersion.VER_17_9 - the newest PostgreSQL 17 constant of aws-cdk-lib (Aurora takes no major-only version), kept newest by a test
    */
   readonly auroraEngineVersion?: rds.AuroraPostgresEngineVersion;
   /**
-   * Engine version when `kind` is `POSTGRESQL_INSTANCE`.
+   * Engine version when `kind` is `POSTGRESQL_INSTANCE`. Pin a minor version (e.g. `VER_17_9`) to control when it moves.
    *
-   * @default rds.PostgresEngineVersion.VER_17_5
+   * @default rds.PostgresEngineVersion.VER_17 - major version only: RDS picks its default minor, so the default never ages out
    */
   readonly postgresEngineVersion?: rds.PostgresEngineVersion;
   /**
@@ -90,6 +90,14 @@ export interface DependentDatabaseProps {
    */
   readonly masterUsername?: string;
   /**
+   * DB cluster identifier (Aurora) or DB instance identifier: 1 to 63 letters, digits or hyphens,
+   * starting with a letter. A literal identifier makes CloudFormation refuse a change that would
+   * replace the database (for example `databaseName`), instead of creating a new, empty one.
+   *
+   * @default - derived from the construct path and stack name (lowercase, with a hash), stable across deploys
+   */
+  readonly identifier?: string;
+  /**
    * KMS key for storage, Performance Insights and the credentials secret.
    *
    * @default - a new key with rotation on, retained when the stack is deleted
@@ -123,6 +131,10 @@ export interface DependentDatabaseProps {
 }
 
 const DEFAULT_PORT = 5432;
+/** The newest Aurora PostgreSQL 17 constant of aws-cdk-lib; a test fails when a newer one appears. */
+const DEFAULT_AURORA_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
+const MAX_IDENTIFIER_LENGTH = 63;
+const IDENTIFIER_PATTERN = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/;
 const MAX_READERS = 15;
 const MIN_STORAGE_GIB = 20;
 const MAX_STORAGE_GIB = 65536;
@@ -177,6 +189,8 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
     // A snapshot restored later still needs the password it was taken with.
     masterSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
+    const identifier = props.identifier ?? stableIdentifier(this, MAX_IDENTIFIER_LENGTH);
+    const deletionProtection = props.deletionProtection ?? true;
     const common = {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -186,7 +200,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
       storageEncrypted: true,
       storageEncryptionKey: this.storageEncryptionKey,
       iamAuthentication: true,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.storageEncryptionKey,
@@ -199,7 +213,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
 
     if (kind === DatabaseKind.AURORA_POSTGRESQL) {
       const engine = rds.DatabaseClusterEngine.auroraPostgres({
-        version: props.auroraEngineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_5,
+        version: props.auroraEngineVersion ?? DEFAULT_AURORA_VERSION,
       });
       // Performance Insights is set per instance too, to match the cluster setting rather than override it.
       const instanceOptions: rds.ProvisionedClusterInstanceProps = {
@@ -212,15 +226,17 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
         parameterGroup: forceSslParameters(this, engine),
         writer: rds.ClusterInstance.provisioned('Writer', instanceOptions),
         readers: Array.from({ length: props.readers ?? 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceOptions)),
+        clusterIdentifier: identifier,
         defaultDatabaseName: props.databaseName,
         backup: { retention: backupRetention },
         cloudwatchLogsExports: ['postgresql'],
       });
+      retainInstancesWhileProtected(this.cluster, deletionProtection);
       this.endpointAddress = this.cluster.clusterEndpoint.hostname;
       this.secret = this.cluster.secret!;
     } else {
       const engine = rds.DatabaseInstanceEngine.postgres({
-        version: props.postgresEngineVersion ?? rds.PostgresEngineVersion.VER_17_5,
+        version: props.postgresEngineVersion ?? rds.PostgresEngineVersion.VER_17,
       });
       this.instance = new rds.DatabaseInstance(this, 'Instance', {
         ...common,
@@ -232,6 +248,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
         allocatedStorage: props.allocatedStorageGiB ?? 100,
         // gp3: baseline IOPS independent of volume size, cheaper than the gp2 default.
         storageType: rds.StorageType.GP3,
+        instanceIdentifier: identifier,
         databaseName: props.databaseName,
         backupRetention,
         cloudwatchLogsExports: ['postgresql', 'upgrade'],
@@ -290,6 +307,25 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
   }
 }
 
+/**
+ * A protected Aurora cluster survives a stack delete, but its instances (`DeletionPolicy: Delete`)
+ * would not: a database with no instance. While protection is on they are retained too; once it
+ * is off (step 1 of retiring the database) they are deleted with the cluster. `UpdateReplacePolicy`
+ * stays: an instance replaced by a change must not keep running beside its successor.
+ */
+function retainInstancesWhileProtected(cluster: rds.DatabaseCluster, deletionProtection: boolean): void {
+  for (const instance of cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance)) {
+    instance.cfnOptions.deletionPolicy = deletionProtection ? CfnDeletionPolicy.RETAIN : CfnDeletionPolicy.DELETE;
+    if (deletionProtection) {
+      Validations.of(instance).acknowledge({
+        id: 'CloudFormation-Validate::W3011',
+        reason: 'UpdateReplacePolicy stays Delete on purpose: a replaced instance must not keep running beside its successor. '
+          + 'DeletionPolicy Retain only keeps it through a stack delete while the cluster is deletion-protected.',
+      });
+    }
+  }
+}
+
 /** `rds.force_ssl=1`: the server refuses any connection that is not TLS. */
 function forceSslParameters(scope: Construct, engine: rds.IEngine): rds.ParameterGroup {
   return new rds.ParameterGroup(scope, 'Parameters', {
@@ -304,6 +340,11 @@ function validateProps(scope: Construct, props: DependentDatabaseProps, kind: Da
     throw new SafeEksError(scope, 'Vpc', '`vpc` is required.', 'undefined', 'pass the VPC of the clusters that use the database');
   }
   requireLiteralPort(scope, 'port', props.port ?? DEFAULT_PORT);
+  const identifier = props.identifier;
+  if (identifier !== undefined && !Token.isUnresolved(identifier) && (!IDENTIFIER_PATTERN.test(identifier) || identifier.endsWith('-'))) {
+    throw new SafeEksError(scope, 'Identifier', '`identifier` must be 1 to 63 letters, digits or hyphens, start with a letter, '
+      + 'and have no two hyphens in a row or a hyphen at the end.', show(identifier), 'choose an identifier such as "payments-db"');
+  }
   requireIntegerInRange(scope, 'readers', props.readers, 0, MAX_READERS);
   requireIntegerInRange(scope, 'allocatedStorageGiB', props.allocatedStorageGiB, MIN_STORAGE_GIB, MAX_STORAGE_GIB);
   if (props.backupRetention !== undefined && !Token.isUnresolved(props.backupRetention.toDays({ integral: false }))) {

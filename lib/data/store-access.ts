@@ -69,6 +69,26 @@ function exportSecurityGroupId(scope: Construct, group: ec2.ISecurityGroup): str
   return exportName;
 }
 
+/** What a store is, for its security group's description. */
+export type StoreKind = 'database' | 'cache';
+
+const STORE_GROUP_DESCRIPTIONS: Record<StoreKind, string> = {
+  database: 'cdk-safe-eks database',
+  cache: 'cdk-safe-eks cache',
+};
+
+/**
+ * An explicit name for a stateful resource, derived from its construct path (stack name included,
+ * with a hash), lowercase letters, digits and single hyphens, starting with a letter. A literal name
+ * makes CloudFormation refuse a change that would replace the resource ("cannot update a stack when
+ * a custom-named resource requires replacing") instead of creating a new, empty one.
+ */
+export function stableIdentifier(scope: Construct, maxLength: number): string {
+  const name = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase()
+    .replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+  return /^[a-z]/.test(name) ? name : `s${name.slice(0, maxLength - 1)}`.replace(/-$/, '');
+}
+
 /** The security group, export and access wiring of a store this library creates. */
 export interface OwnedStoreNetwork {
   /** The store's own group: no outbound rules, ingress only through `allowFrom`. */
@@ -83,12 +103,14 @@ export interface OwnedStoreNetwork {
 
 /**
  * Creates the store's security group (`allowAllOutbound: false`: a store never opens connections),
- * exports its ID and builds the access wiring. `kind` is "database" or "cache", for descriptions.
+ * exports its ID and builds the access wiring. `kind` picks the group's constant description.
  */
-export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: number, kind: string): OwnedStoreNetwork {
+export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: number, kind: StoreKind): OwnedStoreNetwork {
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: `cdk-safe-eks ${kind} ${scope.node.path}: ingress only from owned node groups of client clusters`,
+    // Constant: GroupDescription is create-only, so any edit replaces the group, changes its exported ID and
+    // fails the update while a cluster stack imports it. Changing this string is a breaking change.
+    description: STORE_GROUP_DESCRIPTIONS[kind],
     allowAllOutbound: false,
   });
   const securityGroupExportName = exportSecurityGroupId(scope, securityGroup);

@@ -18,6 +18,8 @@ export class AssemblyError extends Error {
 export interface LoadedAssembly {
   readonly stacks: LoadedStack[];
   readonly warnings: string[];
+  /** Name each top-level stack is deployed under (manifest `stackName`), by stack ID, where it differs from the ID. */
+  readonly stackNames: Map<string, string>;
 }
 
 interface ManifestArtifact {
@@ -39,18 +41,19 @@ export function loadAssembly(directory: string): LoadedAssembly {
   }
   const stacks: LoadedStack[] = [];
   const warnings: string[] = [];
-  readAssembly(directory, manifest as { artifacts?: unknown }, '', stacks, warnings, new Set([path.resolve(directory)]));
-  return { stacks, warnings };
+  const stackNames = new Map<string, string>();
+  readAssembly(directory, manifest as { artifacts?: unknown }, '', { stacks, warnings, stackNames }, new Set([path.resolve(directory)]));
+  return { stacks, warnings, stackNames };
 }
 
 function readAssembly(
-  directory: string, manifest: { artifacts?: unknown }, prefix: string,
-  stacks: LoadedStack[], warnings: string[], visited: Set<string>,
+  directory: string, manifest: { artifacts?: unknown }, prefix: string, into: LoadedAssembly, visited: Set<string>,
 ): void {
+  const { stacks, warnings } = into;
   // A hand-edited or truncated manifest can hold anything: read only string-valued fields.
   const artifacts = Object.entries(isObject(manifest.artifacts) ? manifest.artifacts : {})
     .filter((entry): entry is [string, ManifestArtifact] => isObject(entry[1]));
-  const property = (artifact: ManifestArtifact, key: 'templateFile' | 'file' | 'directoryName') => {
+  const property = (artifact: ManifestArtifact, key: 'templateFile' | 'file' | 'directoryName' | 'stackName') => {
     const value = isObject(artifact.properties) ? artifact.properties[key] : undefined;
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
@@ -66,6 +69,8 @@ function readAssembly(
         warnings.push(`stack ${id}: manifest names no templateFile; skipped`);
         continue;
       }
+      const stackName = property(artifact, 'stackName');
+      if (stackName !== undefined && stackName !== `${prefix}${id}`) into.stackNames.set(`${prefix}${id}`, stackName);
       loadStack(directory, `${prefix}${id}`, path.join(directory, file), undefined, assetFiles, stacks, warnings, [path.join(directory, file)]);
     } else if (artifact.type === 'cdk:cloud-assembly') {
       const name = property(artifact, 'directoryName');
@@ -76,7 +81,7 @@ function readAssembly(
         continue;
       }
       visited.add(nestedDir);
-      readAssembly(nestedDir, nested, `${prefix}${id}/`, stacks, warnings, visited);
+      readAssembly(nestedDir, nested, `${prefix}${id}/`, into, visited);
     }
   }
 }

@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { buildApp } from '../../bin/app';
 import { ExitCode, runCli } from '../../lib/cli/program';
+import { ChangeKind, ChangeReport } from '../../lib/model/change-safety';
 import { ConnectivityReport } from '../../lib/model/flow-model';
 import { RequiredFlows } from '../../lib/model/required-flows';
 import { buildPlainEksApp } from '../fixtures/plain-eks-app';
@@ -144,5 +146,79 @@ describe('cdk-safe-eks on input it cannot use', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^cdk-safe-eks: the compiled CLI .*dist.lib.cli.program\.js is missing\. .*`npm run build`/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('cdk-safe-eks diff', () => {
+  let olderVersion: string;
+  beforeAll(() => {
+    olderVersion = buildApp(new App({ outdir: tempDir(), context: testApp().node.getAllContext() }),
+      { idleVersion: eks.KubernetesVersion.V1_33 }).synth().directory;
+  });
+
+  test('two assemblies of the example app that differ only in the cluster version: the cluster is updated in place, exit 0', () => {
+    const { code, out, err } = cli('diff', olderVersion, example);
+    expect(err).toBe('');
+    expect(code).toBe(ExitCode.OK);
+    expect(out).toMatch(/\n {4}updated +Payments-Green\/\w+ +AWS::EKS::Cluster {2}\(Version\)\n/);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(1 updated, \d+ unchanged\)\.$/);
+  });
+
+  test('--json lists every resource of both assemblies with its verdict', () => {
+    const { code, out } = cli('diff', olderVersion, example, '--json');
+    expect(code).toBe(ExitCode.OK);
+    const report = JSON.parse(out) as ChangeReport;
+    const templates = fs.readdirSync(example).filter((f) => f.endsWith('.template.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(example, f), 'utf8')) as { Resources: object });
+    expect(report.resources).toHaveLength(templates.reduce((n, t) => n + Object.keys(t.Resources).length, 0));
+    expect(report.resources.filter((r) => r.change !== ChangeKind.UNCHANGED)).toEqual([expect.objectContaining({
+      stack: 'Payments-Green', type: 'AWS::EKS::Cluster', change: ChangeKind.UPDATED, unsafe: false, changedProperties: ['Version'],
+    })]);
+    expect(report).toMatchObject({ safe: true, findings: [], stacksAdded: [], stacksRemoved: [] });
+  });
+
+  test('before may be a directory of deployed templates (<StackName>.json, bare or as get-template wrote it)', () => {
+    const deployed = tempDir();
+    for (const file of fs.readdirSync(olderVersion).filter((f) => f.endsWith('.template.json'))) {
+      const body = fs.readFileSync(path.join(olderVersion, file), 'utf8');
+      const stackName = file.replace('.template.json', '');
+      fs.writeFileSync(path.join(deployed, `${stackName}.json`),
+        stackName === 'Payments-Shared' ? JSON.stringify({ TemplateBody: body, StagesAvailable: ['Original', 'Processed'] }) : body);
+    }
+    const { code, out } = cli('diff', deployed, example, '--format', 'md');
+    expect(code).toBe(ExitCode.OK);
+    expect(out).toContain(`## cdk-safe-eks diff: \`${deployed}\` -> \`${example}\``);
+    expect(out).toMatch(/\n\| updated \| `Payments-Green\/\w+` \| AWS::EKS::Cluster \| Version \|\n/);
+  });
+
+  test('an unsafe change exits 1 and names each finding', () => {
+    const { code, out } = cli('diff', example, plain);
+    expect(code).toBe(ExitCode.FLOWS_FAIL);
+    expect(out).toContain('Stack Payments-Blue: removed');
+    expect(out).toMatch(/\n {2}\[protected-removed\] Payments-Blue\/\w+: stack Payments-Blue is removed while the cluster is deletion-protected/);
+    expect(out).toMatch(/\nUNSAFE: \d+ findings/);
+  });
+
+  test.each([
+    ['a missing directory', () => path.join(tempDir(), 'nope'), /is not a directory/],
+    ['a directory with no template', () => tempDir(), /holds no cloud assembly \(manifest.json\) and no template/],
+    ['templates that are not JSON', () => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'Stack.json'), 'Resources:\n  A: {}');
+      return dir;
+    }, /Stack.json: not valid JSON [\s\S]*save templates as JSON/],
+  ])('%s: clear message, exit 2, no stack trace', (_name, dir, message) => {
+    const { code, out, err } = cli('diff', dir(), example);
+    expect(code).toBe(ExitCode.UNUSABLE);
+    expect(out).toBe('');
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  test('the bin runs diff in a process of its own (the schema package loads on demand), exit 0', () => {
+    const shim = path.join(__dirname, '..', '..', 'bin', 'cdk-safe-eks.js');
+    const run = spawnSync(process.execPath, [shim, 'diff', olderVersion, example, '--json'], { encoding: 'utf8' });
+    expect(run.status).toBe(ExitCode.OK);
+    expect((JSON.parse(run.stdout) as ChangeReport).safe).toBe(true);
   });
 });

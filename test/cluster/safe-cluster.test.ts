@@ -90,12 +90,12 @@ describe('owned rules', () => {
     const template = Template.fromStack(stack);
     // No inline allow-all: the control plane's only egress is the standalone flow rules.
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('control plane'),
+      GroupDescription: 'cdk-safe-eks control plane',
       SecurityGroupEgress: Match.absent(),
     });
     expect(cluster.controlPlaneSecurityGroup.allowAllOutbound).toBe(false);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('nodes of'),
+      GroupDescription: 'cdk-safe-eks nodes',
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
     });
     expect(cluster.nodeSecurityGroup.allowAllOutbound).toBe(false);
@@ -105,7 +105,7 @@ describe('owned rules', () => {
     const { stack } = build();
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('nodes of'),
+      GroupDescription: 'cdk-safe-eks nodes',
       SecurityGroupEgress: [
         Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 0, ToPort: 65535 }),
         Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'udp', FromPort: 0, ToPort: 65535 }),

@@ -80,7 +80,7 @@ describe('Valkey replication group (default)', () => {
       SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(stack, cache.securityGroup.node.defaultChild), 'GroupId'] }],
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('cdk-safe-eks cache'),
+      GroupDescription: 'cdk-safe-eks cache',
       SecurityGroupIngress: Match.absent(),
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
     });
@@ -164,5 +164,15 @@ describe('bad input', () => {
     fc.assert(fc.property(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ min: 1, max: 65535, noInteger: true })), (port) => {
       expect(construct({ port })).toThrow(/must be a whole number from 1 to 65535/);
     }), { numRuns: 30 });
+  });
+});
+
+describe('change safety', () => {
+  test('the security group description is a constant and the replication group ID is literal by default', () => {
+    const stack = testStack();
+    new DependentCache(stack, 'Cache', { vpc: testVpc(stack) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'cdk-safe-eks cache' });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: Match.stringLikeRegexp('^test-cache-[a-z0-9]{8}$') });
   });
 });

@@ -38,7 +38,7 @@ describe('Aurora PostgreSQL (default)', () => {
     const keyId = logicalId(stack, database.storageEncryptionKey.node.defaultChild);
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       Engine: 'aurora-postgresql',
-      EngineVersion: '17.5',
+      EngineVersion: '17.9',
       Port: 5432,
       StorageEncrypted: true,
       KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
@@ -89,7 +89,7 @@ describe('Aurora PostgreSQL (default)', () => {
 
   test('the security group admits nothing until a cluster is allowed and opens no connections', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('cdk-safe-eks database'),
+      GroupDescription: 'cdk-safe-eks database',
       SecurityGroupIngress: Match.absent(),
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
     });
@@ -123,7 +123,7 @@ describe('single PostgreSQL instance', () => {
     template.hasResource('AWS::RDS::DBInstance', {
       Properties: Match.objectLike({
         Engine: 'postgres',
-        EngineVersion: '17.5',
+        EngineVersion: '17',
         MultiAZ: true,
         PubliclyAccessible: false,
         AllocatedStorage: '200',
@@ -315,5 +315,48 @@ describe('monitoring, backup plan and key policy', () => {
         Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
       })]) },
     });
+  });
+});
+
+describe('change safety', () => {
+  test('the security group description is a constant: no construct path, no prose (changing it is a breaking change)', () => {
+    const { template } = build();
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'cdk-safe-eks database' });
+    const elsewhere = new DependentDatabase(testStack(undefined, 'Other'), 'Ledger', { vpc: testVpc(testStack(undefined, 'OtherNet')) });
+    expect((elsewhere.securityGroup.node.defaultChild as ec2.CfnSecurityGroup).groupDescription).toBe('cdk-safe-eks database');
+  });
+
+  test.each([DatabaseKind.AURORA_POSTGRESQL, DatabaseKind.POSTGRESQL_INSTANCE])('%s: a literal identifier by default, derived from the path and stable', (kind) => {
+    const resource = kind === DatabaseKind.AURORA_POSTGRESQL ? 'AWS::RDS::DBCluster' : 'AWS::RDS::DBInstance';
+    const property = kind === DatabaseKind.AURORA_POSTGRESQL ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
+    const identifiers = [build({ kind }), build({ kind })].map(({ template }) =>
+      Object.values(template.findResources(resource)).map((r) => r.Properties[property]).filter((v) => v !== undefined));
+    expect(identifiers[0]).toEqual([expect.stringMatching(/^test-database-[a-z0-9]{8}$/)]);
+    expect(identifiers[1]).toEqual(identifiers[0]);
+    build({ kind, identifier: 'payments-db' }).template.hasResourceProperties(resource, { [property]: 'payments-db' });
+  });
+
+  test('a bad identifier is refused with the fix', () => {
+    expect(construct({ identifier: '1-db' })).toThrow(/`identifier` must be 1 to 63 letters, digits or hyphens[\s\S]*payments-db/);
+    expect(construct({ identifier: 'a--b' })).toThrow(/`identifier`/);
+  });
+
+  test('Aurora instances are retained while the cluster is protected, and deleted with it once protection is off', () => {
+    const instances = (template: Template) => Object.values(template.findResources('AWS::RDS::DBInstance'));
+    expect(instances(build().template).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy])).toEqual([['Retain', 'Delete'], ['Retain', 'Delete']]);
+    expect(instances(build({ deletionProtection: false }).template).map((r) => r.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+  });
+
+  test('engine versions do not age out: the Aurora default is the newest PostgreSQL 17 constant of aws-cdk-lib, the instance default is major-only', () => {
+    const aurora17 = Object.keys(rds.AuroraPostgresEngineVersion).filter((k) => /^VER_17_\d+$/.test(k))
+      .map((k) => (rds.AuroraPostgresEngineVersion as unknown as Record<string, rds.AuroraPostgresEngineVersion>)[k].auroraPostgresFullVersion)
+      .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+    build().template.hasResourceProperties('AWS::RDS::DBCluster', { EngineVersion: aurora17[aurora17.length - 1] });
+    build({ kind: DatabaseKind.POSTGRESQL_INSTANCE }).template.hasResourceProperties('AWS::RDS::DBInstance', { EngineVersion: '17' });
+  });
+
+  test('the TLS parameter group description is pinned (it is create-only too)', () => {
+    build().template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Description: 'cdk-safe-eks: TLS required on every connection' });
   });
 });
