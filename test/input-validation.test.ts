@@ -105,6 +105,16 @@ describe('silent dependence on the EKS-created group', () => {
     expect(refusal(() => new DataStoreAccess(stack, 'Access', { securityGroup: vendorGroup, port: 5432 })).code).toBe('EksClusterSecurityGroup');
   });
 
+  test('DataStoreAccess on the literal ID of an imported cluster\'s EKS-created group fails synthesis', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    const vpc = testVpc(stack);
+    const vendorGroupId = 'sg-0dddddddddddddddd';
+    eks.Cluster.fromClusterAttributes(stack, 'Plain', { clusterName: 'plain', vpc, clusterSecurityGroupId: vendorGroupId });
+    new DataStoreAccess(stack, 'Access', { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', vendorGroupId), port: 5432 });
+    expect(() => app.synth()).toThrow(/Test\/Access: `securityGroup` is the security group EKS created for a cluster of this app.*Got: "sg-0dddddddddddddddd", the clusterSecurityGroupId of Test\/Plain/);
+  });
+
   test('ASG capacity and Auto Mode through cluster.cluster fail synthesis; an L1 Fargate profile warns', () => {
     const { stack, cluster } = setup();
     const safe = cluster('Safe', { clusterName: 'safe' });

@@ -1,13 +1,13 @@
 import { IResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, postgresNameProblem, replicationGroupIdProblem,
   reservedPostgresUsernameProblem,
 } from '../model/aws-naming-rules';
 import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { checkSameRegion } from '../cluster/cluster-input-checks';
-import { SafeEksError } from '../private/errors';
+import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, describe, isLiteral, refuse } from '../private/guards';
 
 /**
@@ -104,6 +104,34 @@ export function checkStoreAccessInputs(scope: Construct, props: object): void {
     throw new SafeEksError(scope, 'EksClusterSecurityGroup',
       '`securityGroup` is the security group EKS creates for a cluster. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
       `${group.node.path} (ClusterSecurityGroupId)`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)');
+  }
+}
+
+/**
+ * At synth: the store's group, given by literal ID, is the EKS-created group of an EKS cluster this
+ * app creates or imports (its `clusterSecurityGroupId`). Only the finished tree holds every cluster.
+ */
+export class StoreGroupValidation implements IValidation {
+  constructor(private readonly scope: IConstruct, private readonly group: ec2.ISecurityGroup) {}
+
+  public validate(): string[] {
+    const groupId = this.group.securityGroupId;
+    if (Token.isUnresolved(groupId)) return [];
+    const cluster = this.scope.node.root.node.findAll().find((c) => literalClusterGroupId(c) === groupId);
+    return cluster ? [formatProblem(this.scope,
+      '`securityGroup` is the security group EKS created for a cluster of this app. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
+      `${show(groupId)}, the clusterSecurityGroupId of ${cluster.node.path}`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)')] : [];
+  }
+}
+
+// aws-eks(-v2) clusters expose their EKS-created group here; an import without it throws on read.
+function literalClusterGroupId(construct: IConstruct): string | undefined {
+  if (!('clusterSecurityGroupId' in construct) || !('clusterName' in construct)) return undefined;
+  try {
+    const id: unknown = Reflect.get(construct, 'clusterSecurityGroupId');
+    return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
