@@ -182,6 +182,12 @@ describe('unclear messages, now clear', () => {
     const safe = new SafeCluster(clusterStack, 'Safe', { version: V, vpc, defaultCapacity: 0 });
     const store = new DependentDatabase(testStack(app, 'Data'), 'Db', { vpc });
     expect(refusal(() => store.allowFrom(safe)).message).toMatch(/dependency cycle.*Fix: move the VPC into its own stack/);
+    // DataStoreAccess builds nothing in the VPC, so the same layout makes no cycle and is accepted.
+    const dataStack = testStack(app, 'Existing');
+    const access = new DataStoreAccess(dataStack, 'Access', {
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(dataStack, 'Sg', 'sg-0cccccccccccccccc', { mutable: false }), port: 5432, vpc,
+    });
+    expect(() => access.allowFrom(safe)).not.toThrow();
   });
 
   test('the reverse call names the client\'s groups', () => {

@@ -160,8 +160,9 @@ export function checkGrantConnectArguments(scope: IConstruct, grantee: unknown, 
  * a cycle: the store's stack uses the VPC (store -> cluster stack) and the cluster's rules import
  * the store's group (cluster -> store stack). CDK would report a bare DependencyCycle at synth.
  */
-export function checkNoVpcCycle(store: { scope: Construct; vpc?: ec2.IVpc }, clientGroup: ec2.ISecurityGroup): void {
-  if (store.vpc === undefined || !Construct.isConstruct(store.vpc)) return;
+export function checkNoVpcCycle(store: { scope: Construct; vpc?: ec2.IVpc; securityGroupExportName?: string }, clientGroup: ec2.ISecurityGroup): void {
+  // Only stores this library creates put resources in the VPC; DataStoreAccess merely compares it.
+  if (store.vpc === undefined || store.securityGroupExportName === undefined) return;
   const storeStack = Stack.of(store.scope);
   const clientStack = Stack.of(clientGroup);
   if (storeStack !== clientStack && Stack.of(store.vpc) === clientStack) {
