@@ -159,6 +159,7 @@ describe('crashes a jsii caller got, now SafeEksError naming the prop', () => {
       [() => cluster('R', { adminRoles: js([undefined]) }), /`adminRoles\[0\]` is required/],
       [() => new DependentDatabase(stack, 'Db', { vpc }).allowFrom(js(undefined)), /`allowFrom: cluster` is required/],
       [() => cluster('K', { kubectlProviderOptions: js({}) }), /`kubectlProviderOptions` must be an eks.KubectlProviderOptions with a kubectlLayer/],
+      [() => cluster('L', { kubectlProviderOptions: js({ kubectlLayer: undefined }) }), /`kubectlProviderOptions.kubectlLayer` is required/],
       [() => new SafeCluster(js(undefined), 'X', { version: V, vpc }), /`scope` must be a construct/],
     ];
     for (const [make, message] of cases) expect(refusal(make).message).toMatch(message);
