@@ -105,6 +105,16 @@ describe('silent dependence on the EKS-created group', () => {
     expect(refusal(() => new DataStoreAccess(stack, 'Access', { securityGroup: vendorGroup, port: 5432 })).code).toBe('EksClusterSecurityGroup');
   });
 
+  test('DataStoreAccess on the literal ID of an imported cluster\'s EKS-created group fails synthesis', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    const vpc = testVpc(stack);
+    const vendorGroupId = 'sg-0dddddddddddddddd';
+    eks.Cluster.fromClusterAttributes(stack, 'Plain', { clusterName: 'plain', vpc, clusterSecurityGroupId: vendorGroupId });
+    new DataStoreAccess(stack, 'Access', { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', vendorGroupId), port: 5432 });
+    expect(() => app.synth()).toThrow(/Test\/Access: `securityGroup` is the security group EKS created for a cluster of this app.*Got: "sg-0dddddddddddddddd", the clusterSecurityGroupId of Test\/Plain/);
+  });
+
   test('ASG capacity and Auto Mode through cluster.cluster fail synthesis; an L1 Fargate profile warns', () => {
     const { stack, cluster } = setup();
     const safe = cluster('Safe', { clusterName: 'safe' });
@@ -149,6 +159,7 @@ describe('crashes a jsii caller got, now SafeEksError naming the prop', () => {
       [() => cluster('R', { adminRoles: js([undefined]) }), /`adminRoles\[0\]` is required/],
       [() => new DependentDatabase(stack, 'Db', { vpc }).allowFrom(js(undefined)), /`allowFrom: cluster` is required/],
       [() => cluster('K', { kubectlProviderOptions: js({}) }), /`kubectlProviderOptions` must be an eks.KubectlProviderOptions with a kubectlLayer/],
+      [() => cluster('L', { kubectlProviderOptions: js({ kubectlLayer: undefined }) }), /`kubectlProviderOptions.kubectlLayer` is required/],
       [() => new SafeCluster(js(undefined), 'X', { version: V, vpc }), /`scope` must be a construct/],
     ];
     for (const [make, message] of cases) expect(refusal(make).message).toMatch(message);
@@ -172,6 +183,12 @@ describe('unclear messages, now clear', () => {
     const safe = new SafeCluster(clusterStack, 'Safe', { version: V, vpc, defaultCapacity: 0 });
     const store = new DependentDatabase(testStack(app, 'Data'), 'Db', { vpc });
     expect(refusal(() => store.allowFrom(safe)).message).toMatch(/dependency cycle.*Fix: move the VPC into its own stack/);
+    // DataStoreAccess builds nothing in the VPC, so the same layout makes no cycle and is accepted.
+    const dataStack = testStack(app, 'Existing');
+    const access = new DataStoreAccess(dataStack, 'Access', {
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(dataStack, 'Sg', 'sg-0cccccccccccccccc', { mutable: false }), port: 5432, vpc,
+    });
+    expect(() => access.allowFrom(safe)).not.toThrow();
   });
 
   test('the reverse call names the client\'s groups', () => {

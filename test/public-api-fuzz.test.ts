@@ -25,13 +25,14 @@ const BAD_VALUES: Array<[string, () => unknown]> = [
   ['a boolean', () => true],
   ['an empty object', () => ({})],
   ['an empty array', () => []],
+  ['a function', () => () => 1],
   ['a string token', () => Token.asString({ resolve: () => 'x' })],
   ['a number token', () => Token.asNumber({ resolve: () => 1 })],
 ];
 
 const MARK = Symbol('replaced argument');
 
-interface Env { app: App; stack: Stack; vpc: ec2.Vpc; n: number }
+interface Env { app: App; stack: Stack; vpc: ec2.Vpc; n: number; shared: Map<string, unknown> }
 
 interface Recipe {
   /** Valid arguments, built in `env`; `target` is the object a method is called on. */
@@ -43,8 +44,13 @@ interface Recipe {
 
 const uid = (env: Env, prefix: string) => `${prefix}${env.n++}`;
 const clusterProps = (env: Env) => ({ version: eks.KubernetesVersion.V1_34, vpc: env.vpc, defaultCapacity: 0, clusterName: uid(env, 'c') });
-const safeCluster = (env: Env) => new lib.SafeCluster(env.stack, uid(env, 'Cluster'), clusterProps(env));
-const database = (env: Env) => new lib.DependentDatabase(env.stack, uid(env, 'Db'), { vpc: env.vpc });
+// Targets and valid arguments that are constructs are built once per recipe: each case adds only what it calls.
+function once<T>(env: Env, key: string, make: () => T): T {
+  if (!env.shared.has(key)) env.shared.set(key, make());
+  return env.shared.get(key) as T;
+}
+const safeCluster = (env: Env) => once(env, 'cluster', () => new lib.SafeCluster(env.stack, 'Cluster', clusterProps(env)));
+const database = (env: Env) => once(env, 'database', () => new lib.DependentDatabase(env.stack, 'Db', { vpc: env.vpc }));
 type AnyFn = (...a: unknown[]) => unknown;
 const method = (name: string) => (target: unknown, args: unknown[]) => ((target as Record<string, AnyFn>)[name]).apply(target, args);
 
@@ -88,7 +94,7 @@ const RECIPES: { [key: string]: Recipe } = {
   },
   'DataStoreAccess.allowFrom': {
     make: (env) => ({
-      target: new lib.DataStoreAccess(env.stack, uid(env, 'Access'), { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(env.stack, uid(env, 'Sg'), 'sg-0cccccccccccccccc'), port: 5432 }),
+      target: once(env, 'access', () => new lib.DataStoreAccess(env.stack, 'Access', { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(env.stack, 'Sg', 'sg-0cccccccccccccccc'), port: 5432 })),
       args: [safeCluster(env)],
     }),
     call: method('allowFrom'),
@@ -104,10 +110,14 @@ const RECIPES: { [key: string]: Recipe } = {
   },
   'DependentDatabase.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: method('allowFrom') },
   'DependentDatabase.grantConnect': {
-    make: (env) => ({ target: database(env), args: [new iam.Role(env.stack, uid(env, 'Role'), { assumedBy: new iam.AccountRootPrincipal() }), 'app'] }),
+    make: (env) => ({ target: database(env), args: [once(env, 'role', () => new iam.Role(env.stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() })), 'app'] }),
     call: method('grantConnect'),
   },
-  'DependentDatabase.addRotationSingleUser': { make: (env) => ({ target: database(env), args: [{}] }), call: method('addRotationSingleUser') },
+  // A database takes one single-user rotation: a new one per case.
+  'DependentDatabase.addRotationSingleUser': {
+    make: (env) => ({ target: new lib.DependentDatabase(env.stack, uid(env, 'Db'), { vpc: env.vpc }), args: [{}] }),
+    call: method('addRotationSingleUser'),
+  },
   'DependentCache.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Cache'), { vpc: env.vpc }] }),
     call: (_, a) => new lib.DependentCache(a[0] as Stack, a[1] as string, a[2] as lib.DependentCacheProps),
@@ -117,7 +127,7 @@ const RECIPES: { [key: string]: Recipe } = {
     },
   },
   'DependentCache.allowFrom': {
-    make: (env) => ({ target: new lib.DependentCache(env.stack, uid(env, 'Cache'), { vpc: env.vpc }), args: [safeCluster(env)] }),
+    make: (env) => ({ target: once(env, 'cache', () => new lib.DependentCache(env.stack, 'Cache', { vpc: env.vpc })), args: [safeCluster(env)] }),
     call: method('allowFrom'),
   },
   'EksUpgradeSafetyChecks.constructor': { make: (env) => ({ args: [env.app, {}] }), call: (_, a) => new lib.EksUpgradeSafetyChecks(a[0] as App, a[1] as object) },
@@ -179,7 +189,7 @@ function publicEntryPoints(): string[] {
 function newEnv(): Env {
   const app = testApp();
   const stack = testStack(app);
-  return { app, stack, vpc: testVpc(stack), n: 0 };
+  return { app, stack, vpc: testVpc(stack), n: 0, shared: new Map() };
 }
 
 /** undefined when the error is acceptable, else why not. */

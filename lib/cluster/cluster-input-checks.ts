@@ -59,11 +59,16 @@ interface ClusterInputs {
   readonly defaultCapacity?: number;
   readonly defaultCapacityInstance?: ec2.InstanceType;
   readonly serviceIpv4Cidr?: string;
+  readonly kubectlProviderOptions?: eks.KubectlProviderOptions;
 }
 
 /** Types first (jsii callers), then the EKS naming and version rules, then facts about the VPC, key and roles. */
 export function checkClusterInputs(scope: IConstruct, props: ClusterInputs): void {
   checkProps(scope, 'props', props, SAFE_CLUSTER_PROP_TYPES);
+  if (props.kubectlProviderOptions !== undefined) {
+    checkValue(scope, 'kubectlProviderOptions.kubectlLayer', props.kubectlProviderOptions.kubectlLayer,
+      { type: 'object', name: 'lambda.ILayerVersion (for example new KubectlV34Layer(this, "Kubectl"))', required: true, members: ['layerVersionArn'] });
+  }
   if (isLiteral(props.clusterName)) refuse(scope, props.clusterName, clusterNameProblem(props.clusterName));
   const version = props.version?.version;
   if (version === undefined) {

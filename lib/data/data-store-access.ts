@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { ISafeCluster } from '../cluster/safe-cluster';
 import { requireScope } from '../private/guards';
-import { checkClusterArgument, checkStoreAccessInputs } from './store-input-checks';
+import { StoreGroupValidation, checkClusterArgument, checkStoreAccessInputs } from './store-input-checks';
 import { StoreConnections, StoreTarget, allowClusterAccess, requireLiteralPort } from './store-access';
 
 /**
@@ -62,6 +62,7 @@ export class DataStoreAccess extends Construct implements IDependentDataStore {
   constructor(scope: Construct, id: string, props: DataStoreAccessProps) {
     super(requireScope('DataStoreAccess', scope, id), id);
     checkStoreAccessInputs(this, props);
+    this.node.addValidation(new StoreGroupValidation(this, props.securityGroup));
     requireLiteralPort(this, 'port', props.port);
     this.securityGroup = props.securityGroup;
     this.port = props.port;

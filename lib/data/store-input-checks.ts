@@ -1,13 +1,13 @@
 import { IResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, postgresNameProblem, replicationGroupIdProblem,
   reservedPostgresUsernameProblem,
 } from '../model/aws-naming-rules';
 import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
 import { checkSameRegion } from '../cluster/cluster-input-checks';
-import { SafeEksError } from '../private/errors';
+import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, describe, isLiteral, refuse } from '../private/guards';
 
 /**
@@ -107,6 +107,34 @@ export function checkStoreAccessInputs(scope: Construct, props: object): void {
   }
 }
 
+/**
+ * At synth: the store's group, given by literal ID, is the EKS-created group of an EKS cluster this
+ * app creates or imports (its `clusterSecurityGroupId`). Only the finished tree holds every cluster.
+ */
+export class StoreGroupValidation implements IValidation {
+  constructor(private readonly scope: IConstruct, private readonly group: ec2.ISecurityGroup) {}
+
+  public validate(): string[] {
+    const groupId = this.group.securityGroupId;
+    if (Token.isUnresolved(groupId)) return [];
+    const cluster = this.scope.node.root.node.findAll().find((c) => literalClusterGroupId(c) === groupId);
+    return cluster ? [formatProblem(this.scope,
+      '`securityGroup` is the security group EKS created for a cluster of this app. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
+      `${show(groupId)}, the clusterSecurityGroupId of ${cluster.node.path}`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)')] : [];
+  }
+}
+
+// aws-eks(-v2) clusters expose their EKS-created group here; an import without it throws on read.
+function literalClusterGroupId(construct: IConstruct): string | undefined {
+  if (!('clusterSecurityGroupId' in construct) || !('clusterName' in construct)) return undefined;
+  try {
+    const id: unknown = Reflect.get(construct, 'clusterSecurityGroupId');
+    return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The argument of `allowFrom(cluster)`. */
 export function checkClusterArgument(scope: IConstruct, cluster: unknown): void {
   checkValue(scope, 'allowFrom: cluster', cluster, { type: 'object', name: 'ISafeCluster', required: true });
@@ -132,8 +160,9 @@ export function checkGrantConnectArguments(scope: IConstruct, grantee: unknown, 
  * a cycle: the store's stack uses the VPC (store -> cluster stack) and the cluster's rules import
  * the store's group (cluster -> store stack). CDK would report a bare DependencyCycle at synth.
  */
-export function checkNoVpcCycle(store: { scope: Construct; vpc?: ec2.IVpc }, clientGroup: ec2.ISecurityGroup): void {
-  if (store.vpc === undefined || !Construct.isConstruct(store.vpc)) return;
+export function checkNoVpcCycle(store: { scope: Construct; vpc?: ec2.IVpc; securityGroupExportName?: string }, clientGroup: ec2.ISecurityGroup): void {
+  // Only stores this library creates put resources in the VPC; DataStoreAccess merely compares it.
+  if (store.vpc === undefined || store.securityGroupExportName === undefined) return;
   const storeStack = Stack.of(store.scope);
   const clientStack = Stack.of(clientGroup);
   if (storeStack !== clientStack && Stack.of(store.vpc) === clientStack) {

@@ -95,7 +95,7 @@ function matches(value: unknown, spec: TypeSpec): boolean {
   switch (spec.type) {
     case 'array': return Array.isArray(value);
     case 'object': case 'function': {
-      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || Array.isArray(value)) return false;
+      if (value === null || typeof value !== spec.type || Array.isArray(value)) return false;
       return (spec.members ?? []).every((member) => member in (value as object));
     }
     default: return typeof value === spec.type
