@@ -10,7 +10,7 @@ import { testApp } from './helpers';
 /**
  * What `npm pack` ships, on a fresh build (`npm run build`, the `prepack` script): the compiled
  * library, its declarations, the jsii assembly, the CLI shim, README, LICENSE and the bundled
- * commander; nothing else.
+ * commander and CloudFormation resource schemas; nothing else.
  * The expected list is derived from lib/, so a new module is expected in the package without editing
  * this test, and anything else that slips in (sources, tests, the example app) fails it.
  */
@@ -42,10 +42,15 @@ describe('npm package', () => {
     const compiled = sourcesUnder('lib').flatMap((f) => [`dist/${f.replace(/\.ts$/, '.js')}`, `dist/${f.replace(/\.ts$/, '.d.ts')}`]);
     const expected = ['.jsii', 'LICENSE', 'README.md', 'bin/cdk-safe-eks.js', 'package.json', ...compiled].sort();
     const paths = packed.files.map((f) => f.path);
-    // commander is bundled (jsii accepts a non-jsii runtime dependency only when bundled).
+    // commander and the CloudFormation resource schemas (for `diff`) are bundled, with the schemas' own
+    // dependencies: jsii accepts a non-jsii runtime dependency only when bundled.
     const bundled = paths.filter((p) => p.startsWith('node_modules/'));
-    expect(bundled).toEqual(expect.arrayContaining(['node_modules/commander/package.json', 'node_modules/commander/index.js']));
-    expect(bundled.filter((p) => !p.startsWith('node_modules/commander/'))).toEqual([]);
+    expect(bundled).toEqual(expect.arrayContaining([
+      'node_modules/commander/package.json', 'node_modules/commander/index.js',
+      'node_modules/@aws-cdk/aws-service-spec/package.json', 'node_modules/@aws-cdk/aws-service-spec/db.json.gz',
+    ]));
+    const BUNDLED = ['commander', '@aws-cdk/aws-service-spec', '@aws-cdk/service-spec-types', '@cdklabs/tskb'];
+    expect(bundled.filter((p) => !BUNDLED.some((name) => p.startsWith(`node_modules/${name}/`)))).toEqual([]);
     expect(paths.filter((p) => !p.startsWith('node_modules/')).sort()).toEqual(expected);
   });
 
@@ -55,7 +60,7 @@ describe('npm package', () => {
     expect(files).toContain(pkg.main);
     expect(files).toContain(pkg.types);
     expect(files).toContain(pkg.bin['cdk-safe-eks']);
-    expect(Object.keys(pkg.dependencies)).toEqual(['commander']);
+    expect(Object.keys(pkg.dependencies)).toEqual(['@aws-cdk/aws-service-spec', 'commander']);
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs']);
     expect(pkg.scripts.prepack).toBe('npm run build');
   });
