@@ -75,7 +75,7 @@ describe('npm package', () => {
     const ok = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(ExitCode.OK);
-  });
+  }, 300_000);
 
   test('API.md is what `npm run docgen` generates from the jsii assembly (run it after an API change)', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-docgen-'));
@@ -83,5 +83,5 @@ describe('npm package', () => {
     const fresh = fs.readFileSync(path.join(tmp, 'API.md'), 'utf8');
     const committed = fs.readFileSync(path.join(root, 'API.md'), 'utf8');
     expect(committed === fresh ? 'up to date' : 'API.md is stale: run `npm run docgen` and commit API.md').toBe('up to date');
-  });
+  }, 300_000);
 });

@@ -38,7 +38,8 @@ const CLOSE_DEFAULT_GROUP_RUNBOOK = 'AWSConfigRemediation-RemoveVPCDefaultSecuri
  * - the default security group is emptied by a Systems Manager association that runs the AWS-owned
  *   runbook `AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules` when the stack is deployed and
  *   again every day, so a rule added by hand does not last. Unlike `restrictDefaultSecurityGroup`,
- *   this needs no Lambda function in the stack (nothing to patch, no runtime to keep current).
+ *   this needs no Lambda function in the stack (nothing to patch, no runtime to keep current);
+ *   `restrictDefaultSecurityGroup: true` uses aws-cdk-lib's Lambda-backed custom resource instead.
  */
 export class SafeVpc extends ec2.Vpc {
   /** The group that receives the flow logs. */
@@ -51,8 +52,8 @@ export class SafeVpc extends ec2.Vpc {
       ...props,
       subnetConfiguration: (props.subnetConfiguration ?? ec2.Vpc.DEFAULT_SUBNETS).map((subnet) => (
         subnet.subnetType === ec2.SubnetType.PUBLIC ? { ...subnet, mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch ?? false } : subnet)),
-      // Closed by the association below instead, without a Lambda-backed custom resource.
-      restrictDefaultSecurityGroup: false,
+      // Closed by the association below instead, without a Lambda-backed custom resource, unless asked for.
+      restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup ?? false,
     });
 
     const key = props.flowLogEncryptionKey ?? this.createFlowLogKey();
@@ -65,7 +66,7 @@ export class SafeVpc extends ec2.Vpc {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, this.flowLogRole()),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
-    this.closeDefaultSecurityGroup();
+    if (props.restrictDefaultSecurityGroup !== true) this.closeDefaultSecurityGroup();
     this.acknowledgePublicRoutes();
     if (props.availabilityZones !== undefined) {
       Validations.of(this).acknowledge({

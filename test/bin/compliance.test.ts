@@ -25,7 +25,7 @@ describe('example app compliance', () => {
     const app = buildApp(testApp());
     Validations.of(app).addPlugins(new CfnGuardValidator());
     expect(() => app.synth()).not.toThrow();
-  });
+  }, 300_000);
 
   test('every KMS key the app creates limits kms:CreateGrant to AWS resources', () => {
     const app = buildApp(testApp());

@@ -64,6 +64,12 @@ describe('SafeVpc', () => {
     });
   });
 
+  test('restrictDefaultSecurityGroup: true is honoured: aws-cdk-lib\'s custom resource instead of the association', () => {
+    const { template } = vpcTemplate({ restrictDefaultSecurityGroup: true });
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+    template.resourceCountIs('AWS::SSM::Association', 0);
+  });
+
   test.each([
     ['with a concrete env', () => testStack()],
     ['env-agnostic', () => new (class extends Stack { get availabilityZones() { return ['a', 'b']; } })(testApp(), 'Agnostic')],
