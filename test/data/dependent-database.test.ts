@@ -103,7 +103,7 @@ describe('Aurora PostgreSQL (default)', () => {
   });
 
   test('stateful logical IDs are locked: renaming them would replace the database', () => {
-    expect(logicalId(stack, database.cluster!.node.defaultChild)).toBe('DatabaseCluster5B53A178');
+    expect(logicalId(stack, database.handle.resource.node.defaultChild)).toBe('DatabaseCluster5B53A178');
     expect(logicalId(stack, database.storageEncryptionKey.node.defaultChild)).toBe('DatabaseStorageKey6003D257');
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual(['DatabaseMasterSecretC5C2A01F']);
     expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup'))).toEqual(['DatabaseSecurityGroup5C91FDCB']);
@@ -117,7 +117,8 @@ describe('single PostgreSQL instance', () => {
     const keyArn = { 'Fn::GetAtt': [logicalId(stack, database.storageEncryptionKey.node.defaultChild), 'Arn'] };
 
     // THEN
-    expect(database.cluster).toBeUndefined();
+    expect(database.handle.kind).toBe(DatabaseKind.POSTGRESQL_INSTANCE);
+    expect(database.handle.resource).toBeInstanceOf(rds.DatabaseInstance);
     template.resourceCountIs('AWS::RDS::DBCluster', 0);
     template.hasResource('AWS::RDS::DBInstance', {
       Properties: Match.objectLike({
@@ -201,7 +202,7 @@ describe('options', () => {
     expect(rules[0].Properties).toEqual(expect.objectContaining({
       GroupId: { 'Fn::GetAtt': [logicalId(stack, database.securityGroup.node.defaultChild), 'GroupId'] },
       // The L2 writes the cluster's endpoint port attribute, which is the store port.
-      FromPort: { 'Fn::GetAtt': [logicalId(stack, database.cluster!.node.defaultChild), 'Endpoint.Port'] },
+      FromPort: { 'Fn::GetAtt': [logicalId(stack, database.handle.resource.node.defaultChild), 'Endpoint.Port'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/RotationSingleUserSecurityGroup/), 'GroupId'] },
     }));
   });
@@ -312,5 +313,15 @@ describe('change safety', () => {
 
   test('the TLS parameter group description is pinned (it is create-only too)', () => {
     build().template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Description: 'cdk-safe-eks: TLS required on every connection' });
+  });
+});
+
+describe('the typed handle', () => {
+  test('Aurora: the handle is the cluster, and the database delegates to it', () => {
+    const { database } = build();
+    expect(database.handle.kind).toBe(DatabaseKind.AURORA_POSTGRESQL);
+    expect(database.handle.resource).toBeInstanceOf(rds.DatabaseCluster);
+    expect(database.secret).toBe(database.handle.secret);
+    expect(database.endpointAddress).toBe(database.handle.endpointAddress);
   });
 });
