@@ -42,7 +42,8 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
   let exitCode = ExitCode.OK;
   const program = new Command('cdk-safe-eks')
     .description('Proves from a synthesized cloud assembly that every required EKS flow holds through owned security-group rules, '
-      + 'also after the EKS-created cluster security group loses its rules (the 2021-01-11 incident replay).')
+      + 'also after the EKS-created cluster security group loses its rules (the 2021-01-11 incident replay); '
+      + 'and says, before a deploy, whether it would replace or delete a cluster, a flow or data.')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
