@@ -3,6 +3,7 @@ export * from './network/safe-vpc';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
 export * from './data/data-store-access';
+export * from './data/dependent-data-store';
 export * from './data/dependent-database';
 export * from './data/dependent-cache';
 export * from './checks/nag/eks-upgrade-safety-checks';

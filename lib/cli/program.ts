@@ -44,7 +44,8 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
   let exitCode = ExitCode.OK;
   const program = new Command('cdk-safe-eks')
     .description('Proves from a synthesized cloud assembly that every required EKS flow holds through owned security-group rules, '
-      + 'also after the EKS-created cluster security group loses its rules (the 2021-01-11 incident replay).')
+      + 'also after the EKS-created cluster security group loses its rules (the 2021-01-11 incident replay); '
+      + 'and says, before a deploy, whether it would replace or delete a cluster, a flow or data.')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -131,30 +132,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
       io.out(formatStatus(readStateFile(options.stateFile), options.stateFile, options.pair));
       return ExitCode.OK;
     })());
-  program.command('diff')
-    .description('Say what a deploy from <before> to <after> does to each resource (added, removed, updated in place, replaced, '
-      + 'from the create-only properties of the CloudFormation resource schemas), and exit 1 when it replaces or deletes a cluster, '
-      + 'an owned security group, a database, a cache, a KMS key or a secret, changes an export in use, removes a deletion-protected '
-      + 'cluster or database, or loses a required flow.')
-    .argument('<before>', 'cloud assembly directory, or a directory of deployed templates (<StackName>.json, from aws cloudformation get-template)')
-    .argument('<after>', 'cloud assembly directory (or a directory of templates)')
-    .option('--json', 'print the full report (every resource with its verdict) as JSON', false)
-    .addOption(new Option('--format <format>', 'text, or md for a pull request').choices(['text', 'md']).default('text'))
-    .option('--retire <stack...>', 'stacks removed on purpose (step 2 of retiring a cluster): their deletion is reported, not unsafe, unless still protected')
-    .option('-o, --output <file>', 'write to this file instead of standard output')
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
-    .action((before: string, after: string, options: CommonOptions & { json: boolean; format: 'text' | 'md'; retire?: string[]; output?: string }) => {
-      const report = compare(before, after, options, io);
-      if (report === undefined) {
-        exitCode = ExitCode.UNUSABLE;
-        return;
-      }
-      const text = options.json ? `${JSON.stringify(report, null, 2)}\n`
-        : options.format === 'md' ? formatChangeMarkdown(report, before, after) : formatChangeText(report);
-      if (options.output === undefined) io.out(text);
-      else io.writeFile(options.output, text);
-      exitCode = report.safe ? ExitCode.OK : ExitCode.FLOWS_FAIL;
-    });
+  addDiffCommand(program, io, (code) => { exitCode = code; });
 
   try {
     program.parse(args, { from: 'user' });
@@ -177,6 +155,34 @@ function evaluate(dir: string, options: CommonOptions, io: CliIo): ConnectivityR
     io.err(`cdk-safe-eks: ${e.message}\n`);
     return undefined;
   }
+}
+
+/** `cdk-safe-eks diff <before> <after>`: what a deploy does to each resource, and whether it is safe. */
+function addDiffCommand(program: Command, io: CliIo, setExitCode: (code: ExitCode) => void): void {
+  program.command('diff')
+    .description('Say what a deploy from <before> to <after> does to each resource (added, removed, updated in place, replaced, '
+      + 'from the create-only properties of the CloudFormation resource schemas), and exit 1 when it replaces or deletes a cluster, '
+      + 'an owned security group, a database, a cache, a KMS key or a secret, changes an export in use, removes a deletion-protected '
+      + 'cluster or database, or loses a required flow.')
+    .argument('<before>', 'cloud assembly directory, or a directory of deployed templates (<StackName>.json, from aws cloudformation get-template)')
+    .argument('<after>', 'cloud assembly directory (or a directory of templates)')
+    .option('--json', 'print the full report (every resource with its verdict) as JSON', false)
+    .addOption(new Option('--format <format>', 'text, or md for a pull request').choices(['text', 'md']).default('text'))
+    .option('--retire <stack...>', 'stacks removed on purpose (step 2 of retiring a cluster): their deletion is reported, not unsafe, unless still protected')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
+    .action((before: string, after: string, options: CommonOptions & { json: boolean; format: 'text' | 'md'; retire?: string[]; output?: string }) => {
+      const report = compare(before, after, options, io);
+      if (report === undefined) {
+        setExitCode(ExitCode.UNUSABLE);
+        return;
+      }
+      const text = options.json ? `${JSON.stringify(report, null, 2)}\n`
+        : options.format === 'md' ? formatChangeMarkdown(report, before, after) : formatChangeText(report);
+      if (options.output === undefined) io.out(text);
+      else io.writeFile(options.output, text);
+      setExitCode(report.safe ? ExitCode.OK : ExitCode.FLOWS_FAIL);
+    });
 }
 
 function compare(before: string, after: string, options: CommonOptions & { retire?: string[] }, io: CliIo): ChangeReport | undefined {

@@ -4,15 +4,11 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { IDependentDataStore } from './data-store-access';
-import { ISafeCluster } from '../cluster/safe-cluster';
-import {
-  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort, stableIdentifier,
-} from './store-access';
-import { requireIntegerInRange } from '../private/validate';
+import { DataStoreKind, DependentDataStore } from './dependent-data-store';
 import { requireScope } from '../private/guards';
-import { SafeEksError } from '../private/errors';
-import { checkCacheInputs, checkClusterArgument } from './store-input-checks';
+import { checkCacheInputs } from './store-input-checks';
+import { createRetainedKey, stableIdentifier } from './store-access';
+import { requireIntegerInRange } from '../private/validate';
 
 /** The engine of a `DependentCache`, with the value ElastiCache expects in `Engine`. */
 export enum CacheEngine {
@@ -109,11 +105,7 @@ const AUTH_TOKEN_LENGTH = 64;
  * aws-cdk-lib has no L2 for replication groups (the `@aws-cdk/aws-elasticache-alpha` module covers
  * serverless caches and users only), so the replication group and subnet group are L1.
  */
-export class DependentCache extends Construct implements IDependentDataStore {
-  public readonly securityGroup: ec2.ISecurityGroup;
-  public readonly port: number;
-  /** `allowDefaultPortFrom(client)` here places rules like `allowFrom(cluster)`. */
-  public readonly connections: ec2.Connections;
+export class DependentCache extends DependentDataStore {
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
   /** Hostname of the primary endpoint. */
@@ -122,44 +114,46 @@ export class DependentCache extends Construct implements IDependentDataStore {
   public readonly authToken: secretsmanager.ISecret;
   /** The key that encrypts data at rest and the AUTH token. */
   public readonly encryptionKey: kms.IKey;
-  /** Name of the stack export of the security group ID that client stacks import. */
-  public readonly securityGroupExportName: string;
-
-  private readonly target: StoreTarget;
 
   constructor(scope: Construct, id: string, props: DependentCacheProps) {
-    super(requireScope('DependentCache', scope, id), id);
+    super(requireScope('DependentCache', scope, id), id, { vpc: props?.vpc, port: props?.port ?? DEFAULT_PORT, kind: DataStoreKind.CACHE });
     checkCacheInputs(this, props);
     validateProps(this, props);
-    this.port = props.port ?? DEFAULT_PORT;
-    const engine = props.engine ?? CacheEngine.VALKEY;
-
-    const network = createOwnedStoreNetwork(this, props.vpc, this.port, 'cache');
-    this.securityGroup = network.securityGroup;
-    this.securityGroupExportName = network.securityGroupExportName;
-    this.target = network.target;
-    this.connections = network.connections;
-
     this.encryptionKey = props.encryptionKey ?? createRetainedKey(this, 'EncryptionKey', `Data at rest and AUTH token of cache ${this.node.path}`);
-    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+    this.authToken = this.createAuthToken();
+    this.replicationGroup = this.createReplicationGroup(props, this.createSubnetGroup(props));
+    this.primaryEndpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
+    this.acknowledgeDefaultPort(DEFAULT_PORT, 'AwsSolutions-AEC5',
+      'The Redis/Valkey default port is kept on purpose: the security group admits only the owned node groups of named clusters '
+      + 'and every client needs TLS and the AUTH token, so a different port would hide nothing. Set `port` to change it.');
+  }
+
+  private createAuthToken(): secretsmanager.Secret {
+    const authToken = new secretsmanager.Secret(this, 'AuthToken', {
       description: `AUTH token of cache ${this.node.path}`,
       encryptionKey: this.encryptionKey,
       generateSecretString: { passwordLength: AUTH_TOKEN_LENGTH, excludePunctuation: true },
     });
     for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-      Validations.of(this.authToken).acknowledge({
+      Validations.of(authToken).acknowledge({
         id,
         reason: 'Secrets Manager has no rotation function for ElastiCache AUTH tokens; a token is rotated with ModifyReplicationGroup '
           + '(AuthTokenUpdateStrategy ROTATE then SET), which keeps the old token valid until clients have moved.',
       });
     }
+    return authToken;
+  }
 
-    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+  private createSubnetGroup(props: DependentCacheProps): elasticache.CfnSubnetGroup {
+    return new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `cdk-safe-eks cache ${this.node.path}`,
       subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
     });
+  }
 
-    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+  private createReplicationGroup(props: DependentCacheProps, subnetGroup: elasticache.CfnSubnetGroup): elasticache.CfnReplicationGroup {
+    const engine = props.engine ?? CacheEngine.VALKEY;
+    const replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: `cdk-safe-eks cache ${this.node.path}`,
       // Literal by default: a change that replaces the cache (port, key, engine) fails loudly instead of creating an empty one.
       replicationGroupId: props.replicationGroupId ?? stableIdentifier(this, MAX_REPLICATION_GROUP_ID_LENGTH),
@@ -180,30 +174,12 @@ export class DependentCache extends Construct implements IDependentDataStore {
       snapshotRetentionLimit: props.snapshotRetentionDays ?? DEFAULT_SNAPSHOT_DAYS,
       autoMinorVersionUpgrade: true,
     });
-    this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
-    this.primaryEndpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
-
-
-    if (this.port === DEFAULT_PORT) {
-      Validations.of(this).acknowledge({
-        id: 'AwsSolutions-AEC5',
-        reason: 'The Redis/Valkey default port is kept on purpose: the security group admits only the owned node groups of named clusters '
-          + 'and every client needs TLS and the AUTH token, so a different port would hide nothing. Set `port` to change it.',
-      });
-    }
-  }
-
-  public allowFrom(cluster: ISafeCluster): void {
-    checkClusterArgument(this, cluster);
-    allowClusterAccess(this.target, cluster);
+    replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+    return replicationGroup;
   }
 }
 
 function validateProps(scope: Construct, props: DependentCacheProps): void {
-  if (props.vpc === undefined) {
-    throw new SafeEksError(scope, 'Vpc', '`vpc` is required.', 'undefined', 'pass the VPC of the clusters that use the cache');
-  }
-  requireLiteralPort(scope, 'port', props.port ?? DEFAULT_PORT);
   requireIntegerInRange(scope, 'replicas', props.replicas, 1, MAX_REPLICAS);
   requireIntegerInRange(scope, 'snapshotRetentionDays', props.snapshotRetentionDays, 1, MAX_SNAPSHOT_DAYS);
 }

@@ -1,4 +1,4 @@
-import { CfnDeletionPolicy, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Duration, IResource, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,16 +6,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { IDependentDataStore } from './data-store-access';
-import { ISafeCluster } from '../cluster/safe-cluster';
+import { DataStoreKind, DependentDataStore } from './dependent-data-store';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
-import {
-  StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort, stableIdentifier,
-} from './store-access';
-import { requireIntegerInRange } from '../private/validate';
 import { checkProps, requireScope } from '../private/guards';
-import { checkClusterArgument, checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
+import { checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
+import { createRetainedKey, stableIdentifier } from './store-access';
+import { requireIntegerInRange } from '../private/validate';
 
 /** Which PostgreSQL service runs the database. */
 export enum DatabaseKind {
@@ -142,134 +139,104 @@ const MIN_BACKUP_DAYS = 1;
 const MAX_BACKUP_DAYS = 35;
 
 /**
+ * The RDS resource behind a `DependentDatabase`, whichever its kind: what an Aurora cluster and a
+ * single instance both offer, and the L2 itself for escape hatches.
+ */
+export interface IDatabaseHandle {
+  /** Aurora cluster or single instance. */
+  readonly kind: DatabaseKind;
+  /** The L2: an `rds.DatabaseCluster` when `kind` is `AURORA_POSTGRESQL`, an `rds.DatabaseInstance` otherwise. */
+  readonly resource: IResource;
+  /** Hostname of the writer endpoint. */
+  readonly endpointAddress: string;
+  /** Master user credentials (JSON with `username`, `password`, `host`, `port`). */
+  readonly secret: secretsmanager.ISecret;
+  /** `rds-db:connect` for `grantee` as database user `dbUser`. */
+  grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant;
+  /** Rotates the master password with the Secrets Manager single-user rotation function. */
+  addRotationSingleUser(options?: rds.RotationSingleUserOptions): secretsmanager.SecretRotation;
+}
+
+/** Both RDS L2s have these members with the same signatures. */
+type RdsDatabase = rds.DatabaseCluster | rds.DatabaseInstance;
+
+class DatabaseHandle implements IDatabaseHandle {
+  constructor(
+    public readonly kind: DatabaseKind, private readonly database: RdsDatabase,
+    public readonly endpointAddress: string,
+  ) {}
+
+  public get resource(): IResource {
+    return this.database;
+  }
+
+  public get secret(): secretsmanager.ISecret {
+    return this.database.secret!;
+  }
+
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.database.grantConnect(grantee, dbUser);
+  }
+
+  public addRotationSingleUser(options: rds.RotationSingleUserOptions = {}): secretsmanager.SecretRotation {
+    return this.database.addRotationSingleUser(options);
+  }
+}
+
+/** Settings both kinds share, resolved from the props once. */
+interface CommonSettings {
+  readonly common: {
+    readonly vpc: ec2.IVpc;
+    readonly vpcSubnets: ec2.SubnetSelection;
+    readonly securityGroups: ec2.ISecurityGroup[];
+    readonly port: number;
+    readonly credentials: rds.Credentials;
+    readonly storageEncrypted: boolean;
+    readonly storageEncryptionKey: kms.IKey;
+    readonly iamAuthentication: boolean;
+    readonly deletionProtection: boolean;
+    readonly removalPolicy: RemovalPolicy;
+    readonly enablePerformanceInsights: boolean;
+    readonly performanceInsightEncryptionKey: kms.IKey;
+    readonly monitoringInterval: Duration;
+    readonly monitoringRole: iam.IRole;
+  };
+  readonly identifier: string;
+  readonly instanceType: ec2.InstanceType;
+  readonly backupRetention: Duration;
+}
+
+/**
  * A PostgreSQL database (Aurora by default) for the workloads of SafeClusters: private isolated
  * subnets, its own security group with no outbound rules, KMS-encrypted storage, TLS required,
  * IAM authentication, credentials in Secrets Manager, backups, deletion protection and a final
  * snapshot on removal. Clients are admitted only with `allowFrom(cluster)`.
  */
-export class DependentDatabase extends Construct implements IDependentDataStore {
-  public readonly securityGroup: ec2.ISecurityGroup;
-  public readonly port: number;
-  /** `allowDefaultPortFrom(client)` here places rules like `allowFrom(cluster)`. */
-  public readonly connections: ec2.Connections;
+export class DependentDatabase extends DependentDataStore {
   /** Hostname of the writer endpoint. */
   public readonly endpointAddress: string;
   /** Master user credentials (JSON with `username`, `password`, `host`, `port`). */
   public readonly secret: secretsmanager.ISecret;
   /** The key that encrypts storage, Performance Insights and the secret. */
   public readonly storageEncryptionKey: kms.IKey;
-  /** Name of the stack export of the security group ID that client stacks import. */
-  public readonly securityGroupExportName: string;
-  /** The Aurora cluster, when `kind` is `AURORA_POSTGRESQL`. */
-  public readonly cluster?: rds.DatabaseCluster;
-  /** The instance, when `kind` is `POSTGRESQL_INSTANCE`. */
-  public readonly instance?: rds.DatabaseInstance;
-
-  private readonly target: StoreTarget;
+  /** The Aurora cluster or the instance, with what both offer. */
+  public readonly handle: IDatabaseHandle;
 
   constructor(scope: Construct, id: string, props: DependentDatabaseProps) {
-    super(requireScope('DependentDatabase', scope, id), id);
+    super(requireScope('DependentDatabase', scope, id), id, { vpc: props?.vpc, port: props?.port ?? DEFAULT_PORT, kind: DataStoreKind.DATABASE });
     checkDatabaseInputs(this, props);
     const kind = props.kind ?? DatabaseKind.AURORA_POSTGRESQL;
     validateProps(this, props, kind);
-    this.port = props.port ?? DEFAULT_PORT;
-
-    const network = createOwnedStoreNetwork(this, props.vpc, this.port, 'database');
-    this.securityGroup = network.securityGroup;
-    this.securityGroupExportName = network.securityGroupExportName;
-    this.target = network.target;
-    this.connections = network.connections;
-
-    this.storageEncryptionKey = props.storageEncryptionKey ?? createRetainedKey(this, 'StorageKey', `Storage, Performance Insights and credentials of database ${this.node.path}`);
-
-    const masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
-      username: props.masterUsername ?? 'dbadmin',
-      encryptionKey: this.storageEncryptionKey,
-    });
-    // A snapshot restored later still needs the password it was taken with.
-    masterSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
-
-    const identifier = props.identifier ?? stableIdentifier(this, MAX_IDENTIFIER_LENGTH);
-    const deletionProtection = props.deletionProtection ?? true;
-    const common = {
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [this.securityGroup],
-      port: this.port,
-      credentials: rds.Credentials.fromSecret(masterSecret),
-      storageEncrypted: true,
-      storageEncryptionKey: this.storageEncryptionKey,
-      iamAuthentication: true,
-      deletionProtection,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: this.storageEncryptionKey,
-      // Enhanced monitoring: OS metrics every minute, to tell a database problem from a network one.
-      monitoringInterval: Duration.seconds(60),
-      monitoringRole: enhancedMonitoringRole(this),
-    };
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
-    const backupRetention = props.backupRetention ?? Duration.days(14);
-
-    if (kind === DatabaseKind.AURORA_POSTGRESQL) {
-      const engine = rds.DatabaseClusterEngine.auroraPostgres({
-        version: props.auroraEngineVersion ?? DEFAULT_AURORA_VERSION,
-      });
-      // Performance Insights is set per instance too, to match the cluster setting rather than override it.
-      const instanceOptions: rds.ProvisionedClusterInstanceProps = {
-        instanceType, publiclyAccessible: false,
-        enablePerformanceInsights: true, performanceInsightEncryptionKey: this.storageEncryptionKey,
-      };
-      this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
-        ...common,
-        engine,
-        parameterGroup: forceSslParameters(this, engine),
-        writer: rds.ClusterInstance.provisioned('Writer', instanceOptions),
-        readers: Array.from({ length: props.readers ?? 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceOptions)),
-        clusterIdentifier: identifier,
-        defaultDatabaseName: props.databaseName,
-        backup: { retention: backupRetention },
-        cloudwatchLogsExports: ['postgresql'],
-      });
-      retainInstancesWhileProtected(this.cluster, deletionProtection);
-      this.endpointAddress = this.cluster.clusterEndpoint.hostname;
-      this.secret = this.cluster.secret!;
-    } else {
-      const engine = rds.DatabaseInstanceEngine.postgres({
-        version: props.postgresEngineVersion ?? rds.PostgresEngineVersion.VER_17,
-      });
-      this.instance = new rds.DatabaseInstance(this, 'Instance', {
-        ...common,
-        engine,
-        parameterGroup: forceSslParameters(this, engine),
-        instanceType,
-        multiAz: true,
-        publiclyAccessible: false,
-        allocatedStorage: props.allocatedStorageGiB ?? 100,
-        // gp3: baseline IOPS independent of volume size, cheaper than the gp2 default.
-        storageType: rds.StorageType.GP3,
-        instanceIdentifier: identifier,
-        databaseName: props.databaseName,
-        backupRetention,
-        cloudwatchLogsExports: ['postgresql', 'upgrade'],
-      });
-      this.endpointAddress = this.instance.dbInstanceEndpointAddress;
-      this.secret = this.instance.secret!;
-    }
-    addToBackupPlan(this, props.backupPlan, this.storageEncryptionKey, this.cluster, this.instance);
-
-    if (this.port === DEFAULT_PORT) {
-      Validations.of(this).acknowledge({
-        id: 'AwsSolutions-RDS11',
-        reason: 'The PostgreSQL default port is kept on purpose: the security group admits only the owned node groups of named clusters, '
-          + 'so a different port would hide nothing and only break client defaults. Set `port` to change it.',
-      });
-    }
-  }
-
-  public allowFrom(cluster: ISafeCluster): void {
-    checkClusterArgument(this, cluster);
-    allowClusterAccess(this.target, cluster);
+    this.storageEncryptionKey = props.storageEncryptionKey
+      ?? createRetainedKey(this, 'StorageKey', `Storage, Performance Insights and credentials of database ${this.node.path}`);
+    const settings = this.commonSettings(props, this.createMasterSecret(props));
+    this.handle = kind === DatabaseKind.AURORA_POSTGRESQL ? this.createAuroraCluster(props, settings) : this.createInstance(props, settings);
+    this.endpointAddress = this.handle.endpointAddress;
+    this.secret = this.handle.secret;
+    addToBackupPlan(this, props.backupPlan, this.storageEncryptionKey, this.handle);
+    this.acknowledgeDefaultPort(DEFAULT_PORT, 'AwsSolutions-RDS11',
+      'The PostgreSQL default port is kept on purpose: the security group admits only the owned node groups of named clusters, '
+      + 'so a different port would hide nothing and only break client defaults. Set `port` to change it.');
   }
 
   /**
@@ -279,7 +246,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     checkGrantConnectArguments(this, grantee, dbUser);
-    return this.cluster ? this.cluster.grantConnect(grantee, dbUser) : this.instance!.grantConnect(grantee, dbUser);
+    return this.handle.grantConnect(grantee, dbUser);
   }
 
   /**
@@ -291,7 +258,7 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
   public addRotationSingleUser(options: rds.RotationSingleUserOptions = {}): secretsmanager.SecretRotation {
     checkProps(this, 'addRotationSingleUser: options', options, {});
     const before = new Set(this.securityGroup.node.children);
-    const rotation = this.cluster ? this.cluster.addRotationSingleUser(options) : this.instance!.addRotationSingleUser(options);
+    const rotation = this.handle.addRotationSingleUser(options);
     // The rotation function's ingress rule carries the endpoint port as a deploy-time reference, which
     // the packs' common-port rules cannot read; its source is the function's security group, never a range.
     for (const rule of this.securityGroup.node.children.filter((c) => !before.has(c))) {
@@ -304,6 +271,83 @@ export class DependentDatabase extends Construct implements IDependentDataStore 
       }
     }
     return rotation;
+  }
+
+  private createMasterSecret(props: DependentDatabaseProps): rds.DatabaseSecret {
+    const masterSecret = new rds.DatabaseSecret(this, 'MasterSecret', {
+      username: props.masterUsername ?? 'dbadmin',
+      encryptionKey: this.storageEncryptionKey,
+    });
+    // A snapshot restored later still needs the password it was taken with.
+    masterSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return masterSecret;
+  }
+
+  private commonSettings(props: DependentDatabaseProps, masterSecret: rds.DatabaseSecret): CommonSettings {
+    return {
+      common: {
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        securityGroups: [this.securityGroup],
+        port: this.port,
+        credentials: rds.Credentials.fromSecret(masterSecret),
+        storageEncrypted: true,
+        storageEncryptionKey: this.storageEncryptionKey,
+        iamAuthentication: true,
+        deletionProtection: props.deletionProtection ?? true,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.storageEncryptionKey,
+        // Enhanced monitoring: OS metrics every minute, to tell a database problem from a network one.
+        monitoringInterval: Duration.seconds(60),
+        monitoringRole: enhancedMonitoringRole(this),
+      },
+      identifier: props.identifier ?? stableIdentifier(this, MAX_IDENTIFIER_LENGTH),
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
+      backupRetention: props.backupRetention ?? Duration.days(14),
+    };
+  }
+
+  private createAuroraCluster(props: DependentDatabaseProps, settings: CommonSettings): IDatabaseHandle {
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: props.auroraEngineVersion ?? DEFAULT_AURORA_VERSION });
+    // Performance Insights is set per instance too, to match the cluster setting rather than override it.
+    const instanceOptions: rds.ProvisionedClusterInstanceProps = {
+      instanceType: settings.instanceType, publiclyAccessible: false,
+      enablePerformanceInsights: true, performanceInsightEncryptionKey: this.storageEncryptionKey,
+    };
+    const cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      ...settings.common,
+      engine,
+      parameterGroup: forceSslParameters(this, engine),
+      writer: rds.ClusterInstance.provisioned('Writer', instanceOptions),
+      readers: Array.from({ length: props.readers ?? 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, instanceOptions)),
+      clusterIdentifier: settings.identifier,
+      defaultDatabaseName: props.databaseName,
+      backup: { retention: settings.backupRetention },
+      cloudwatchLogsExports: ['postgresql'],
+    });
+    retainInstancesWhileProtected(cluster, settings.common.deletionProtection);
+    return new DatabaseHandle(DatabaseKind.AURORA_POSTGRESQL, cluster, cluster.clusterEndpoint.hostname);
+  }
+
+  private createInstance(props: DependentDatabaseProps, settings: CommonSettings): IDatabaseHandle {
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.postgresEngineVersion ?? rds.PostgresEngineVersion.VER_17 });
+    const instance = new rds.DatabaseInstance(this, 'Instance', {
+      ...settings.common,
+      engine,
+      parameterGroup: forceSslParameters(this, engine),
+      instanceType: settings.instanceType,
+      multiAz: true,
+      publiclyAccessible: false,
+      allocatedStorage: props.allocatedStorageGiB ?? 100,
+      // gp3: baseline IOPS independent of volume size, cheaper than the gp2 default.
+      storageType: rds.StorageType.GP3,
+      instanceIdentifier: settings.identifier,
+      databaseName: props.databaseName,
+      backupRetention: settings.backupRetention,
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+    });
+    return new DatabaseHandle(DatabaseKind.POSTGRESQL_INSTANCE, instance, instance.dbInstanceEndpointAddress);
   }
 }
 
@@ -336,10 +380,6 @@ function forceSslParameters(scope: Construct, engine: rds.IEngine): rds.Paramete
 }
 
 function validateProps(scope: Construct, props: DependentDatabaseProps, kind: DatabaseKind): void {
-  if (props.vpc === undefined) {
-    throw new SafeEksError(scope, 'Vpc', '`vpc` is required.', 'undefined', 'pass the VPC of the clusters that use the database');
-  }
-  requireLiteralPort(scope, 'port', props.port ?? DEFAULT_PORT);
   const identifier = props.identifier;
   if (identifier !== undefined && !Token.isUnresolved(identifier) && (!IDENTIFIER_PATTERN.test(identifier) || identifier.endsWith('-'))) {
     throw new SafeEksError(scope, 'Identifier', '`identifier` must be 1 to 63 letters, digits or hyphens, start with a letter, '
@@ -376,8 +416,9 @@ function enhancedMonitoringRole(scope: Construct): iam.Role {
  * Selects the database in an AWS Backup plan: the whole Aurora cluster (AWS Backup protects Aurora
  * per cluster, never per instance) or the instance.
  */
-function addToBackupPlan(scope: Construct, plan: backup.IBackupPlan | undefined, key: kms.IKey,
-  cluster: rds.DatabaseCluster | undefined, instance: rds.DatabaseInstance | undefined): void {
+function addToBackupPlan(scope: Construct, plan: backup.IBackupPlan | undefined, key: kms.IKey, handle: IDatabaseHandle): void {
+  const cluster = handle.resource instanceof rds.DatabaseCluster ? handle.resource : undefined;
+  const instance = handle.resource instanceof rds.DatabaseInstance ? handle.resource : undefined;
   const backupPlan = plan ?? new backup.BackupPlan(scope, 'BackupPlan', {
     backupVault: new backup.BackupVault(scope, 'BackupVault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN }),
     backupPlanRules: [backup.BackupPlanRule.daily()],

@@ -69,7 +69,7 @@ function exportSecurityGroupId(scope: Construct, group: ec2.ISecurityGroup): str
   return exportName;
 }
 
-/** What a store is, for its security group's description. */
+/** What a store is, for its security group's description: `database` or `cache` (`DataStoreKind` values). */
 export type StoreKind = 'database' | 'cache';
 
 const STORE_GROUP_DESCRIPTIONS: Record<StoreKind, string> = {

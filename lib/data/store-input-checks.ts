@@ -25,6 +25,11 @@ const COMMON: { [prop: string]: TypeSpec } = {
   removalPolicy: { type: 'string', name: 'RemovalPolicy', oneOf: ['destroy', 'retain', 'snapshot', 'retain-on-update-or-delete'] },
 };
 
+/** The `vpc` every store is built in, checked before its network is. */
+export function checkStoreVpc(scope: Construct, vpc: unknown): void {
+  checkValue(scope, 'vpc', vpc, VPC);
+}
+
 /** `DependentDatabaseProps`: types, PostgreSQL names, the instance class name, the key's region, the stack kind. */
 export function checkDatabaseInputs(scope: Construct, props: object): void {
   checkProps(scope, 'props', props, {

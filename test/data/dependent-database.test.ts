@@ -104,7 +104,7 @@ describe('Aurora PostgreSQL (default)', () => {
   });
 
   test('stateful logical IDs are locked: renaming them would replace the database', () => {
-    expect(logicalId(stack, database.cluster!.node.defaultChild)).toBe('DatabaseCluster5B53A178');
+    expect(logicalId(stack, database.handle.resource.node.defaultChild)).toBe('DatabaseCluster5B53A178');
     expect(logicalId(stack, database.storageEncryptionKey.node.defaultChild)).toBe('DatabaseStorageKey6003D257');
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual(['DatabaseMasterSecretC5C2A01F']);
     expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup'))).toEqual(['DatabaseSecurityGroup5C91FDCB']);
@@ -118,7 +118,8 @@ describe('single PostgreSQL instance', () => {
     const keyArn = { 'Fn::GetAtt': [logicalId(stack, database.storageEncryptionKey.node.defaultChild), 'Arn'] };
 
     // THEN
-    expect(database.cluster).toBeUndefined();
+    expect(database.handle.kind).toBe(DatabaseKind.POSTGRESQL_INSTANCE);
+    expect(database.handle.resource).toBeInstanceOf(rds.DatabaseInstance);
     template.resourceCountIs('AWS::RDS::DBCluster', 0);
     template.hasResource('AWS::RDS::DBInstance', {
       Properties: Match.objectLike({
@@ -202,7 +203,7 @@ describe('options', () => {
     expect(rules[0].Properties).toEqual(expect.objectContaining({
       GroupId: { 'Fn::GetAtt': [logicalId(stack, database.securityGroup.node.defaultChild), 'GroupId'] },
       // The L2 writes the cluster's endpoint port attribute, which is the store port.
-      FromPort: { 'Fn::GetAtt': [logicalId(stack, database.cluster!.node.defaultChild), 'Endpoint.Port'] },
+      FromPort: { 'Fn::GetAtt': [logicalId(stack, database.handle.resource.node.defaultChild), 'Endpoint.Port'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/RotationSingleUserSecurityGroup/), 'GroupId'] },
     }));
   });
@@ -287,7 +288,7 @@ describe('monitoring, backup plan and key policy', () => {
   test('Aurora: the cluster is selected in a new daily plan whose vault uses the storage key and is retained', () => {
     const { stack, database, template } = build();
     const keyId = logicalId(stack, database.storageEncryptionKey.node.defaultChild);
-    const clusterId = logicalId(stack, database.cluster!.node.defaultChild);
+    const clusterId = logicalId(stack, database.handle.resource.node.defaultChild);
     template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EncryptionKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } }) });
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } })] },
@@ -304,7 +305,7 @@ describe('monitoring, backup plan and key policy', () => {
     template.resourceCountIs('AWS::Backup::BackupPlan', 1);
     template.resourceCountIs('AWS::Backup::BackupVault', 1);
     template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupPlanId: { 'Fn::GetAtt': [logicalId(stack, plan.node.defaultChild), 'BackupPlanId'] } });
-    expect(JSON.stringify(template.findResources('AWS::Backup::BackupSelection'))).toContain(logicalId(stack, database.instance!.node.defaultChild));
+    expect(JSON.stringify(template.findResources('AWS::Backup::BackupSelection'))).toContain(logicalId(stack, database.handle.resource.node.defaultChild));
   });
 
   test('the new storage key denies kms:CreateGrant unless it is for an AWS resource', () => {
@@ -358,5 +359,15 @@ describe('change safety', () => {
 
   test('the TLS parameter group description is pinned (it is create-only too)', () => {
     build().template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Description: 'cdk-safe-eks: TLS required on every connection' });
+  });
+});
+
+describe('the typed handle', () => {
+  test('Aurora: the handle is the cluster, and the database delegates to it', () => {
+    const { database } = build();
+    expect(database.handle.kind).toBe(DatabaseKind.AURORA_POSTGRESQL);
+    expect(database.handle.resource).toBeInstanceOf(rds.DatabaseCluster);
+    expect(database.secret).toBe(database.handle.secret);
+    expect(database.endpointAddress).toBe(database.handle.endpointAddress);
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { AssemblyError, loadAssembly } from '../../lib/model/cloud-assembly';
 import { FlowModel } from '../../lib/model/flow-model';
+import { loadTemplates } from '../../lib/model/template-directory';
 import { Resources, ownedCluster, vpc } from '../fixtures/cfn-builders';
 import { TestStack, testApp, testStack } from '../helpers';
 
@@ -54,7 +55,7 @@ describe('loadAssembly on synthesized CDK output', () => {
   test('a manifest artifact without templateFile is a warning; a missing directory is an AssemblyError', () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-asm-'));
     fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } }));
-    expect(loadAssembly(directory)).toEqual({ stacks: [], warnings: ['stack S: manifest names no templateFile; skipped'] });
+    expect(loadAssembly(directory)).toEqual({ stacks: [], warnings: ['stack S: manifest names no templateFile; skipped'], stackNames: new Map() });
     expect(() => loadAssembly(path.join(directory, 'missing'))).toThrow(AssemblyError);
   });
 
@@ -79,5 +80,17 @@ describe('loadAssembly on synthesized CDK output', () => {
         expect(e).toBeInstanceOf(AssemblyError);
       }
     }), { numRuns: 150 });
+  });
+});
+
+describe('stack names', () => {
+  test('a stack deployed under another name than its artifact ID is read under that name', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-asm-'));
+    fs.writeFileSync(path.join(directory, 'S.template.json'), JSON.stringify({ Resources: {} }));
+    fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify({
+      artifacts: { S: { type: 'aws:cloudformation:stack', properties: { templateFile: 'S.template.json', stackName: 'prod-payments' } } },
+    }));
+    expect(loadAssembly(directory).stackNames).toEqual(new Map([['S', 'prod-payments']]));
+    expect(loadTemplates(directory).templates.map((t) => t.stackName)).toEqual(['prod-payments']);
   });
 });
