@@ -65,6 +65,9 @@ export class ClusterStack extends Stack {
       adminRoles: [admin],
       defaultCapacity: 0,
     });
+    // Webhooks outside the common ports: each a named flow that every check proves.
+    this.cluster.addWebhookPort(15017, 'Istio sidecar injector');
+    this.cluster.addWebhookPort(8080, 'Vault agent injector');
     this.cluster.addNodegroup('General', {
       instanceTypes: [new ec2.InstanceType('m6i.large')],
       minSize: 2, desiredSize: 3, maxSize: 6,

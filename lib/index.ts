@@ -1,6 +1,7 @@
 export * from './model/required-flows';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
+export * from './cluster/karpenter-node-access';
 export * from './data/data-store-access';
 export * from './data/dependent-database';
 export * from './data/dependent-cache';

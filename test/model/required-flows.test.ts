@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../../lib';
+import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../../lib';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -45,7 +45,9 @@ describe('RequiredFlows table', () => {
     const withoutWebhooks = RequiredFlows.select({ webhookFlows: false });
     expect(withoutWebhooks.every((f) => f.category === FlowCategory.CORE)).toBe(true);
     expect(withoutWebhooks).toHaveLength(all.filter((f) => f.category === FlowCategory.CORE).length);
-    expect(RequiredFlows.select()).toEqual(all);
+    expect(RequiredFlows.select({ nodeTraffic: NodeTraffic.RECOMMENDED, controlPlaneTraffic: ControlPlaneTraffic.NARROW })).toEqual(all);
+    // The default adds what the EKS-created group allowed between the same parties.
+    expect(RequiredFlows.select()).toEqual([...all, ...RequiredFlows.allTraffic()]);
   });
 
   test('all() returns a copy, so callers cannot change the table', () => {
