@@ -53,7 +53,7 @@ export function checkPair(
     : coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
   const ingress = coverPreferringOwned(graph, groupsOf(graph, destination).flatMap((g) => g.ingress).filter((r) => matches(r, source.groups)), flow);
   if (egress && ingress) return { allowed: true, rules: [...egress, ...ingress] };
-  const what = `${flow.protocol} ${formatFlowPorts(flow)}`;
+  const what = flow.protocol === 'all' ? 'all traffic' : `${flow.protocol} ${formatFlowPorts(flow)}`;
   const fromWhere = flow.sourceAddresses === undefined ? 'or from a CIDR containing the VPC'
     : flow.sourceAddresses === 'vpc' ? 'a CIDR containing the VPC' : `a CIDR containing ${flow.sourceAddresses}`;
   const from = flow.sourceAddresses === undefined ? pick(graph, source)
