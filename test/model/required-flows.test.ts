@@ -61,6 +61,19 @@ describe('RequiredFlows table', () => {
     expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 1025, toPort: 65535 })).toBe('1025-65535');
   });
 
+  test('the README renders the all-traffic rows, the default choice, from the code', () => {
+    expect(README).toContain(renderFlowTable(RequiredFlows.allTraffic()));
+  });
+
+  test('the all-traffic rows are what the EKS-created group allowed: node <-> node -1, control plane -> nodes all TCP, ICMP type 3 code 4 from the VPC', () => {
+    expect(RequiredFlows.allTraffic().map((f) => [f.source, f.destination, f.protocol, f.fromPort, f.toPort])).toEqual([
+      [FlowRole.NODES, FlowRole.NODES, FlowProtocol.ALL, 0, 65535],
+      [FlowRole.CONTROL_PLANE, FlowRole.NODES, FlowProtocol.TCP, 0, 65535],
+      [FlowRole.VPC, FlowRole.NODES, FlowProtocol.ICMP, 3, 4],
+    ]);
+    expect(RequiredFlows.formatPorts(RequiredFlows.allTraffic()[2])).toBe('type 3 code 4');
+  });
+
   test('the README renders exactly this table', () => {
     // On failure, paste the expected block from this message into the README.
     expect(README).toContain(renderFlowTable(all));
