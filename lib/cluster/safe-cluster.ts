@@ -446,7 +446,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * Prepares the cluster for Karpenter: a node role with an `EC2_LINUX` access entry, and a discovery tag
    * (`cdk-safe-eks.io/karpenter-discovery: <cluster name>`) on the owned node group only, so an
    * EC2NodeClass that selects by it never picks the EKS-created group (EKS tags that group with the
-   * cluster tag, not this one). Calling it again returns the same access.
+   * cluster tag, not this one). The cluster records the owned node group as the group of Karpenter's
+   * nodes, so the proofs cover them even with no node group in the template. Calling it again returns the same access.
    */
   public enableKarpenter(): KarpenterNodeAccess {
     if (this.karpenter === undefined) {
@@ -567,7 +568,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
   // The flows written here travel with the template, so every checker proves this choice and no other.
   private recordIntent(): void {
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
-    this.cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({ produce: () => intentMetadata(this.flows, this.vpcCidr) }));
+    this.cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({ produce: () => intentMetadata(this.flows, this.vpcCidr, this.karpenter && this.nodeSecurityGroup.securityGroupId) }));
     this.node.addValidation(new ClusterConnectivityValidation(this, this.cfnCluster));
   }
 

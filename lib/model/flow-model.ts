@@ -299,7 +299,7 @@ export class FlowModel {
   public evaluate(options: FlowEvaluationOptions = {}): ConnectivityReport {
     const warnings = [...this.warnings];
     const flows: FlowCheck[] = [];
-    for (const cluster of this.attachments.clusters) {
+    for (const cluster of this.attachments.clusters.map(withKarpenterNodes)) {
       if (options.clusters !== undefined && !options.clusters.includes(cluster.key)) continue;
       if (cluster.nodePools.length === 0) {
         warnings.push(`${cluster.key}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
@@ -448,6 +448,13 @@ export class FlowModel {
     }
     return [...edges.values()];
   }
+}
+
+/** Nodes Karpenter launches are in no template: the cluster's recorded owned node group stands for them. */
+function withKarpenterNodes(cluster: ClusterAttachment): ClusterAttachment {
+  const group = cluster.intent?.karpenterNodeGroup;
+  if (group === undefined) return cluster;
+  return { ...cluster, nodePools: [...cluster.nodePools, { label: `Karpenter nodes on ${group}`, groups: [group] }] };
 }
 
 function specProtocol(protocol: FlowProtocol): FlowSpec['protocol'] {

@@ -17,12 +17,15 @@ export interface ClusterIntent {
   readonly requiredFlows: readonly RequiredFlow[];
   /** IPv4 CIDR of the cluster's VPC when the cluster recorded a literal one: the source of `FlowRole.VPC` flows. */
   readonly vpcCidr?: string;
+  /** Group key of the owned group Karpenter's nodes carry (nodes no template declares), when the cluster enabled Karpenter. */
+  readonly karpenterNodeGroup?: string;
 }
 
 /** The metadata value recording `flows` (reasons stay in the code: prose in a template is churn). */
-export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string): { [key: string]: unknown } {
+export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string, karpenterNodeGroup?: string): { [key: string]: unknown } {
   return {
     schemaVersion: SCHEMA_VERSION,
+    ...(karpenterNodeGroup !== undefined ? { karpenterNodeGroup } : {}),
     // Literal only: with it a flow from the VPC is proven from the cluster's own template.
     ...(vpcCidr !== undefined && parseIpv4Cidr(vpcCidr) !== undefined ? { vpcCidr } : {}),
     requiredFlows: flows.map((f) => ({
@@ -52,7 +55,11 @@ export function readIntent(
     return undefined;
   }
   const vpcCidr = isRecord(raw) && typeof raw.vpcCidr === 'string' && parseIpv4Cidr(raw.vpcCidr) !== undefined ? raw.vpcCidr : undefined;
-  return { requiredFlows: flows as RequiredFlow[], ...(vpcCidr !== undefined ? { vpcCidr } : {}) };
+  const karpenter = isRecord(raw) && raw.karpenterNodeGroup !== undefined ? resolvePeerGroup(raw.karpenterNodeGroup) : undefined;
+  return {
+    requiredFlows: flows as RequiredFlow[], ...(vpcCidr !== undefined ? { vpcCidr } : {}),
+    ...(karpenter !== undefined ? { karpenterNodeGroup: karpenter } : {}),
+  };
 }
 
 /**

@@ -64,24 +64,15 @@ describe('the four checkers read the cluster\'s recorded intent and agree', () =
     for (const id of ['ControlPlaneToNodesWebhook15017', 'ApiAccessFrom10.20.0.0/16', 'NodePort8080From']) expect(ids).toContain(`"id":"${id}`);
   });
 
-  test('a narrow cluster whose webhook-port rule is removed fails all four', () => {
-    const result = verdicts({ controlPlaneTraffic: ControlPlaneTraffic.NARROW, webhookPorts: [15017] }, (cluster) => {
+  test.each<[Options, string]>([
+    [{ webhookFlows: false }, '10250'],
+    [{ controlPlaneTraffic: ControlPlaneTraffic.NARROW, webhookPorts: [15017] }, '15017'],
+  ])('a recorded flow whose rule is removed fails all four (%j, rule on port %s)', (options, port) => {
+    const result = verdicts(options, (cluster) => {
       const group = cluster.nodeSecurityGroup.node;
-      const rule = group.children.find((c) => c.node.id.includes('15017'));
+      const rule = group.children.find((c) => c.node.id.includes(port));
       expect(rule).toBeDefined();
       group.tryRemoveChild(rule!.node.id);
-    });
-    expect({ ...result, template: undefined }).toEqual({
-      nodeValidation: false, nagPack: false, connectivityChecks: false, verify: false, template: undefined,
-    });
-  });
-
-  test('a recorded flow whose rule is removed fails all four', () => {
-    const result = verdicts({ webhookFlows: false }, (cluster) => {
-      const group = cluster.nodeSecurityGroup.node;
-      const kubelet = group.children.find((c) => c.node.id.includes('10250'));
-      expect(kubelet).toBeDefined();
-      group.tryRemoveChild(kubelet!.node.id);
     });
     expect({ ...result, template: undefined }).toEqual({
       nodeValidation: false, nagPack: false, connectivityChecks: false, verify: false, template: undefined,

@@ -224,6 +224,19 @@ describe('Karpenter', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', { Tags: Match.absent() });
   });
 
+  test('a Karpenter-only cluster (no node group): the proofs treat the owned node group as the nodes\' group', () => {
+    const app = testApp();
+    const stack = testStack(app);
+    const cluster = new SafeCluster(stack, 'Safe', { version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), clusterName: 'safe', defaultCapacity: 0 });
+    cluster.enableKarpenter();
+    const { flows, passed } = report(app);
+    expect(passed).toBe(true);
+    expect(flows.find((f) => f.flowId === 'NodesToNodesAllTraffic')?.edges).toEqual([
+      { from: expect.stringMatching(/NodeSecurityGroup/), to: expect.stringMatching(/NodeSecurityGroup/), vendorManaged: false },
+    ]);
+    expect(flows.map((f) => f.flowId)).toContain('ControlPlaneToNodesKubelet');
+  });
+
   test('the discovery tag among the cluster tags is refused (EKS would copy it to the group it creates)', () => {
     expect(() => build({ tags: { 'cdk-safe-eks.io/karpenter-discovery': 'safe' } })).toThrow(/Fix: remove cdk-safe-eks.io\/karpenter-discovery from `tags`/);
   });
