@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, TrafficShift,
+  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, PairColor, TrafficShift,
 } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
@@ -45,6 +45,11 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
     green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general } },
     adminRoleArns: [`arn:aws:iam::${account}:role/platform-admin`],
   });
+  for (const color of [PairColor.BLUE, PairColor.GREEN]) {
+    // Webhooks outside the common ports: each a named flow that every check proves, in each color.
+    pair.clusterOf(color)?.addWebhookPort(15017, 'Istio sidecar injector');
+    pair.clusterOf(color)?.addWebhookPort(8080, 'Vault agent injector');
+  }
   const database = new DependentDatabase(pair.sharedStack, 'PaymentsDatabase', { vpc: pair.vpc, databaseName: 'payments' });
   // The rotation function runs in the private subnets, whose NAT route reaches Secrets Manager.
   database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });

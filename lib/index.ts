@@ -2,6 +2,7 @@ export * from './model/required-flows';
 export * from './network/safe-vpc';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
+export * from './cluster/karpenter-node-access';
 export * from './data/data-store-access';
 export * from './data/dependent-data-store';
 export * from './data/dependent-database';

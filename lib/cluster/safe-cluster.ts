@@ -1,4 +1,4 @@
-import { Annotations, IResource, Names, RemovalPolicy, Resource, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,15 +7,17 @@ import { Construct, IConstruct } from 'constructs';
 import { keepDependentsWhileProtected } from './deletion-guard';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
-import { addFlowRules } from '../network/flow-rules';
+import { KARPENTER_DISCOVERY_TAG, KarpenterNodeAccess } from './karpenter-node-access';
+import { addFlowRules, flowRuleDescription } from '../network/flow-rules';
 import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
-import { RequiredFlow, RequiredFlows } from '../model/required-flows';
+import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
-import { formatProblem } from '../private/errors';
+import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, requireScope } from '../private/guards';
 import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
 import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
 import { limitGrantsToAwsResources } from '../private/kms';
+import { requireIntegerInRange } from '../private/validate';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 
@@ -77,18 +79,13 @@ export enum UpgradeSupportType {
   STANDARD = 'STANDARD',
 }
 
-/** Properties of a `SafeCluster`. */
-export interface SafeClusterProps {
+/**
+ * Options of a `SafeCluster` that do not name a VPC or any other construct: what a blue-green pair
+ * can take once per color.
+ */
+export interface SafeClusterOptions {
   /** Kubernetes version of the control plane. Upgrading it in place is what blue-green pairs replace. */
   readonly version: eks.KubernetesVersion;
-  /** The VPC for the cluster. Required so that no VPC is created or looked up behind your back. */
-  readonly vpc: ec2.IVpc;
-  /**
-   * Subnets for the control-plane network interfaces.
-   *
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection[];
   /**
    * Name of the cluster. Literal names are checked against EKS naming rules.
    *
@@ -102,23 +99,11 @@ export interface SafeClusterProps {
    */
   readonly endpointAccess?: eks.EndpointAccess;
   /**
-   * KMS key that envelope-encrypts Kubernetes secrets.
-   *
-   * @default - a new key with rotation on, retained when the stack is deleted
-   */
-  readonly secretsEncryptionKey?: kms.IKey;
-  /**
    * Control-plane log types sent to CloudWatch Logs. Fewer than all five gives a warning.
    *
    * @default - all five: api, audit, authenticator, controllerManager, scheduler
    */
   readonly clusterLogging?: eks.ClusterLoggingTypes[];
-  /**
-   * IAM roles granted cluster admin through an EKS access entry (authentication mode API).
-   *
-   * @default - none; a warning is raised if nobody, not even the creator, can administer the cluster
-   */
-  readonly adminRoles?: iam.IRole[];
   /**
    * Grant the identity that creates the cluster admin access. Changing this replaces the cluster.
    *
@@ -138,11 +123,35 @@ export interface SafeClusterProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Write the webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251).
+   * Node <-> node traffic the owned node group allows. `ALL` is what the EKS-created group allowed
+   * (plus ICMP fragmentation-needed from the VPC); `RECOMMENDED` is the narrower set of earlier releases.
+   *
+   * @default NodeTraffic.ALL, or NodeTraffic.RECOMMENDED when `webhookFlows` is false
+   */
+  readonly nodeTraffic?: NodeTraffic;
+  /**
+   * Control plane -> node traffic. `ALL_TCP` is what the EKS-created group allowed; `NARROW` keeps
+   * 443, 10250 and the webhook ports. `ALL_TCP` with `webhookFlows: false` is refused.
+   *
+   * @default ControlPlaneTraffic.ALL_TCP, or ControlPlaneTraffic.NARROW when `webhookFlows` is false
+   */
+  readonly controlPlaneTraffic?: ControlPlaneTraffic;
+  /**
+   * Write the five common webhook flows (control plane to nodes on 4443, 6443, 8443, 9443, 10251).
+   * `false` keeps its meaning from earlier releases, the narrowest rule set: unless set otherwise it
+   * also selects `NodeTraffic.RECOMMENDED` and `ControlPlaneTraffic.NARROW`.
    *
    * @default true
    */
   readonly webhookFlows?: boolean;
+  /**
+   * More webhook ports the control plane calls on the nodes (Istio 15017, Vault 8080, ...), each its own
+   * flow `ControlPlaneToNodesWebhook<port>` with its own rule pair, written and proven under every
+   * `controlPlaneTraffic`. 443 and 10250 are core flows and are refused. `addWebhookPort` adds more later.
+   *
+   * @default - none
+   */
+  readonly webhookPorts?: number[];
   /**
    * Restrict node egress to the required flows, data stores you wire, and TCP 443 anywhere (registries
    * and AWS APIs). When false, nodes may open TCP and UDP connections to any IPv4 address.
@@ -170,12 +179,6 @@ export interface SafeClusterProps {
    */
   readonly serviceIpv4Cidr?: string;
   /**
-   * Options for a kubectl provider (a Lambda function). Only needed for `addManifest`/`addHelmChart`.
-   *
-   * @default - no kubectl provider
-   */
-  readonly kubectlProviderOptions?: eks.KubectlProviderOptions;
-  /**
    * Tags for the cluster.
    *
    * @default - none
@@ -186,6 +189,40 @@ export interface SafeClusterProps {
 /** Constant descriptions of the owned groups: changing either is a breaking change (it replaces the group and the cluster). */
 const CONTROL_PLANE_GROUP_DESCRIPTION = 'cdk-safe-eks control plane';
 const NODE_GROUP_DESCRIPTION = 'cdk-safe-eks nodes';
+const KUBECTL_GROUP_DESCRIPTION = 'cdk-safe-eks kubectl provider';
+/** Properties of a `SafeCluster`: its options plus the VPC and the constructs it uses. */
+export interface SafeClusterProps extends SafeClusterOptions {
+  /** The VPC for the cluster. Required so that no VPC is created or looked up behind your back. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets for the control-plane network interfaces.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection[];
+  /**
+   * KMS key that envelope-encrypts Kubernetes secrets.
+   *
+   * @default - a new key with rotation on, retained when the stack is deleted
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
+  /**
+   * IAM roles granted cluster admin through an EKS access entry (authentication mode API). Entries are
+   * keyed by role, so reordering the list changes nothing.
+   *
+   * @default - none; a warning is raised if nobody, not even the creator, can administer the cluster
+   */
+  readonly adminRoles?: iam.IRole[];
+  /**
+   * Options for a kubectl provider (a Lambda function). Only needed for `addManifest`/`addHelmChart`.
+   * The Lambda gets an owned security group that may reach the control plane on 443 (flow
+   * `KubectlProviderToApi`), never the EKS-created group; `securityGroups` given here are used instead.
+   *
+   * @default - no kubectl provider
+   */
+  readonly kubectlProviderOptions?: eks.KubectlProviderOptions;
+}
+
 const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
@@ -253,98 +290,68 @@ export class SafeCluster extends Resource implements ISafeCluster {
   public readonly version: eks.KubernetesVersion;
   /** The key that envelope-encrypts Kubernetes secrets. */
   public readonly secretsEncryptionKey: kms.IKey;
-  /** The flows of the required-flow table this cluster writes and proves. */
-  public readonly requiredFlows: RequiredFlow[];
   /** The default node group, when `defaultCapacity` is above 0. */
   public readonly defaultNodegroup?: SafeNodegroup;
+  /**
+   * Owned security group of the kubectl provider Lambda, when `kubectlProviderOptions` asks for one
+   * and names no security groups of its own.
+   */
+  public readonly kubectlProviderSecurityGroup?: ec2.ISecurityGroup;
 
   private readonly eksCluster: eks.Cluster;
+  private readonly cfnCluster: eks.CfnCluster;
   private readonly safeNodegroups = new Set<eks.Nodegroup>();
+  /** Every flow this cluster writes and proves; recorded lazily, so flows added after construction count. */
+  private readonly flows: RequiredFlow[] = [];
+  private readonly vpcCidr?: string;
+  private karpenter?: KarpenterNodeAccess;
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
     super(requireScope('SafeCluster', scope, id), id);
     Object.defineProperty(this, SAFE_CLUSTER_SYMBOL, { value: true });
     checkClusterInputs(this, props);
+    validateFlowOptions(this, props);
 
     this.vpc = props.vpc;
     this.version = props.version;
     this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100 });
+    this.vpcCidr = literalVpcCidr(props.vpc);
 
-    const controlPlaneSecurityGroup = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
-      vpc: props.vpc,
-      // Constant (no name, no prose): GroupDescription is create-only; an edit replaces the group and the cluster.
-      description: CONTROL_PLANE_GROUP_DESCRIPTION,
-      allowAllOutbound: false,
-    });
-    const nodeSecurityGroup = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
-      vpc: props.vpc,
-      description: NODE_GROUP_DESCRIPTION,
-      allowAllOutbound: false,
-    });
-    // The AWS Load Balancer Controller needs exactly one group tagged owned on each node: this one.
-    Tags.of(nodeSecurityGroup).add(`kubernetes.io/cluster/${this.clusterName}`, 'owned');
-
-    this.requiredFlows = RequiredFlows.select({ webhookFlows: props.webhookFlows });
-    addFlowRules({ controlPlane: controlPlaneSecurityGroup, nodes: nodeSecurityGroup }, this.requiredFlows);
-    addNodeEgress(nodeSecurityGroup, props.restrictNodeEgress ?? false);
-    this.controlPlaneSecurityGroup = controlPlaneSecurityGroup;
-    this.nodeSecurityGroup = nodeSecurityGroup;
-    this.connections = new ec2.Connections({ securityGroups: [nodeSecurityGroup] });
+    const groups = this.createOwnedGroups();
+    this.controlPlaneSecurityGroup = groups.controlPlane;
+    this.nodeSecurityGroup = groups.nodes;
+    this.connections = new ec2.Connections({ securityGroups: [groups.nodes] });
+    this.writeRequiredFlows(props);
+    addNodeEgress(groups.nodes, props.restrictNodeEgress ?? false);
 
     this.secretsEncryptionKey = props.secretsEncryptionKey ?? limitGrantsToAwsResources(new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     }));
-
-    this.eksCluster = new eks.Cluster(this, 'Cluster', {
-      version: props.version,
-      clusterName: this.clusterName,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
-      securityGroup: controlPlaneSecurityGroup,
-      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PRIVATE,
-      secretsEncryptionKey: this.secretsEncryptionKey,
-      clusterLogging: props.clusterLogging ?? ALL_LOG_TYPES,
-      bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions ?? false,
-      // Auto Mode and default capacity put nodes on the EKS-created group; node groups come from addNodegroup.
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
-      serviceIpv4Cidr: props.serviceIpv4Cidr,
-      kubectlProviderOptions: props.kubectlProviderOptions,
-      tags: props.tags,
-    });
+    const kubectl = this.kubectlProvider(props.kubectlProviderOptions);
+    this.kubectlProviderSecurityGroup = kubectl?.ownedGroup;
+    this.eksCluster = this.createEksCluster(props, kubectl?.options);
     this.cluster = this.eksCluster;
     this.clusterArn = this.eksCluster.clusterArn;
-
-    // The L2 has no props for these yet: set them on the native AWS::EKS::Cluster.
-    const cfnCluster = this.eksCluster.node.defaultChild as eks.CfnCluster;
-    cfnCluster.upgradePolicy = { supportType: props.upgradeSupportType ?? UpgradeSupportType.EXTENDED };
-    cfnCluster.deletionProtection = props.deletionProtection ?? true;
-    keepDependentsWhileProtected(this, props.deletionProtection ?? true);
-    acknowledgeEksManagedPolicies(this.eksCluster.role, ['AmazonEKSClusterPolicy'],
-      'AmazonEKSClusterPolicy is the policy EKS documents for the cluster IAM role; AWS keeps it in step with what the control plane calls.');
-    Validations.of(cfnCluster).acknowledge({
-      id: 'CloudFormation-Validate::W9009',
-      reason: 'aws-eks-v2 writes EncryptionConfig.Resources=[secrets]; the EKS CreateCluster API still documents it as the resource list to encrypt, so it stays until the L2 drops it.',
-    });
-
-    (props.adminRoles ?? []).forEach((role, i) => this.eksCluster.grantClusterAdmin(`Admin${i}`, role.roleArn));
+    this.cfnCluster = this.eksCluster.node.defaultChild as eks.CfnCluster;
+    this.hardenCfnCluster(props);
+    this.grantAdmins(props.adminRoles ?? []);
     warnAboutAccessAndLogging(this, props);
+    this.defaultNodegroup = this.addDefaultNodegroup(props);
+    this.recordIntent();
+  }
 
-    const defaultCapacity = props.defaultCapacity ?? 2;
-    if (defaultCapacity > 0) {
-      this.defaultNodegroup = this.addNodegroup('DefaultNodegroup', {
-        instanceTypes: [props.defaultCapacityInstance ?? new ec2.InstanceType('m5.large')],
-        minSize: defaultCapacity, desiredSize: defaultCapacity, maxSize: defaultCapacity,
-      });
-    }
+  /** The flows this cluster writes and proves (table rows for its options, then webhook ports and extensions). */
+  public get requiredFlows(): RequiredFlow[] {
+    return [...this.flows];
+  }
 
-    this.node.addValidation({ validate: () => this.findForeignNodegroups() });
-    // The flows written here travel with the template, so every checker proves this choice and no other.
-    cfnCluster.addMetadata(INTENT_METADATA_KEY, intentMetadata(this.requiredFlows));
-    this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster));
-    this.node.addValidation(new ClusterTreeValidation(this, this.eksCluster));
+  /**
+   * The Karpenter node role and its `EC2_LINUX` access entry, once `enableKarpenter` has been called.
+   */
+  public get karpenterNodeAccess(): KarpenterNodeAccess | undefined {
+    return this.karpenter;
   }
 
   /**
@@ -372,6 +379,218 @@ export class SafeCluster extends Resource implements ISafeCluster {
     return profile;
   }
 
+  /**
+   * Lets the control plane call a webhook served by pods on `port` (TCP): one rule pair and one flow,
+   * `ControlPlaneToNodesWebhook<port>`, that every check proves. Also under `ControlPlaneTraffic.ALL_TCP`,
+   * so the proof names the webhook and narrowing later keeps it. A port already required is left as is.
+   *
+   * @param port the port the webhook's Service targets on the pods
+   * @param reason who serves it, e.g. "Istio sidecar injector"
+   */
+  public addWebhookPort(port: number, reason: string): void {
+    const problem = RequiredFlows.selectionProblem({ webhookPorts: [port] });
+    if (problem !== undefined || Token.isUnresolved(port)) {
+      throw new SafeEksError(this, 'WebhookPort', `addWebhookPort: ${problem ?? 'the port must be a literal number, not a token'}.`,
+        show(Token.isUnresolved(port) ? Token.asString(port) : port), 'pass the port the webhook serves on, such as 15017');
+    }
+    const flow = RequiredFlows.webhookFlow(port, `API server to ${reason} on ${port} (addWebhookPort).`);
+    if (this.flows.some((f) => f.id === flow.id)) return;
+    this.writeFlows([flow]);
+  }
+
+  /**
+   * Lets `peer` (a CI runner's or bastion's security group, a VPN CIDR) reach the Kubernetes API: TCP 443
+   * ingress on the owned control-plane group (and egress on the peer's own groups). The flow
+   * `ApiAccessFrom<peer>` is recorded, so every check proves it. `0.0.0.0/0` and `::/0` are refused.
+   */
+  public allowApiAccessFrom(peer: ec2.IConnectable): void {
+    const cidr = literalPeerCidr(peer);
+    if (cidr !== undefined && /\/0$/.test(cidr)) {
+      throw new SafeEksError(this, 'ApiAccessFromAnywhere', 'allowApiAccessFrom opens the Kubernetes API only to a named peer, never to every address.',
+        show(cidr), 'pass the security group of the client (CI runner, bastion) or the CIDR of its network, e.g. ec2.Peer.ipv4("10.20.0.0/16")');
+    }
+    const groups = peer.connections.securityGroups;
+    if (cidr === undefined && groups.length === 0) {
+      throw new SafeEksError(this, 'ApiAccessPeer', 'allowApiAccessFrom needs a peer with a security group or an IPv4 CIDR.',
+        show(peerName(peer)), 'pass an ec2.ISecurityGroup, an IConnectable that has one, or ec2.Peer.ipv4(cidr)');
+    }
+    const name = cidr ?? Names.nodeUniqueId(groups[0].node);
+    const flow: RequiredFlow = {
+      id: `ApiAccessFrom${name}`, source: FlowRole.API_CLIENT, destination: FlowRole.CONTROL_PLANE, protocol: FlowProtocol.TCP,
+      fromPort: 443, toPort: 443, category: FlowCategory.EXTENSION, reason: `Kubernetes API clients in ${name} (allowApiAccessFrom).`,
+      ...(cidr !== undefined ? { peerCidr: cidr } : { peerGroup: groups[0].securityGroupId }),
+    };
+    this.controlPlaneSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(443), flowRuleDescription(flow));
+    this.flows.push(flow);
+  }
+
+  /**
+   * Lets a load balancer (ALB, or NLB with a security group) reach the nodes on `port` (TCP): ingress on
+   * the owned node group and egress on the balancer's group. When the balancer is in this stack both rules
+   * are written here and the flow `NodePort<port>From<balancer>` is recorded; when it is in another stack,
+   * both rules go to the balancer's stack (it depends on this one, never the reverse), and the proofs find
+   * the flow as `LoadBalancerToNodes` from the balancer resource.
+   */
+  public allowNodePortsFrom(loadBalancer: ec2.IConnectable, port: number): void {
+    requireIntegerInRange(this, 'port', port, 1, 65535);
+    const [balancerGroup] = loadBalancer.connections.securityGroups;
+    if (balancerGroup === undefined) {
+      throw new SafeEksError(this, 'LoadBalancerWithoutGroup', 'allowNodePortsFrom needs a load balancer with a security group, so that the nodes trust only it.',
+        show(peerName(loadBalancer)), 'create the load balancer with `securityGroups: [...]` (NLBs have none unless given one)');
+    }
+    const name = Names.nodeUniqueId(balancerGroup.node);
+    const flow: RequiredFlow = {
+      id: `NodePort${port}From${name}`, source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, protocol: FlowProtocol.TCP,
+      fromPort: port, toPort: port, category: FlowCategory.EXTENSION, reason: `Load balancer ${name} to pods on ${port} (allowNodePortsFrom).`,
+      peerGroup: balancerGroup.securityGroupId,
+    };
+    const description = flowRuleDescription(flow);
+    const balancerStack = Stack.of(balancerGroup);
+    if (balancerStack === Stack.of(this)) {
+      this.connections.allowFrom(loadBalancer, ec2.Port.tcp(port), description);
+      this.flows.push(flow);
+      return;
+    }
+    // The node group imported into the balancer's stack: CDK then writes both rules there.
+    const importId = `${Names.nodeUniqueId(this.node)}NodesFor${name}`;
+    const nodes = balancerStack.node.tryFindChild(importId) as ec2.ISecurityGroup | undefined
+      ?? ec2.SecurityGroup.fromSecurityGroupId(balancerStack, importId, this.nodeSecurityGroup.securityGroupId, { allowAllOutbound: false });
+    loadBalancer.connections.allowTo(nodes, ec2.Port.tcp(port), description);
+  }
+
+  /**
+   * Prepares the cluster for Karpenter: a node role with an `EC2_LINUX` access entry, and a discovery tag
+   * (`cdk-safe-eks.io/karpenter-discovery: <cluster name>`) on the owned node group only, so an
+   * EC2NodeClass that selects by it never picks the EKS-created group (EKS tags that group with the
+   * cluster tag, not this one). The cluster records the owned node group as the group of Karpenter's
+   * nodes, so the proofs cover them even with no node group in the template. Calling it again returns the same access.
+   */
+  public enableKarpenter(): KarpenterNodeAccess {
+    if (this.karpenter === undefined) {
+      this.karpenter = new KarpenterNodeAccess(this, 'Karpenter', {
+        cluster: this.eksCluster, clusterName: this.clusterName, nodeSecurityGroup: this.nodeSecurityGroup,
+      });
+    }
+    return this.karpenter;
+  }
+
+  private createOwnedGroups(): { controlPlane: ec2.SecurityGroup; nodes: ec2.SecurityGroup } {
+    const controlPlane = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
+      vpc: this.vpc,
+      // Constant (no name, no prose): GroupDescription is create-only; an edit replaces the group and the cluster.
+      description: CONTROL_PLANE_GROUP_DESCRIPTION,
+      allowAllOutbound: false,
+    });
+    const nodes = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
+      vpc: this.vpc,
+      description: NODE_GROUP_DESCRIPTION,
+      allowAllOutbound: false,
+    });
+    // The AWS Load Balancer Controller needs exactly one group tagged owned on each node: this one.
+    Tags.of(nodes).add(`kubernetes.io/cluster/${this.clusterName}`, 'owned');
+    return { controlPlane, nodes };
+  }
+
+  private writeRequiredFlows(props: SafeClusterProps): void {
+    let flows = RequiredFlows.select({
+      webhookFlows: props.webhookFlows, nodeTraffic: props.nodeTraffic,
+      controlPlaneTraffic: props.controlPlaneTraffic, webhookPorts: props.webhookPorts,
+    });
+    if (this.vpcCidr === undefined && flows.some((f) => f.source === FlowRole.VPC)) {
+      flows = flows.filter((f) => f.source !== FlowRole.VPC);
+      Annotations.of(this).addWarningV2('cdk-safe-eks:pathMtuNotWritten',
+        'The VPC was imported without its CIDR, so the rule that lets ICMP fragmentation-needed from the VPC reach the nodes (VpcToNodesPathMtu) is not written. '
+        + 'Pass `vpcCidrBlock` to ec2.Vpc.fromVpcAttributes so path-MTU discovery works.');
+    }
+    this.writeFlows(flows);
+  }
+
+  private writeFlows(flows: RequiredFlow[]): void {
+    addFlowRules({ controlPlane: this.controlPlaneSecurityGroup, nodes: this.nodeSecurityGroup, vpcCidr: this.vpcCidr }, flows);
+    this.flows.push(...flows);
+  }
+
+  // The kubectl Lambda goes on an owned group (443 to the control plane), never on the EKS-created one.
+  private kubectlProvider(options: eks.KubectlProviderOptions | undefined): { options: eks.KubectlProviderOptions; ownedGroup?: ec2.SecurityGroup } | undefined {
+    if (options === undefined) return undefined;
+    const given = options.securityGroups ?? (options.securityGroup ? [options.securityGroup] : []);
+    const owned = given.length > 0 ? undefined : new ec2.SecurityGroup(this, 'KubectlProviderSecurityGroup', {
+      vpc: this.vpc,
+      description: KUBECTL_GROUP_DESCRIPTION,
+      allowAllOutbound: false,
+    });
+    // `aws eks update-kubeconfig` and chart downloads reach AWS and registries over HTTPS.
+    owned?.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'cdk-safe-eks: kubectl provider to AWS APIs and chart registries over HTTPS');
+    for (const group of owned ? [owned] : given) {
+      const flow: RequiredFlow = {
+        id: `KubectlProviderToApi${owned ? '' : Names.nodeUniqueId(group.node)}`, source: FlowRole.API_CLIENT,
+        destination: FlowRole.CONTROL_PLANE, protocol: FlowProtocol.TCP, fromPort: 443, toPort: 443,
+        category: FlowCategory.EXTENSION, reason: 'The kubectl provider Lambda to the Kubernetes API.', peerGroup: group.securityGroupId,
+      };
+      this.controlPlaneSecurityGroup.connections.allowFrom(group, ec2.Port.tcp(443), flowRuleDescription(flow));
+      this.flows.push(flow);
+    }
+    // aws-eks-v2 refuses `securityGroup` next to `securityGroups`: pass the list only.
+    return { options: { ...options, securityGroup: undefined, securityGroups: owned ? [owned] : given }, ownedGroup: owned };
+  }
+
+  private createEksCluster(props: SafeClusterProps, kubectlProviderOptions: eks.KubectlProviderOptions | undefined): eks.Cluster {
+    return new eks.Cluster(this, 'Cluster', {
+      version: props.version,
+      clusterName: this.clusterName,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      securityGroup: this.controlPlaneSecurityGroup,
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PRIVATE,
+      secretsEncryptionKey: this.secretsEncryptionKey,
+      clusterLogging: props.clusterLogging ?? ALL_LOG_TYPES,
+      bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions ?? false,
+      // Auto Mode and default capacity put nodes on the EKS-created group; node groups come from addNodegroup.
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      serviceIpv4Cidr: props.serviceIpv4Cidr,
+      kubectlProviderOptions,
+      tags: props.tags,
+    });
+  }
+
+  // The L2 has no props for these yet: set them on the native AWS::EKS::Cluster.
+  private hardenCfnCluster(props: SafeClusterProps): void {
+    this.cfnCluster.upgradePolicy = { supportType: props.upgradeSupportType ?? UpgradeSupportType.EXTENDED };
+    this.cfnCluster.deletionProtection = props.deletionProtection ?? true;
+    keepDependentsWhileProtected(this, props.deletionProtection ?? true);
+    acknowledgeEksManagedPolicies(this.eksCluster.role, ['AmazonEKSClusterPolicy'],
+      'AmazonEKSClusterPolicy is the policy EKS documents for the cluster IAM role; AWS keeps it in step with what the control plane calls.');
+    Validations.of(this.cfnCluster).acknowledge({
+      id: 'CloudFormation-Validate::W9009',
+      reason: 'aws-eks-v2 writes EncryptionConfig.Resources=[secrets]; the EKS CreateCluster API still documents it as the resource list to encrypt, so it stays until the L2 drops it.',
+    });
+  }
+
+  // Keyed by role, so reordering `adminRoles` re-keys nothing. A single role keeps `Admin0`, the key of
+  // earlier releases, so the common one-admin cluster keeps its access entry.
+  private grantAdmins(roles: iam.IRole[]): void {
+    const keys = roles.map((role) => roles.length === 1 ? 'Admin0' : `Admin${Names.nodeUniqueId(role.node)}`);
+    roles.forEach((role, i) => this.eksCluster.grantClusterAdmin(keys[i], role.roleArn));
+  }
+
+  private addDefaultNodegroup(props: SafeClusterProps): SafeNodegroup | undefined {
+    const capacity = props.defaultCapacity ?? 2;
+    if (capacity === 0) return undefined;
+    return this.addNodegroup('DefaultNodegroup', {
+      instanceTypes: [props.defaultCapacityInstance ?? new ec2.InstanceType('m5.large')],
+      minSize: capacity, desiredSize: capacity, maxSize: capacity,
+    });
+  }
+
+  // The flows written here travel with the template, so every checker proves this choice and no other.
+  private recordIntent(): void {
+    this.node.addValidation({ validate: () => this.findForeignNodegroups() });
+    this.cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({ produce: () => intentMetadata(this.flows, this.vpcCidr, this.karpenter && this.nodeSecurityGroup.securityGroupId) }));
+    this.node.addValidation(new ClusterConnectivityValidation(this, this.cfnCluster));
+    this.node.addValidation(new ClusterTreeValidation(this, this.eksCluster));
+  }
+
   // Node groups attached to this cluster by any other path carry the EKS-created group.
   private findForeignNodegroups(): string[] {
     return this.node.root.node.findAll()
@@ -381,6 +600,33 @@ export class SafeCluster extends Resource implements ISafeCluster {
         'a node group attached through cluster.addNodegroupCapacity or new eks.Nodegroup',
         `create it with ${this.node.path}.addNodegroup(id, options)`));
   }
+}
+
+/**
+ * The VPC's IPv4 CIDR: the literal block of a VPC created in the app (so no export is needed and the
+ * proofs read it from this stack alone), the imported value otherwise, or undefined for a VPC imported
+ * without one (CDK throws on access).
+ */
+function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
+  const cfn = vpc.node.defaultChild;
+  if (cfn instanceof ec2.CfnVPC && typeof cfn.cidrBlock === 'string' && !Token.isUnresolved(cfn.cidrBlock)) return cfn.cidrBlock;
+  try {
+    return vpc.vpcCidrBlock;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The IPv4 or IPv6 CIDR of an address peer (`ec2.Peer.ipv4`, `anyIpv4`, ...), undefined for groups. */
+function literalPeerCidr(peer: ec2.IConnectable): string | undefined {
+  const asPeer = peer as Partial<ec2.IPeer>;
+  if (asPeer.canInlineRule !== true || typeof asPeer.toIngressRuleConfig !== 'function') return undefined;
+  const config = asPeer.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
+  return config.cidrIp ?? config.cidrIpv6;
+}
+
+function peerName(peer: ec2.IConnectable): string {
+  return (peer as Partial<ec2.IPeer>).uniqueId ?? (Construct.isConstruct(peer) ? peer.node.path : 'a peer without security groups');
 }
 
 function addNodeEgress(nodes: ec2.SecurityGroup, restricted: boolean): void {
@@ -402,5 +648,19 @@ function warnAboutAccessAndLogging(scope: IConstruct, props: SafeClusterProps): 
   if (missing.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-safe-eks:incompleteControlPlaneLogs',
       `Control-plane log types not exported: ${missing.join(', ')}. Without them an upgrade failure cannot be investigated afterwards.`);
+  }
+}
+
+// Checks the flow table cannot make alone: contradicting flow options, and the Karpenter tag on the cluster.
+function validateFlowOptions(scope: Construct, props: SafeClusterProps): void {
+  const problem = RequiredFlows.selectionProblem(props);
+  if (problem !== undefined) {
+    throw new SafeEksError(scope, 'FlowOptions', 'The flow options contradict each other.',
+      `webhookFlows=${show(props.webhookFlows)}, controlPlaneTraffic=${show(props.controlPlaneTraffic?.value)}, webhookPorts=${show(props.webhookPorts)}`, problem);
+  }
+  if (props.tags !== undefined && KARPENTER_DISCOVERY_TAG in props.tags) {
+    throw new SafeEksError(scope, 'KarpenterDiscoveryTag',
+      `The tag ${KARPENTER_DISCOVERY_TAG} marks the owned node group for Karpenter; on the cluster, EKS would copy it to the group it creates.`,
+      show(props.tags[KARPENTER_DISCOVERY_TAG]), `remove ${KARPENTER_DISCOVERY_TAG} from \`tags\` and call enableKarpenter()`);
   }
 }

@@ -105,7 +105,8 @@ export function readAttachments(
           key: where, vendorGroup, names,
           controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
           nodePools: [],
-          intent: readIntent(resource.Metadata, where, warnings),
+          intent: readIntent(resource.Metadata, where, warnings,
+            (peer) => graph.groupFor(resolver.resolve(peer, stack.id), `${where} intent`)?.key),
         });
       } else if (type === 'AWS::EKS::Nodegroup') {
         nodegroups.push([stack, logicalId, resource]);

@@ -163,6 +163,10 @@ export class CfnResolver {
     if (STORE_PORT_TYPES.has(String(resource.Type)) && attribute.endsWith('Port')) {
       return storePort(resource) ?? new Unresolved(`port of ${logicalId} (no Port property and unknown engine)`);
     }
+    // A VPC's CIDR is a property: rules that name `Fn::GetAtt <vpc>.CidrBlock` get a literal peer.
+    if (resource.Type === 'AWS::EC2::VPC' && attribute === 'CidrBlock' && resource.Properties?.CidrBlock !== undefined) {
+      return this.resolve(resource.Properties.CidrBlock, stackId);
+    }
     return new CfnReference(stackId, logicalId, attribute);
   }
 

@@ -1,12 +1,23 @@
 import { Endpoint } from './attachments';
 import { SecurityGroupGraph, SecurityGroupNode, SgRule } from './security-group-graph';
 import { cidrContains, parseIpv4Cidr } from './cidr';
+import { RequiredFlows } from './required-flows';
 
-/** One connection to prove: `protocol` on `fromPort`-`toPort`, opened by the source endpoint. */
+/**
+ * One connection to prove: `protocol` on `fromPort`-`toPort` (ICMP: type and code; `all`: every
+ * protocol and port), opened by the source endpoint.
+ */
 export interface FlowSpec {
-  readonly protocol: 'tcp' | 'udp';
+  readonly protocol: 'tcp' | 'udp' | 'icmp' | 'all';
   readonly fromPort: number;
   readonly toPort: number;
+  /**
+   * The source is addresses, not a security group: `vpc` for any address of the destination's VPC, or
+   * an IPv4 CIDR. Only ingress is proven, and only rules whose CIDR contains those addresses count.
+   */
+  readonly sourceAddresses?: string;
+  /** The source's groups are only referenced (their rules are unknown): only ingress is proven. */
+  readonly ingressOnly?: boolean;
 }
 
 /** Whether a flow holds between two endpoints, the rules it holds through, or what is missing. */
@@ -32,14 +43,22 @@ export function checkPair(
   graph: SecurityGroupGraph, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
 ): PairResult {
   const survives = (rule: SgRule) => !replay || !dependsOnVendor(graph, rule);
+  const cidrMatches = (rule: SgRule) => flow.sourceAddresses === undefined || flow.sourceAddresses === 'vpc'
+    ? cidrCoversVpc(rule.peerCidr, graph.groups.get(rule.group))
+    : cidrCovers(rule.peerCidr, flow.sourceAddresses);
   const matches = (rule: SgRule, peers: readonly string[]) => survives(rule)
     && protocolCovers(rule, flow)
-    && (rule.peerGroup !== undefined ? peers.includes(rule.peerGroup) : cidrCoversVpc(rule.peerCidr, graph.groups.get(rule.group)));
-  const egress = coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
+    && (rule.peerGroup !== undefined ? peers.includes(rule.peerGroup) : cidrMatches(rule));
+  const egress = flow.sourceAddresses !== undefined || flow.ingressOnly ? []
+    : coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
   const ingress = coverPreferringOwned(graph, groupsOf(graph, destination).flatMap((g) => g.ingress).filter((r) => matches(r, source.groups)), flow);
   if (egress && ingress) return { allowed: true, rules: [...egress, ...ingress] };
-  const what = `${flow.protocol} ${formatRange(flow.fromPort, flow.toPort)}`;
-  const [from, to] = [pick(graph, source), pick(graph, destination)];
+  const what = flow.protocol === 'all' ? 'all traffic' : `${flow.protocol} ${formatFlowPorts(flow)}`;
+  const fromWhere = flow.sourceAddresses === undefined ? 'or from a CIDR containing the VPC'
+    : flow.sourceAddresses === 'vpc' ? 'a CIDR containing the VPC' : `a CIDR containing ${flow.sourceAddresses}`;
+  const from = flow.sourceAddresses === undefined ? pick(graph, source)
+    : flow.sourceAddresses === 'vpc' ? 'the VPC CIDR' : flow.sourceAddresses;
+  const to = pick(graph, destination);
   const problems: string[] = [];
   const fixes: string[] = [];
   if (!egress) {
@@ -47,10 +66,11 @@ export function checkPair(
     fixes.push(`an AWS::EC2::SecurityGroupEgress on ${from} to ${to} ${what}`);
   }
   if (!ingress) {
-    problems.push(`no ingress rule on ${list(destination.groups)} admits ${what} from ${list(source.groups)} or from a CIDR containing the VPC`);
+    problems.push(`no ingress rule on ${list(destination.groups)} admits ${what} from ${source.groups.length > 0 ? `${list(source.groups)} ` : ''}${fromWhere}`);
     fixes.push(`an AWS::EC2::SecurityGroupIngress on ${to} from ${from} ${what}`);
   }
-  const unowned = [...new Set([source, destination])].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
+  const endpoints = flow.sourceAddresses === undefined ? [source, destination] : [destination];
+  const unowned = [...new Set(endpoints)].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
   const give = unowned.map((e) => `give the ${e.label} a security group of its own (launch template SecurityGroupIds), then `).join('');
   return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; '), fix: `${give}add ${fixes.join(' and ')}` };
 }
@@ -68,6 +88,11 @@ export function formatRange(from: number, to: number): string {
   return from === to ? `${from}` : `${from}-${to}`;
 }
 
+/** The flow's ports as reports print them: ICMP type and code, `all` for protocol -1. */
+export function formatFlowPorts(flow: FlowSpec): string {
+  return RequiredFlows.formatProtocolPorts(flow.protocol, flow.fromPort, flow.toPort);
+}
+
 /**
  * Covers the flow with written, owned rules if they suffice, then with EC2's implicit default egress,
  * and only then with EKS-created rules, so "rests on" names the rules a reviewer can actually change.
@@ -81,6 +106,11 @@ function coverPreferringOwned(graph: SecurityGroupGraph, rules: SgRule[], flow: 
 
 /** The rules whose ranges together cover the flow's ports, or undefined when a port is left out. */
 function cover(rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
+  // An ICMP flow is one type and code: any one rule that admits it (protocolCovers checked which) covers it.
+  if (flow.protocol === 'icmp') return rules.length > 0 ? [rules[0]] : undefined;
+  // A rule written for exactly this flow is the one a reviewer looks for, even when a wider rule also covers it.
+  const exact = rules.find((r) => r.protocol === flow.protocol && r.fromPort === flow.fromPort && r.toPort === flow.toPort);
+  if (exact) return [exact];
   const sorted = [...rules].sort((a, b) => a.fromPort - b.fromPort);
   const used: SgRule[] = [];
   let next = flow.fromPort;
@@ -98,7 +128,21 @@ function cover(rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
 }
 
 function protocolCovers(rule: SgRule, flow: FlowSpec): boolean {
-  return rule.protocol === 'all' || rule.protocol === flow.protocol;
+  if (rule.protocol === 'all') return true;
+  if (rule.protocol !== flow.protocol) return false;
+  return flow.protocol !== 'icmp' || icmpCovers(rule, flow.fromPort, flow.toPort);
+}
+
+// An ICMP rule's FromPort is the type and ToPort the code, -1 meaning any; the graph reads -1/-1 (every
+// type and code) as 0-65535.
+function icmpCovers(rule: SgRule, type: number, code: number): boolean {
+  if (rule.fromPort === 0 && rule.toPort === 65535) return true;
+  return (rule.fromPort === -1 || rule.fromPort === type) && (rule.toPort === -1 || rule.toPort === code);
+}
+
+function cidrCovers(cidr: string | undefined, addresses: string): boolean {
+  const [outer, inner] = [cidr === undefined ? undefined : parseIpv4Cidr(cidr), parseIpv4Cidr(addresses)];
+  return outer !== undefined && inner !== undefined && cidrContains(outer, inner);
 }
 
 function cidrCoversVpc(cidr: string | undefined, group: SecurityGroupNode | undefined): boolean {

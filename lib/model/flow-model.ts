@@ -1,8 +1,9 @@
 import { Attachments, ClusterAttachment, Endpoint, PeerAttachment, readAttachments } from './attachments';
 import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
 import { loadAssembly } from './cloud-assembly';
-import { checkPair, dependsOnVendor, FlowSpec, formatRange } from './flow-evaluation';
+import { checkPair, dependsOnVendor, FlowSpec, formatFlowPorts, formatRange } from './flow-evaluation';
 import { checkEvaluationOptions, checkStackTemplates, requireArgument } from './argument-checks';
+import { UNRESOLVED_PEER } from './intent';
 import { SecurityGroupGraph, SgRule } from './security-group-graph';
 import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
@@ -94,9 +95,9 @@ export interface FlowCheck {
   readonly sourceLabel: string;
   /** What accepts it. */
   readonly destinationLabel: string;
-  /** `tcp` or `udp`. */
+  /** `tcp`, `udp`, `icmp` or `all`. */
   readonly protocol: string;
-  /** `443` or `1025-65535`. */
+  /** `443`, `1025-65535`, `all`, or `type 3 code 4` for ICMP. */
   readonly ports: string;
   /** The flow holds with the rules as synthesized. */
   readonly allowedBefore: boolean;
@@ -302,7 +303,7 @@ export class FlowModel {
     checkEvaluationOptions(options);
     const warnings = [...this.warnings];
     const flows: FlowCheck[] = [];
-    for (const cluster of this.attachments.clusters) {
+    for (const cluster of this.attachments.clusters.map(withKarpenterNodes)) {
       if (options.clusters !== undefined && !options.clusters.includes(cluster.key)) continue;
       if (cluster.nodePools.length === 0) {
         warnings.push(`${cluster.key}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
@@ -310,7 +311,7 @@ export class FlowModel {
       const required = (cluster.intent?.requiredFlows ?? RequiredFlows.all())
         .filter((flow) => options.webhookFlows !== false || flow.category !== FlowCategory.WEBHOOK);
       const checks = [
-        ...required.map((flow) => tableCheck(cluster, flow)),
+        ...required.map((flow) => this.tableCheck(cluster, flow, warnings)),
         ...this.attachments.dataStores.flatMap((store) => this.dataStoreCheck(cluster, store, warnings)),
         ...this.attachments.loadBalancers.flatMap((lb) => this.loadBalancerChecks(cluster, lb)),
       ];
@@ -353,7 +354,7 @@ export class FlowModel {
       sourceLabel: check.sourceLabel,
       destinationLabel: check.destinationLabel,
       protocol: check.spec.protocol,
-      ports: formatRange(check.spec.fromPort, check.spec.toPort),
+      ports: formatFlowPorts(check.spec),
       allowedBefore: before.allowed,
       allowedAfterReplay: after.allowed,
       restsOn: before.allowed ? before.rules.map((r) => this.reference(r)) : [],
@@ -404,6 +405,38 @@ export class FlowModel {
     }));
   }
 
+  // Control plane and node pools are the cluster's; a VPC source is its addresses; an extension's peer is
+  // a CIDR or a group the cluster recorded (only ingress is proven when that group's rules are not in the assembly).
+  private tableCheck(cluster: ClusterAttachment, flow: RequiredFlow, warnings: string[]): Check {
+    const peer = this.peerEndpoint(flow);
+    if (flow.peerGroup === UNRESOLVED_PEER) {
+      warnings.push(`${cluster.key}: flow ${flow.id} names a peer group outside these templates; proven where the whole app is read (ConnectivityChecks, verify)`);
+    }
+    const endpoints = (role: FlowRole): Endpoint[] => {
+      if (role === FlowRole.CONTROL_PLANE) return [cluster.controlPlane];
+      if (role === FlowRole.NODES) return cluster.nodePools;
+      return peer === undefined ? [] : [peer];
+    };
+    const pairs: Array<[Endpoint, Endpoint]> = [];
+    for (const s of endpoints(flow.source)) for (const d of endpoints(flow.destination)) pairs.push([s, d]);
+    const label = (role: FlowRole) => role === FlowRole.CONTROL_PLANE ? cluster.controlPlane.label
+      : role === FlowRole.NODES ? 'nodes' : peer?.label ?? role;
+    const sourceAddresses = flow.source === FlowRole.VPC ? cluster.intent?.vpcCidr ?? 'vpc' : flow.peerCidr;
+    const ingressOnly = flow.peerGroup !== undefined && !(this.graph.groups.get(flow.peerGroup)?.declared ?? false);
+    return {
+      id: flow.id, source: flow.source, destination: flow.destination,
+      spec: { protocol: specProtocol(flow.protocol), fromPort: flow.fromPort, toPort: flow.toPort, sourceAddresses, ingressOnly },
+      pairs, sourceLabel: label(flow.source), destinationLabel: label(flow.destination),
+    };
+  }
+
+  private peerEndpoint(flow: RequiredFlow): Endpoint | undefined {
+    if (flow.source === FlowRole.VPC) return { label: 'the VPC', groups: [] };
+    if (flow.peerCidr !== undefined) return { label: `${flow.source} ${flow.peerCidr}`, groups: [] };
+    if (flow.peerGroup !== undefined && flow.peerGroup !== UNRESOLVED_PEER) return { label: `${flow.source} ${flow.peerGroup}`, groups: [flow.peerGroup] };
+    return undefined;
+  }
+
   private reference(rule: SgRule): FlowRuleReference {
     return {
       stack: rule.stackId, logicalId: rule.logicalId, inlineAt: rule.inlineAt, direction: rule.direction, group: rule.group,
@@ -421,16 +454,20 @@ export class FlowModel {
   }
 }
 
-function tableCheck(cluster: ClusterAttachment, flow: RequiredFlow): Check {
-  const pairs: Array<[Endpoint, Endpoint]> = [];
-  const endpoints = (role: FlowRole) => role === FlowRole.CONTROL_PLANE ? [cluster.controlPlane] : cluster.nodePools;
-  for (const s of endpoints(flow.source)) for (const d of endpoints(flow.destination)) pairs.push([s, d]);
-  const label = (role: FlowRole) => role === FlowRole.CONTROL_PLANE ? cluster.controlPlane.label : 'nodes';
-  return {
-    id: flow.id, source: flow.source, destination: flow.destination,
-    spec: { protocol: flow.protocol === FlowProtocol.UDP ? 'udp' : 'tcp', fromPort: flow.fromPort, toPort: flow.toPort },
-    pairs, sourceLabel: label(flow.source), destinationLabel: label(flow.destination),
-  };
+/** Nodes Karpenter launches are in no template: the cluster's recorded owned node group stands for them. */
+function withKarpenterNodes(cluster: ClusterAttachment): ClusterAttachment {
+  const group = cluster.intent?.karpenterNodeGroup;
+  if (group === undefined) return cluster;
+  return { ...cluster, nodePools: [...cluster.nodePools, { label: `Karpenter nodes on ${group}`, groups: [group] }] };
+}
+
+function specProtocol(protocol: FlowProtocol): FlowSpec['protocol'] {
+  switch (protocol) {
+    case FlowProtocol.UDP: return 'udp';
+    case FlowProtocol.ICMP: return 'icmp';
+    case FlowProtocol.ALL: return 'all';
+    default: return 'tcp';
+  }
 }
 
 function ruleName(rule: SgRule): string {

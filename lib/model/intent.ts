@@ -1,3 +1,4 @@
+import { parseIpv4Cidr } from './cidr';
 import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
 /**
@@ -14,15 +15,25 @@ const SCHEMA_VERSION = 1;
 export interface ClusterIntent {
   /** The control plane <-> node flows the cluster writes and wants proven, in the order written. */
   readonly requiredFlows: readonly RequiredFlow[];
+  /** IPv4 CIDR of the cluster's VPC when the cluster recorded a literal one: the source of `FlowRole.VPC` flows. */
+  readonly vpcCidr?: string;
+  /** Group key of the owned group Karpenter's nodes carry (nodes no template declares), when the cluster enabled Karpenter. */
+  readonly karpenterNodeGroup?: string;
 }
 
 /** The metadata value recording `flows` (reasons stay in the code: prose in a template is churn). */
-export function intentMetadata(flows: readonly RequiredFlow[]): { [key: string]: unknown } {
+export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string, karpenterNodeGroup?: string): { [key: string]: unknown } {
   return {
     schemaVersion: SCHEMA_VERSION,
+    ...(karpenterNodeGroup !== undefined ? { karpenterNodeGroup } : {}),
+    // Literal only: with it a flow from the VPC is proven from the cluster's own template.
+    ...(vpcCidr !== undefined && parseIpv4Cidr(vpcCidr) !== undefined ? { vpcCidr } : {}),
     requiredFlows: flows.map((f) => ({
       id: f.id, source: f.source, destination: f.destination, protocol: f.protocol,
       fromPort: f.fromPort, toPort: f.toPort, category: f.category,
+      // A peer group is a token here; CloudFormation values in the template say which group it is.
+      ...(f.peerCidr !== undefined ? { peerCidr: f.peerCidr } : {}),
+      ...(f.peerGroup !== undefined ? { peerGroup: f.peerGroup } : {}),
     })),
   };
 }
@@ -32,21 +43,36 @@ export function intentMetadata(flows: readonly RequiredFlow[]): { [key: string]:
  * gets `undefined`: the checks then require the whole table. A malformed record is a warning and is
  * treated the same way, so a damaged template can only make the proof stricter.
  */
-export function readIntent(metadata: unknown, where: string, warnings: string[]): ClusterIntent | undefined {
+export function readIntent(
+  metadata: unknown, where: string, warnings: string[], resolvePeerGroup: PeerGroupResolver = () => undefined,
+): ClusterIntent | undefined {
   const raw = isRecord(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
   if (raw === undefined) return undefined;
   const flows = isRecord(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
-    ? raw.requiredFlows.map(readFlow) : undefined;
+    ? raw.requiredFlows.map((f) => readFlow(f, resolvePeerGroup)) : undefined;
   if (flows === undefined || flows.some((f) => f === undefined)) {
     warnings.push(`${where}: ${INTENT_METADATA_KEY} metadata is not a schema ${SCHEMA_VERSION} record; the whole required-flow table is proven instead`);
     return undefined;
   }
-  return { requiredFlows: flows as RequiredFlow[] };
+  const vpcCidr = isRecord(raw) && typeof raw.vpcCidr === 'string' && parseIpv4Cidr(raw.vpcCidr) !== undefined ? raw.vpcCidr : undefined;
+  const karpenter = isRecord(raw) && raw.karpenterNodeGroup !== undefined ? resolvePeerGroup(raw.karpenterNodeGroup) : undefined;
+  return {
+    requiredFlows: flows as RequiredFlow[], ...(vpcCidr !== undefined ? { vpcCidr } : {}),
+    ...(karpenter !== undefined ? { karpenterNodeGroup: karpenter } : {}),
+  };
 }
 
-const TABLE_REASONS = new Map(RequiredFlows.all().map((f) => [f.id, f.reason]));
+/**
+ * Turns a recorded peer group (a CloudFormation value such as `Fn::GetAtt` or `Fn::ImportValue`) into
+ * the model's group key, or undefined when it cannot be followed in the templates at hand.
+ */
+export type PeerGroupResolver = (raw: unknown) => string | undefined;
 
-function readFlow(raw: unknown): RequiredFlow | undefined {
+const TABLE_REASONS = new Map([...RequiredFlows.all(), ...RequiredFlows.allTraffic()].map((f) => [f.id, f.reason]));
+/** Marks a recorded peer group that the templates at hand cannot follow: the flow is reported, not proven. */
+export const UNRESOLVED_PEER = '<unresolved peer group>';
+
+function readFlow(raw: unknown, resolvePeerGroup: PeerGroupResolver): RequiredFlow | undefined {
   if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
   const source = enumValue(FlowRole, raw.source);
   const destination = enumValue(FlowRole, raw.destination);
@@ -55,8 +81,13 @@ function readFlow(raw: unknown): RequiredFlow | undefined {
   const { fromPort, toPort } = raw;
   if (source === undefined || destination === undefined || protocol === undefined || category === undefined) return undefined;
   if (!isPort(fromPort) || !isPort(toPort) || fromPort > toPort) return undefined;
+  if (raw.peerCidr !== undefined && typeof raw.peerCidr !== 'string') return undefined;
   const reason = TABLE_REASONS.get(raw.id) ?? 'Declared by the cluster in its recorded intent.';
-  return { id: raw.id, source, destination, protocol, fromPort, toPort, category, reason };
+  const peer = raw.peerGroup === undefined ? {} : { peerGroup: resolvePeerGroup(raw.peerGroup) ?? UNRESOLVED_PEER };
+  return {
+    id: raw.id, source, destination, protocol, fromPort, toPort, category, reason,
+    ...(raw.peerCidr !== undefined ? { peerCidr: raw.peerCidr } : {}), ...peer,
+  };
 }
 
 function enumValue<T extends string>(values: { [key: string]: T }, raw: unknown): T | undefined {

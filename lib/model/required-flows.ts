@@ -18,6 +18,10 @@ export enum FlowRole {
   CACHE = 'cache',
   /** A load balancer that sends traffic to the nodes. */
   LOAD_BALANCER = 'load-balancer',
+  /** Any address of the cluster's VPC (routers and hosts that send ICMP errors), not a security group. */
+  VPC = 'vpc',
+  /** A client of the Kubernetes API outside the cluster: a CI runner, a bastion, a VPN range. */
+  API_CLIENT = 'api-client',
 }
 
 /** IP protocol of a flow, with the value CloudFormation expects in `IpProtocol`. */
@@ -26,6 +30,10 @@ export enum FlowProtocol {
   TCP = 'tcp',
   /** UDP. */
   UDP = 'udp',
+  /** ICMP; `fromPort` is the ICMP type and `toPort` the ICMP code. */
+  ICMP = 'icmp',
+  /** Every protocol and port (`-1`); only a rule of protocol `-1` covers it. */
+  ALL = '-1',
 }
 
 /** Why a flow is required, and whether it can be switched off. */
@@ -34,6 +42,13 @@ export enum FlowCategory {
   CORE = 'core',
   /** Admission and metrics webhooks served by pods and called by the API server. Can be switched off. */
   WEBHOOK = 'webhook',
+  /**
+   * What the EKS-created cluster security group allowed between the same parties (and path-MTU ICMP):
+   * on by default, left out by `NodeTraffic.RECOMMENDED` and `ControlPlaneTraffic.NARROW`.
+   */
+  ALL_TRAFFIC = 'all-traffic',
+  /** Added by the cluster's owner for one peer or port (`allowApiAccessFrom`, `allowNodePortsFrom`). */
+  EXTENSION = 'extension',
 }
 
 /** One flow the cluster needs: `source` opens a connection to `destination` on `protocol`/`ports`. */
@@ -54,6 +69,19 @@ export interface RequiredFlow {
   readonly category: FlowCategory;
   /** One line: why the flow exists and the AWS (or peer) source that requires it. */
   readonly reason: string;
+  /**
+   * For a flow from outside the cluster: the IPv4 CIDR the source sends from.
+   *
+   * @default - the source is a role of the cluster (or, for `FlowRole.VPC`, the VPC's CIDR)
+   */
+  readonly peerCidr?: string;
+  /**
+   * For a flow from outside the cluster: the source's security group, as its ID when written by a
+   * construct and as the model's group key (`<stack>/<logical ID>`) when read back from a template.
+   *
+   * @default - the source is a role of the cluster
+   */
+  readonly peerGroup?: string;
 }
 
 const SEC_GROUP_REQS = 'AWS EKS user guide, sec-group-reqs';
@@ -68,8 +96,8 @@ function flow(
 
 const CP = FlowRole.CONTROL_PLANE;
 const NODES = FlowRole.NODES;
-const { TCP, UDP } = FlowProtocol;
-const { CORE, WEBHOOK } = FlowCategory;
+const { TCP, UDP, ICMP, ALL } = FlowProtocol;
+const { CORE, WEBHOOK, ALL_TRAFFIC } = FlowCategory;
 
 /**
  * Every flow between control plane and nodes, in the order rules are written.
@@ -103,6 +131,52 @@ const TABLE: readonly RequiredFlow[] = Object.freeze([
     `API server to metrics-server, the current EKS default port (${TF_EKS_RECOMMENDED}).`),
 ]);
 
+/**
+ * What the EKS-created cluster security group allowed between the same parties, as owned rows, plus
+ * path-MTU ICMP. `SafeCluster` writes them by default; they are not required of clusters built
+ * without this library (those are held to the table above).
+ */
+const ALL_TRAFFIC_ROWS: readonly RequiredFlow[] = Object.freeze([
+  flow('NodesToNodesAllTraffic', NODES, NODES, ALL, [0, 65535], ALL_TRAFFIC,
+    `Pod to pod across nodes on any protocol and port, as the EKS-created group allows (${SEC_GROUP_REQS}: "any protocol and ports that you expect your nodes to use for inter-node communication").`),
+  flow('ControlPlaneToNodesAllTcp', CP, NODES, TCP, [0, 65535], ALL_TRAFFIC,
+    `API server to webhooks and extension APIs on any TCP port (Istio 15017, Vault 8080, cert-manager 10260), as the EKS-created group allows (${SEC_GROUP_REQS}).`),
+  flow('VpcToNodesPathMtu', FlowRole.VPC, NODES, ICMP, [3, 4], ALL_TRAFFIC,
+    'ICMP destination unreachable, fragmentation needed (type 3 code 4) from the VPC, so path-MTU discovery works (RFC 1191; AWS VPC user guide, path MTU discovery).'),
+]);
+
+/** Ports the control plane always reaches on the nodes (core flows): not webhook ports. */
+const CORE_CONTROL_PLANE_PORTS = [443, 10250];
+
+/** Which node <-> node traffic the owned node group allows. */
+export class NodeTraffic {
+  /**
+   * All traffic between nodes (one protocol `-1` rule pair on the owned node group), as the EKS-created
+   * group allowed, plus ICMP fragmentation-needed from the VPC for path-MTU discovery.
+   */
+  public static readonly ALL = new NodeTraffic('all');
+  /** DNS (tcp/udp 53) and tcp 1025-65535 only: the narrower set of earlier releases. Pods serving below 1025 need their own rule. */
+  public static readonly RECOMMENDED = new NodeTraffic('recommended');
+
+  private constructor(
+    /** `all` or `recommended`. */
+    public readonly value: string,
+  ) {}
+}
+
+/** Which control plane -> node traffic the owned groups allow. */
+export class ControlPlaneTraffic {
+  /** Every TCP port, as the EKS-created group allowed: an admission webhook on any port just works. */
+  public static readonly ALL_TCP = new ControlPlaneTraffic('all-tcp');
+  /** 443, 10250 and the webhook ports only (`webhookFlows`, `webhookPorts`, `addWebhookPort`), each a flow of its own. */
+  public static readonly NARROW = new ControlPlaneTraffic('narrow');
+
+  private constructor(
+    /** `all-tcp` or `narrow`. */
+    public readonly value: string,
+  ) {}
+}
+
 /** Options that select which flows of the table a cluster requires. */
 export interface FlowSelection {
   /**
@@ -111,28 +185,113 @@ export interface FlowSelection {
    * @default true
    */
   readonly webhookFlows?: boolean;
+  /**
+   * Node <-> node traffic.
+   *
+   * @default NodeTraffic.ALL, or NodeTraffic.RECOMMENDED when `webhookFlows` is false
+   */
+  readonly nodeTraffic?: NodeTraffic;
+  /**
+   * Control plane -> node traffic. `ALL_TCP` with `webhookFlows: false` is a contradiction and throws.
+   *
+   * @default ControlPlaneTraffic.ALL_TCP, or ControlPlaneTraffic.NARROW when `webhookFlows` is false
+   */
+  readonly controlPlaneTraffic?: ControlPlaneTraffic;
+  /**
+   * More webhook ports, each its own flow `ControlPlaneToNodesWebhook<port>` (a port of the table keeps its row).
+   * 443 and 10250 are core flows and throw.
+   *
+   * @default - none
+   */
+  readonly webhookPorts?: number[];
 }
 
 /** The required-flow table and its queries. */
 export class RequiredFlows {
-  /** Every flow of the table, in the order rules are written. */
+  /**
+   * Every flow of the table, in the order rules are written: what every cluster needs, and what a
+   * cluster built without this library (no recorded intent) is held to.
+   */
   public static all(): RequiredFlow[] {
     return [...TABLE];
   }
 
-  /** The flows a cluster with these options requires, in table order. */
+
+  /**
+   * The rows that give the owned groups what the EKS-created group allowed between the same parties
+   * (node <-> node all traffic, control plane -> nodes all TCP) and path-MTU ICMP from the VPC.
+   */
+  public static allTraffic(): RequiredFlow[] {
+    return [...ALL_TRAFFIC_ROWS];
+  }
+
+  /**
+   * The flows a cluster with these options requires: table rows in table order, then the extra webhook
+   * ports in the order given. Throws when the options contradict each other (see `selectionProblem`).
+   */
   public static select(selection: FlowSelection = {}): RequiredFlow[] {
     requireArgument('RequiredFlows.select', 'selection', selection, 'object');
     requireArgument('RequiredFlows.select', 'selection.webhookFlows', selection.webhookFlows, 'boolean', true);
-    const webhooks = selection.webhookFlows ?? true;
-    return TABLE.filter((f) => f.category === FlowCategory.CORE || webhooks);
+    const problem = RequiredFlows.selectionProblem(selection);
+    if (problem !== undefined) throw new Error(problem);
+    // `webhookFlows: false` keeps its meaning from earlier releases: the narrow rule set.
+    const narrow = selection.webhookFlows === false;
+    const nodeTraffic = (selection.nodeTraffic ?? (narrow ? NodeTraffic.RECOMMENDED : NodeTraffic.ALL)).value;
+    const controlPlane = (selection.controlPlaneTraffic ?? (narrow ? ControlPlaneTraffic.NARROW : ControlPlaneTraffic.ALL_TCP)).value;
+    const wanted = (f: RequiredFlow): boolean => {
+      switch (f.category) {
+        case WEBHOOK: return !narrow;
+        case ALL_TRAFFIC: return f.source === CP ? controlPlane === ControlPlaneTraffic.ALL_TCP.value : nodeTraffic === NodeTraffic.ALL.value;
+        default: return true;
+      }
+    };
+    const flows = [...TABLE, ...ALL_TRAFFIC_ROWS].filter(wanted);
+    for (const port of selection.webhookPorts ?? []) {
+      const webhook = RequiredFlows.webhookFlow(port);
+      if (!flows.some((f) => f.id === webhook.id)) flows.push(webhook);
+    }
+    return flows;
   }
 
-  /** `443`, `53` or `1025-65535`: how the README and reports print a flow's ports. */
+  /**
+   * Why these options cannot be combined, or undefined when they can: all TCP from the control plane
+   * with `webhookFlows: false`, and 443 or 10250 (core flows) or a port outside 1-65535 as a webhook port.
+   */
+  public static selectionProblem(selection: FlowSelection): string | undefined {
+    if (selection.webhookFlows === false && selection.controlPlaneTraffic?.value === ControlPlaneTraffic.ALL_TCP.value) {
+      return 'controlPlaneTraffic ALL_TCP opens every TCP port, webhook ports included, but webhookFlows: false asks to leave the webhook ports out; '
+        + 'use ControlPlaneTraffic.NARROW with webhookFlows: false, or drop webhookFlows: false';
+    }
+    const ports = selection.webhookPorts ?? [];
+    const bad = ports.find((p) => !Number.isInteger(p) || p < 1 || p > 65535 || CORE_CONTROL_PLANE_PORTS.includes(p));
+    if (bad !== undefined) {
+      return `webhook port ${bad} is ${CORE_CONTROL_PLANE_PORTS.includes(bad) ? 'already a core flow (ControlPlaneToNodesHttps or ControlPlaneToNodesKubelet)' : 'not a whole number from 1 to 65535'}; `
+        + 'remove it from the webhook ports';
+    }
+    const duplicate = ports.find((p, i) => ports.indexOf(p) !== i);
+    return duplicate === undefined ? undefined : `webhook port ${duplicate} is listed twice; list each port once`;
+  }
+
+  /** The flow `ControlPlaneToNodesWebhook<port>`: the table's row for that port, or a new one with `reason`. */
+  public static webhookFlow(port: number, reason?: string): RequiredFlow {
+    const row = TABLE.find((f) => f.category === WEBHOOK && f.fromPort === port);
+    return row ?? flow(`ControlPlaneToNodesWebhook${port}`, CP, NODES, TCP, [port, port], WEBHOOK,
+      reason ?? `API server to a webhook served on ${port} (webhookPorts).`);
+  }
+
+  /** `443`, `53`, `1025-65535`, `all` or `type 3 code 4`: how the README and reports print a flow's ports. */
   public static formatPorts(flow: RequiredFlow): string {
     requireArgument('RequiredFlows.formatPorts', 'flow', flow, 'object');
-    return flow.fromPort === flow.toPort ? `${flow.fromPort}` : `${flow.fromPort}-${flow.toPort}`;
+    return RequiredFlows.formatProtocolPorts(flow.protocol, flow.fromPort, flow.toPort);
+  }
+
+  /** Ports as printed for a protocol: ICMP flows carry type and code, protocol `-1` (or `all`) every port. */
+  public static formatProtocolPorts(protocol: string, fromPort: number, toPort: number): string {
+    if (protocol === ALL || protocol === 'all') return 'all';
+    if (protocol === ICMP) return `type ${fromPort} code ${toPort}`;
+    return fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
   }
 
   private constructor() {}
 }
+

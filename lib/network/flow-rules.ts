@@ -7,9 +7,15 @@ export interface FlowRoleGroups {
   readonly controlPlane: ec2.ISecurityGroup;
   /** Security group of the nodes. */
   readonly nodes: ec2.ISecurityGroup;
+  /**
+   * IPv4 CIDR of the VPC, the peer of flows whose source is `FlowRole.VPC`.
+   *
+   * @default - a flow from the VPC is an error
+   */
+  readonly vpcCidr?: string;
 }
 
-/** The `ec2.Port` for a flow's protocol and port range. */
+/** The `ec2.Port` for a flow's protocol and port range (ICMP: type and code). */
 export function flowPort(flow: RequiredFlow): ec2.Port {
   const single = flow.fromPort === flow.toPort;
   switch (flow.protocol) {
@@ -17,6 +23,10 @@ export function flowPort(flow: RequiredFlow): ec2.Port {
       return single ? ec2.Port.tcp(flow.fromPort) : ec2.Port.tcpRange(flow.fromPort, flow.toPort);
     case FlowProtocol.UDP:
       return single ? ec2.Port.udp(flow.fromPort) : ec2.Port.udpRange(flow.fromPort, flow.toPort);
+    case FlowProtocol.ICMP:
+      return ec2.Port.icmpTypeAndCode(flow.fromPort, flow.toPort);
+    case FlowProtocol.ALL:
+      return ec2.Port.allTraffic();
   }
 }
 
@@ -25,29 +35,30 @@ export function flowPort(flow: RequiredFlow): ec2.Port {
  * seen in the console leads back to the table.
  */
 export function flowRuleDescription(flow: RequiredFlow): string {
-  return `cdk-safe-eks ${flow.id}: ${flow.source} to ${flow.destination} ${flow.protocol} ${RequiredFlows.formatPorts(flow)}`;
+  const protocol = flow.protocol === FlowProtocol.ALL ? 'all protocols' : flow.protocol;
+  return `cdk-safe-eks ${flow.id}: ${flow.source} to ${flow.destination} ${protocol} ${RequiredFlows.formatPorts(flow)}`;
 }
 
-function groupFor(role: FlowRole, groups: FlowRoleGroups): ec2.ISecurityGroup {
-  switch (role) {
-    case FlowRole.CONTROL_PLANE: return groups.controlPlane;
-    case FlowRole.NODES: return groups.nodes;
-    default: throw new Error(`Flow role ${role} has no group in a cluster; the required-flow table is wrong.`);
-  }
+function peerFor(role: FlowRole, groups: FlowRoleGroups): ec2.IPeer {
+  if (role === FlowRole.CONTROL_PLANE) return groups.controlPlane;
+  if (role === FlowRole.NODES) return groups.nodes;
+  if (role === FlowRole.VPC && groups.vpcCidr !== undefined) return ec2.Peer.ipv4(groups.vpcCidr);
+  throw new Error(`Flow role ${role} has no group in a cluster; the required-flow table is wrong.`);
 }
 
 /**
  * Writes each flow as an ingress rule on the destination's group and an egress rule on the
  * source's group. Both groups are created with `allowAllOutbound: false`, so the egress rule is
- * real and the flow never rests on a default.
+ * real and the flow never rests on a default. A flow from VPC addresses has no source group: only
+ * its ingress rule is written.
  */
 export function addFlowRules(groups: FlowRoleGroups, flows: readonly RequiredFlow[]): void {
   for (const flow of flows) {
-    const source = groupFor(flow.source, groups);
-    const destination = groupFor(flow.destination, groups);
+    const source = peerFor(flow.source, groups);
+    const destination = peerFor(flow.destination, groups) as ec2.ISecurityGroup;
     const port = flowPort(flow);
     const description = flowRuleDescription(flow);
     destination.addIngressRule(source, port, description);
-    source.addEgressRule(destination, port, description);
+    if (flow.source !== FlowRole.VPC) (source as ec2.ISecurityGroup).addEgressRule(destination, port, description);
   }
 }

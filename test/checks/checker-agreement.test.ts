@@ -7,10 +7,10 @@ import { EksUpgradeSafetyChecks } from '../../lib/checks/nag/eks-upgrade-safety-
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { SafeCluster, SafeClusterProps } from '../../lib/cluster/safe-cluster';
 import { INTENT_METADATA_KEY } from '../../lib/model/intent';
-import { RequiredFlows } from '../../lib/model/required-flows';
+import { ControlPlaneTraffic, NodeTraffic, RequiredFlows } from '../../lib/model/required-flows';
 import { testApp, testStack, testVpc } from '../helpers';
 
-type Options = Pick<SafeClusterProps, 'webhookFlows' | 'restrictNodeEgress'>;
+type Options = Pick<SafeClusterProps, 'webhookFlows' | 'restrictNodeEgress' | 'nodeTraffic' | 'controlPlaneTraffic' | 'webhookPorts'>;
 
 /** The verdict of each of the four checkers on one app: true when it finds nothing. */
 function verdicts(options: Options, mutate?: (cluster: SafeCluster) => void) {
@@ -37,6 +37,9 @@ function verdicts(options: Options, mutate?: (cluster: SafeCluster) => void) {
 
 const COMBINATIONS: Options[] = [
   {}, { webhookFlows: false }, { restrictNodeEgress: true }, { webhookFlows: false, restrictNodeEgress: true },
+  { nodeTraffic: NodeTraffic.RECOMMENDED, webhookPorts: [15017, 8080] },
+  { nodeTraffic: NodeTraffic.RECOMMENDED, controlPlaneTraffic: ControlPlaneTraffic.NARROW, webhookPorts: [15017, 8080, 10260] },
+  { controlPlaneTraffic: ControlPlaneTraffic.NARROW, webhookFlows: false, webhookPorts: [5443], restrictNodeEgress: true },
 ];
 
 describe('the four checkers read the cluster\'s recorded intent and agree', () => {
@@ -46,15 +49,30 @@ describe('the four checkers read the cluster\'s recorded intent and agree', () =
     const [cluster] = Object.values(template.Resources as { [id: string]: { Type: string; Metadata?: { [key: string]: unknown } } })
       .filter((r) => r.Type === 'AWS::EKS::Cluster');
     const recorded = (cluster.Metadata?.[INTENT_METADATA_KEY] as { requiredFlows: Array<{ id: string }> }).requiredFlows.map((f) => f.id);
-    expect(recorded).toEqual(RequiredFlows.select({ webhookFlows: options.webhookFlows }).map((f) => f.id));
+    expect(recorded).toEqual(RequiredFlows.select(options).map((f) => f.id));
   });
 
-  test('a recorded flow whose rule is removed fails all four', () => {
-    const result = verdicts({ webhookFlows: false }, (cluster) => {
+  test('flows added after construction (webhook port, API access, load balancer) are recorded and pass all four', () => {
+    const { template, ...result } = verdicts({ controlPlaneTraffic: ControlPlaneTraffic.NARROW }, (cluster) => {
+      cluster.addWebhookPort(15017, 'Istio sidecar injector');
+      cluster.allowApiAccessFrom(ec2.Peer.ipv4('10.20.0.0/16'));
+      const balancer = new ec2.SecurityGroup(cluster, 'Balancer', { vpc: cluster.vpc });
+      cluster.allowNodePortsFrom(balancer, 8080);
+    });
+    expect(result).toEqual({ nodeValidation: true, nagPack: true, connectivityChecks: true, verify: true });
+    const ids = JSON.stringify(template);
+    for (const id of ['ControlPlaneToNodesWebhook15017', 'ApiAccessFrom10.20.0.0/16', 'NodePort8080From']) expect(ids).toContain(`"id":"${id}`);
+  });
+
+  test.each<[Options, string]>([
+    [{ webhookFlows: false }, '10250'],
+    [{ controlPlaneTraffic: ControlPlaneTraffic.NARROW, webhookPorts: [15017] }, '15017'],
+  ])('a recorded flow whose rule is removed fails all four (%j, rule on port %s)', (options, port) => {
+    const result = verdicts(options, (cluster) => {
       const group = cluster.nodeSecurityGroup.node;
-      const kubelet = group.children.find((c) => c.node.id.includes('10250'));
-      expect(kubelet).toBeDefined();
-      group.tryRemoveChild(kubelet!.node.id);
+      const rule = group.children.find((c) => c.node.id.includes(port));
+      expect(rule).toBeDefined();
+      group.tryRemoveChild(rule!.node.id);
     });
     expect({ ...result, template: undefined }).toEqual({
       nodeValidation: false, nagPack: false, connectivityChecks: false, verify: false, template: undefined,

@@ -1,10 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { SafeCluster } from '../../lib';
+import { ControlPlaneTraffic, SafeCluster } from '../../lib';
 import { testApp, testStack, testVpc } from '../helpers';
 
-function safeCluster(options: { webhookFlows?: boolean } = {}) {
+function safeCluster(options: { webhookFlows?: boolean; controlPlaneTraffic?: ControlPlaneTraffic } = {}) {
   const app = testApp();
   const stack = testStack(app);
   const cluster = new SafeCluster(stack, 'Payments', {
@@ -28,7 +28,8 @@ describe('SafeCluster synth-time connectivity proof', () => {
   });
 
   test('a missing owned rule fails synthesis, naming the flow, the groups and the rule to add', () => {
-    const { app, cluster } = safeCluster();
+    // NARROW: under the default ALL_TCP the all-TCP rule would still carry 10250.
+    const { app, cluster } = safeCluster({ controlPlaneTraffic: ControlPlaneTraffic.NARROW });
     removeRule(cluster, 'ControlPlaneToNodesKubelet', ec2.CfnSecurityGroupIngress);
     expect(() => app.synth()).toThrow(new RegExp([
       'Test/Payments: Required flow ControlPlaneToNodesKubelet \\(control plane of Test/PaymentsCluster\\w+ -> nodes tcp 10250\\) is not allowed by any rule\\.',

@@ -36,7 +36,8 @@ describe('owned rules', () => {
         IpProtocol: flow.protocol, FromPort: flow.fromPort, ToPort: flow.toPort,
       });
     }
-    expect(cluster.requiredFlows).toEqual(RequiredFlows.all());
+    // By default the table plus the all-traffic rows (owned equivalence of the EKS-created group).
+    expect(cluster.requiredFlows).toEqual([...RequiredFlows.all(), ...RequiredFlows.allTraffic()]);
   });
 
   test('webhookFlows: false leaves out only the webhook rules', () => {

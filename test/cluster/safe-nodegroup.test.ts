@@ -50,7 +50,8 @@ describe('launch template', () => {
       .hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_STANDARD' });
     withNodegroup({ amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 }).template()
       .hasResourceProperties('AWS::EC2::LaunchTemplate', {
-        LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/xvdb' })] }),
+        // Bottlerocket also gets its OS volume (/dev/xvda) mapped, so that it is encrypted too (asserted below).
+        LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: Match.arrayWith([Match.objectLike({ DeviceName: '/dev/xvdb' })]) }),
       });
   });
 
@@ -77,14 +78,55 @@ describe('launch template', () => {
   });
 });
 
+describe('AMI type follows the instance types', () => {
+  test.each([
+    ['g5.xlarge', 'AL2023_x86_64_NVIDIA'], ['c7g.large', 'AL2023_ARM_64_STANDARD'], ['inf2.xlarge', 'AL2023_x86_64_NEURON'],
+    ['g5g.xlarge', 'AL2023_ARM_64_NVIDIA'], ['inf1.xlarge', 'AL2023_x86_64_NEURON'], ['m6i.large', 'AL2023_x86_64_STANDARD'],
+  ])('%s synthesizes with %s', (type, amiType) => {
+    withNodegroup({ instanceTypes: [new ec2.InstanceType(type)] }).template()
+      .hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: amiType, InstanceTypes: [type] });
+  });
+
+  test('bottlerocket: true picks the Bottlerocket variant of the architecture and accelerator', () => {
+    for (const [type, amiType] of [['m7g.large', 'BOTTLEROCKET_ARM_64'], ['g5.xlarge', 'BOTTLEROCKET_x86_64_NVIDIA'], ['m6i.large', 'BOTTLEROCKET_x86_64']]) {
+      withNodegroup({ instanceTypes: [new ec2.InstanceType(type)], bottlerocket: true }).template()
+        .hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: amiType });
+    }
+  });
+
+  test('mixing architectures is refused, naming both types and the fix', () => {
+    expect(() => withNodegroup({ instanceTypes: [new ec2.InstanceType('m6i.large'), new ec2.InstanceType('m7g.large')] }))
+      .toThrow(/Test\/Safe\/Workers: All instance types of a node group must run the same AMI type.*Got: m6i\.large needs AL2023_x86_64_STANDARD, m7g\.large needs AL2023_ARM_64_STANDARD\. Fix: put m6i\.large and m7g\.large in two node groups/);
+    expect(() => withNodegroup({ instanceTypes: [new ec2.InstanceType('m6i.large'), new ec2.InstanceType('g5.xlarge')] }))
+      .toThrow(/m6i\.large needs AL2023_x86_64_STANDARD, g5\.xlarge needs AL2023_x86_64_NVIDIA/);
+  });
+
+  test('every Bottlerocket volume, OS and data, is encrypted gp3', () => {
+    withNodegroup({ bottlerocket: true, rootVolumeSizeGiB: 80 }).template().hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 4, DeleteOnTermination: true } },
+          { DeviceName: '/dev/xvdb', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 80, DeleteOnTermination: true } },
+        ],
+      }),
+    });
+  });
+
+  test('node rolls honour PodDisruptionBudgets unless the user opts out', () => {
+    withNodegroup({}).template().hasResourceProperties('AWS::EKS::Nodegroup', { ForceUpdateEnabled: false });
+    withNodegroup({ forceUpdate: true }).template().hasResourceProperties('AWS::EKS::Nodegroup', { ForceUpdateEnabled: true });
+  });
+});
+
 describe('options that would drop the owned group are refused', () => {
   test('launchTemplateSpec', () => {
-    expect(() => withNodegroup({ launchTemplateSpec: { id: 'lt-123', version: '1' } }))
+    // Not in SafeNodegroupOptions; a JavaScript caller passing eks.NodegroupOptions through is still refused.
+    expect(() => withNodegroup({ launchTemplateSpec: { id: 'lt-123', version: '1' } } as unknown as SafeNodegroupOptions))
       .toThrow(/Test\/Safe\/Workers: `launchTemplateSpec` would replace the launch template.*Got: \{"id":"lt-123","version":"1"\}.*Fix: remove `launchTemplateSpec`/);
   });
 
   test('remoteAccess', () => {
-    expect(() => withNodegroup({ remoteAccess: { sshKeyName: 'ops' } }))
+    expect(() => withNodegroup({ remoteAccess: { sshKeyName: 'ops' } } as unknown as SafeNodegroupOptions))
       .toThrow(/`remoteAccess` cannot be combined with a launch template.*Got: \{ sshKeyName: "ops" \}.*SSM Session Manager/);
   });
 

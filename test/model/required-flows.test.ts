@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../../lib';
+import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../../lib';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -45,7 +45,9 @@ describe('RequiredFlows table', () => {
     const withoutWebhooks = RequiredFlows.select({ webhookFlows: false });
     expect(withoutWebhooks.every((f) => f.category === FlowCategory.CORE)).toBe(true);
     expect(withoutWebhooks).toHaveLength(all.filter((f) => f.category === FlowCategory.CORE).length);
-    expect(RequiredFlows.select()).toEqual(all);
+    expect(RequiredFlows.select({ nodeTraffic: NodeTraffic.RECOMMENDED, controlPlaneTraffic: ControlPlaneTraffic.NARROW })).toEqual(all);
+    // The default adds what the EKS-created group allowed between the same parties.
+    expect(RequiredFlows.select()).toEqual([...all, ...RequiredFlows.allTraffic()]);
   });
 
   test('all() returns a copy, so callers cannot change the table', () => {
@@ -57,6 +59,19 @@ describe('RequiredFlows table', () => {
   test('formatPorts prints single ports and ranges', () => {
     expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 443, toPort: 443 })).toBe('443');
     expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 1025, toPort: 65535 })).toBe('1025-65535');
+  });
+
+  test('the README renders the all-traffic rows, the default choice, from the code', () => {
+    expect(README).toContain(renderFlowTable(RequiredFlows.allTraffic()));
+  });
+
+  test('the all-traffic rows are what the EKS-created group allowed: node <-> node -1, control plane -> nodes all TCP, ICMP type 3 code 4 from the VPC', () => {
+    expect(RequiredFlows.allTraffic().map((f) => [f.source, f.destination, f.protocol, f.fromPort, f.toPort])).toEqual([
+      [FlowRole.NODES, FlowRole.NODES, FlowProtocol.ALL, 0, 65535],
+      [FlowRole.CONTROL_PLANE, FlowRole.NODES, FlowProtocol.TCP, 0, 65535],
+      [FlowRole.VPC, FlowRole.NODES, FlowProtocol.ICMP, 3, 4],
+    ]);
+    expect(RequiredFlows.formatPorts(RequiredFlows.allTraffic()[2])).toBe('type 3 code 4');
   });
 
   test('the README renders exactly this table', () => {
