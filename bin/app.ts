@@ -24,6 +24,12 @@ export interface ExampleOptions {
    * @default 'cdk-safe-eks.state.json' beside cdk.json
    */
   readonly stateFile?: string;
+  /**
+   * Register AwsSolutions, EksUpgradeSafety and ConnectivityChecks (the bench turns them off to show their share).
+   *
+   * @default true
+   */
+  readonly checks?: boolean;
 }
 
 export function buildApp(app: App, options: ExampleOptions = {}): App {
@@ -45,6 +51,7 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
   pair.addDataStore(database);
   pair.addDataStore(new DependentCache(pair.sharedStack, 'PaymentsCache', { vpc: pair.vpc }));
   // AwsSolutions for general hygiene; our pack and the app-wide flow proof for upgrade safety.
+  if (options.checks === false) return app;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
   return app;
 }

@@ -24,7 +24,9 @@ interface State {
 const states: State[] = [];
 const stateFile = tempStateFile();
 const byName = (name: string) => states.find((s) => s.name === name)!;
-const template = (s: State, stack: string) => JSON.parse(s.templates[stack]) as { Resources?: { [id: string]: { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string } } };
+// Template JSON, typed only as far as the tests read it.
+interface Json { readonly [key: string]: Json }
+const template = (s: State, stack: string) => JSON.parse(s.templates[stack]) as { Resources?: { [id: string]: { Type: string; Properties: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string } } };
 
 /** Synthesizes one state, then records it as deployed: the next state is checked against it, as in real use. */
 function deployState(name: string, options: Omit<PairAppOptions, 'stateFile'>): void {
@@ -86,8 +88,8 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
       const changed = STACKS.filter((stack) => byName(from).templates[stack] !== byName(to).templates[stack]);
       expect(changed).toEqual(['Payments-Traffic']);
     }
-    const weights = (s: State) => Object.values(template(s, 'Payments-Traffic').Resources ?? {})
-      .find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!.Properties.Actions[0].ForwardConfig.TargetGroups.map((g: any) => g.Weight);
+    const weights = (s: State) => (Object.values(template(s, 'Payments-Traffic').Resources ?? {})
+      .find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!.Properties.Actions[0].ForwardConfig.TargetGroups as unknown as Array<{ Weight: number }>).map((g) => g.Weight);
     expect(weights(byName('canary 90/10'))).toEqual([90, 10]);
     expect(weights(byName('green-live'))).toEqual([0, 100]);
     expect(Object.keys(template(byName('green-live'), 'Payments-Traffic').Resources ?? {}).filter((id) => id !== 'CDKMetadata')).toHaveLength(1);
