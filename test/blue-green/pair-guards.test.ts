@@ -16,6 +16,10 @@ describe('checkPairChange', () => {
     ]);
   });
 
+  test('a pair with both colors retired is refused', () => {
+    expect(run({}).errors).toEqual([expect.stringContaining('App/P: a pair needs a color that serves traffic; got blue and green both retired.')]);
+  });
+
   test('the connectivity proof is asked only for colors that get weight, and its failures are named', () => {
     const asked: string[] = [];
     const result = run({
