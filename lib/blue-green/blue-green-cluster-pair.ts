@@ -19,6 +19,7 @@ import { UpgradeStrategy } from './upgrade-strategy';
 import { SafeCluster } from '../cluster/safe-cluster';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { IDependentDataStore } from '../data/data-store-access';
+import { MODELLED_TYPES } from '../model/attachments';
 import { FlowModel } from '../model/flow-model';
 import { SafeEksError, show } from '../private/errors';
 import { requireLiteralPort } from '../data/store-access';
@@ -423,12 +424,15 @@ export class BlueGreenClusterPair extends Construct {
 
 type Renderer = (stack: Stack) => RenderedTemplate;
 
-/** Renders each stack at most once; a new renderer per pass, since the tree may change between passes. */
+/**
+ * Renders each stack at most once, with the resources the flow model reads (a superset of those the
+ * fingerprint hashes); a new renderer per pass, since the tree may change between passes.
+ */
 function renderer(): Renderer {
   const cache = new Map<Stack, RenderedTemplate>();
   return (stack) => {
     let template = cache.get(stack);
-    if (template === undefined) cache.set(stack, template = renderStack(stack));
+    if (template === undefined) cache.set(stack, template = renderStack(stack, MODELLED_TYPES));
     return template;
   };
 }
