@@ -30,6 +30,13 @@ export interface ExampleOptions {
    * @default eks.KubernetesVersion.V1_34
    */
   readonly idleVersion?: eks.KubernetesVersion;
+
+  /**
+   * Register AwsSolutions, EksUpgradeSafety and ConnectivityChecks (the bench turns them off to show their share).
+   *
+   * @default true
+   */
+  readonly checks?: boolean;
 }
 
 export function buildApp(app: App, options: ExampleOptions = {}): App {
@@ -56,6 +63,7 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
   pair.addDataStore(database);
   pair.addDataStore(new DependentCache(pair.sharedStack, 'PaymentsCache', { vpc: pair.vpc }));
   // AwsSolutions for general hygiene; our pack and the app-wide flow proof for upgrade safety.
+  if (options.checks === false) return app;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
   return app;
 }

@@ -13,12 +13,13 @@ import { clusterFingerprint } from './cluster-change';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
-import { renderStack } from './stack-render';
+import { RenderedTemplate, renderStack } from './stack-render';
 import { AlbWeightedOptions, TrafficShift, TrafficShiftKind } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { SafeCluster } from '../cluster/safe-cluster';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { IDependentDataStore } from '../data/data-store-access';
+import { MODELLED_TYPES } from '../model/attachments';
 import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
@@ -161,7 +162,6 @@ export class BlueGreenClusterPair extends Construct {
   private readonly stateFile: string;
   private readonly recorded?: RecordedPair;
   private readonly dataStores: IDependentDataStore[] = [];
-  private readonly fingerprints = new Map<PairColor, string>();
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
     super(scope, id);
@@ -365,15 +365,11 @@ export class BlueGreenClusterPair extends Construct {
   }
 
   /** What is about to be deployed, per color, for the guards and for `pair record`. */
-  private desired(color: PairColor): DesiredColor | undefined {
+  private desired(color: PairColor, render: Renderer): DesiredColor | undefined {
     const options = this.colorOptions(color);
     const cluster = this.clusterOf(color);
     if (options === undefined || cluster === undefined) return undefined;
-    let fingerprint = this.fingerprints.get(color);
-    if (fingerprint === undefined) {
-      fingerprint = clusterFingerprint(renderStack(Stack.of(cluster)));
-      this.fingerprints.set(color, fingerprint);
-    }
+    const fingerprint = clusterFingerprint(render(Stack.of(cluster)));
     return {
       version: options.version.version, weight: options.weight ?? 0, clusterName: cluster.clusterName,
       fingerprint, deletionProtection: options.deletionProtection ?? true,
@@ -381,33 +377,36 @@ export class BlueGreenClusterPair extends Construct {
   }
 
   private desiredStateJson(): string {
+    const render = renderer();
     const state = {
       pair: this.node.id, stateFile: this.stateFile, upgradeStrategy: this.upgradeStrategy,
-      blue: this.desired(PairColor.BLUE), green: this.desired(PairColor.GREEN),
+      blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render),
     };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 
   private guard(): string[] {
+    // Rendered once per pass: each color's template serves its fingerprint and its proof, Shared both proofs.
+    const render = renderer();
     const result = checkPairChange({
       pair: this.node.path,
       upgradeStrategy: this.upgradeStrategy,
       recorded: this.recorded,
-      blue: this.desired(PairColor.BLUE),
-      green: this.desired(PairColor.GREEN),
-      proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN),
+      blue: this.desired(PairColor.BLUE, render),
+      green: this.desired(PairColor.GREEN, render),
+      proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
     });
     for (const warning of result.warnings) Annotations.of(this.trafficStack).addWarningV2('cdk-safe-eks:weightJump', warning);
     return result.errors;
   }
 
   /** The color's flows, proven on its own and the Shared templates, before and after the incident replay. */
-  private proofFailures(color: PairColor): string[] {
+  private proofFailures(color: PairColor, render: Renderer): string[] {
     const cluster = this.clusterOf(color)!;
     const stack = Stack.of(cluster);
     const model = FlowModel.fromTemplates([
-      { stackName: this.sharedStack.stackName, template: renderStack(this.sharedStack) },
-      { stackName: stack.stackName, template: renderStack(stack) },
+      { stackName: this.sharedStack.stackName, template: render(this.sharedStack) },
+      { stackName: stack.stackName, template: render(stack) },
     ]);
     const clusterKey = `${stack.stackName}/${stack.resolve((cluster.cluster.node.defaultChild as eks.CfnCluster).logicalId)}`;
     const report = model.evaluate({ clusters: [clusterKey] });
@@ -422,6 +421,21 @@ export class BlueGreenClusterPair extends Construct {
     }
     return failures;
   }
+}
+
+type Renderer = (stack: Stack) => RenderedTemplate;
+
+/**
+ * Renders each stack at most once, with the resources the flow model reads (a superset of those the
+ * fingerprint hashes); a new renderer per pass, since the tree may change between passes.
+ */
+function renderer(): Renderer {
+  const cache = new Map<Stack, RenderedTemplate>();
+  return (stack) => {
+    let template = cache.get(stack);
+    if (template === undefined) cache.set(stack, template = renderStack(stack, MODELLED_TYPES));
+    return template;
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { sortKeys } from './pair-state';
  * launch templates, the owned groups and every rule. Outputs, IAM and the manifest are not: they can
  * change without touching what serves traffic. Weights live in another stack and never count.
  */
-const CLUSTER_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+export const CLUSTER_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
 ]);

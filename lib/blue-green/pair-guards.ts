@@ -71,11 +71,12 @@ export function checkPairChange(input: GuardInput): GuardResult {
         + `Consider 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps.`);
     }
   }
-  if (input.blue !== undefined || input.green !== undefined) {
-    if (total !== MAX_WEIGHT) {
-      errors.push(`${input.pair}: weights must sum to ${MAX_WEIGHT}; got blue ${input.blue?.weight ?? 'retired'} + green ${input.green?.weight ?? 'retired'} = ${total}. `
-        + `Fix: set blue.weight and green.weight so that they add up to ${MAX_WEIGHT}.`);
-    }
+  if (input.blue === undefined && input.green === undefined) {
+    errors.push(`${input.pair}: a pair needs a color that serves traffic; got blue and green both retired. `
+      + `Fix: keep the live color's options (weight ${MAX_WEIGHT}); to remove the whole pair, delete its stacks with \`cdk destroy\`.`);
+  } else if (total !== MAX_WEIGHT) {
+    errors.push(`${input.pair}: weights must sum to ${MAX_WEIGHT}; got blue ${input.blue?.weight ?? 'retired'} + green ${input.green?.weight ?? 'retired'} = ${total}. `
+      + `Fix: set blue.weight and green.weight so that they add up to ${MAX_WEIGHT}.`);
   }
   return { errors, warnings };
 }

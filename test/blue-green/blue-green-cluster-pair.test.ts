@@ -2,12 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { CERTIFICATE_ARN, ENV, PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
+import { testApp } from '../helpers';
+import { DependentCache } from '../../lib/data/dependent-cache';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { recordPair } from '../../lib/cli/pair';
 import { readStateFile } from '../../lib/blue-green/pair-state';
 import { ConnectivityReport } from '../../lib/model/flow-model';
-import { PairColor, UpgradeStrategy } from '../../lib';
+import { BlueGreenClusterPair, PairColor, TrafficShift, UpgradeStrategy } from '../../lib';
 
 const V1_33 = eks.KubernetesVersion.V1_33;
 const V1_34 = eks.KubernetesVersion.V1_34;
@@ -24,7 +28,9 @@ interface State {
 const states: State[] = [];
 const stateFile = tempStateFile();
 const byName = (name: string) => states.find((s) => s.name === name)!;
-const template = (s: State, stack: string) => JSON.parse(s.templates[stack]) as { Resources?: { [id: string]: { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string } } };
+// Template JSON, typed only as far as the tests read it.
+interface Json { readonly [key: string]: Json }
+const template = (s: State, stack: string) => JSON.parse(s.templates[stack]) as { Resources?: { [id: string]: { Type: string; Properties: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string } } };
 
 /** Synthesizes one state, then records it as deployed: the next state is checked against it, as in real use. */
 function deployState(name: string, options: Omit<PairAppOptions, 'stateFile'>): void {
@@ -86,8 +92,8 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
       const changed = STACKS.filter((stack) => byName(from).templates[stack] !== byName(to).templates[stack]);
       expect(changed).toEqual(['Payments-Traffic']);
     }
-    const weights = (s: State) => Object.values(template(s, 'Payments-Traffic').Resources ?? {})
-      .find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!.Properties.Actions[0].ForwardConfig.TargetGroups.map((g: any) => g.Weight);
+    const weights = (s: State) => (Object.values(template(s, 'Payments-Traffic').Resources ?? {})
+      .find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!.Properties.Actions[0].ForwardConfig.TargetGroups as unknown as Array<{ Weight: number }>).map((g) => g.Weight);
     expect(weights(byName('canary 90/10'))).toEqual([90, 10]);
     expect(weights(byName('green-live'))).toEqual([0, 100]);
     expect(Object.keys(template(byName('green-live'), 'Payments-Traffic').Resources ?? {}).filter((id) => id !== 'CDKMetadata')).toHaveLength(1);
@@ -219,4 +225,49 @@ test('a color whose connectivity proof fails may not receive weight', () => {
   const rule = nodeGroup.children.find((c) => c.node.id.includes('LoadBalancerSecurityGroup'))!;
   nodeGroup.tryRemoveChild(rule.node.id);
   expect(() => app.synth()).toThrow(/Payments: color Blue: it may not receive weight 100: its connectivity proof fails \(before or after the incident replay\): LoadBalancerToNodes|no LoadBalancerToNodes flow/);
+});
+
+describe('TrafficShift.route53Weighted and input errors', () => {
+  test('route53Weighted: Traffic holds one weighted record per color with a DNS name; Shared has no load balancer', () => {
+    const app = testApp();
+    const zones = new Stack(app, 'Zones', { env: ENV });
+    Validations.of(zones).acknowledge({ id: 'CloudFormation-Validate::F0001', reason: 'Only imports the hosted zone; nothing to deploy.' });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(zones, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const pair = new BlueGreenClusterPair(app, 'Dns', {
+      env: ENV, stateFile: tempStateFile(),
+      trafficShift: TrafficShift.route53Weighted({ zone, recordName: 'api', blueDnsName: 'blue.elb.example.com', greenDnsName: 'green.elb.example.com' }),
+      blue: color(V1_33, 90), green: color(V1_34, 10),
+    });
+    Template.fromStack(pair.trafficStack).resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'CNAME' }, 2);
+    Template.fromStack(pair.trafficStack).hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'api.example.com.', SetIdentifier: 'green', Weight: 10, ResourceRecords: ['green.elb.example.com'],
+    });
+    Template.fromStack(pair.sharedStack).resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    expect(pair.loadBalancer).toBeUndefined();
+  });
+
+  test('route53Weighted without a DNS name for a color that gets weight is refused', () => {
+    const app = testApp();
+    const zone = route53.HostedZone.fromHostedZoneAttributes(new Stack(app, 'Zones', { env: ENV }), 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    expect(() => new BlueGreenClusterPair(app, 'Dns', {
+      env: ENV, stateFile: tempStateFile(), trafficShift: TrafficShift.route53Weighted({ zone, recordName: 'api' }), blue: color(V1_33, 100),
+    })).toThrow('Dns: color Blue has weight 100 but route53Weighted has no DNS name for it. Got: undefined. Fix: set blueDnsName in TrafficShift.route53Weighted');
+  });
+
+  test('a pair inside a Stack, a bad name prefix, a store outside Shared and an unreadable state file are refused', () => {
+    const shift = TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN });
+    const inStack = new Stack(testApp(), 'S', { env: ENV });
+    expect(() => new BlueGreenClusterPair(inStack, 'P', { env: ENV, trafficShift: shift, stateFile: tempStateFile() }))
+      .toThrow('S/P: a BlueGreenClusterPair makes four stacks of its own, so its scope must be an App or a Stage. Got: S.');
+    expect(() => new BlueGreenClusterPair(testApp(), 'P', { env: ENV, trafficShift: shift, namePrefix: 'Payments_1', stateFile: tempStateFile() }))
+      .toThrow('Got: "Payments_1". Fix: set `namePrefix`');
+    const { pair, app } = buildPairApp({ blue: color(V1_33, 100), stateFile: tempStateFile() });
+    const elsewhere = new Stack(app, 'Elsewhere', { env: ENV });
+    expect(() => pair.addDataStore(new DependentCache(elsewhere, 'Cache', { vpc: pair.vpc })))
+      .toThrow(/Payments: data stores of a pair live in its Shared stack, which no color change touches\. Got: Elsewhere\/Cache in stack Elsewhere/);
+    const broken = tempStateFile();
+    fs.writeFileSync(broken, '{"formatVersion": 1, "pairs": {"Payments": {}}}');
+    expect(() => buildPairApp({ blue: color(V1_33, 100), stateFile: broken }))
+      .toThrow(/Payments: the state file of blue-green pairs cannot be read\. Got: .*pair "Payments" has no upgradeStrategy/);
+  });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/pair-guards';
 import { RecordedPair } from '../../lib/blue-green/pair-state';
-import { clusterFingerprint, describeClusterChange } from '../../lib/blue-green/cluster-change';
+import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, describeClusterChange } from '../../lib/blue-green/cluster-change';
+import { MODELLED_TYPES } from '../../lib/model/attachments';
 
 const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({
   version, weight, clusterName: `p-x-${version}`, fingerprint: `fp-${version}`, deletionProtection: true, ...extra,
@@ -14,6 +15,10 @@ describe('checkPairChange', () => {
     expect(run({ blue: colorAt('1.33', 60) }).errors).toEqual([
       'App/P: weights must sum to 100; got blue 60 + green retired = 60. Fix: set blue.weight and green.weight so that they add up to 100.',
     ]);
+  });
+
+  test('a pair with both colors retired is refused', () => {
+    expect(run({}).errors).toEqual([expect.stringContaining('App/P: a pair needs a color that serves traffic; got blue and green both retired.')]);
   });
 
   test('the connectivity proof is asked only for colors that get weight, and its failures are named', () => {
@@ -29,6 +34,10 @@ describe('checkPairChange', () => {
   test('describeClusterChange names the version first, then the fingerprint', () => {
     expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.34', fingerprint: 'b' })).toBe('version 1.33 -> 1.34');
     expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.33', fingerprint: 'a' })).toBeUndefined();
+  });
+
+  test('the pair renders only modelled types, so every type the fingerprint hashes must be one of them', () => {
+    expect([...CLUSTER_RESOURCE_TYPES].filter((t) => !MODELLED_TYPES.has(t))).toEqual([]);
   });
 
   test('clusterFingerprint ignores resources that are not the cluster, its nodes or rules, and key order', () => {
