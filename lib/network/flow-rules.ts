@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../model/required-flows';
 
@@ -60,5 +61,18 @@ export function addFlowRules(groups: FlowRoleGroups, flows: readonly RequiredFlo
     const description = flowRuleDescription(flow);
     destination.addIngressRule(source, port, description);
     if (flow.source !== FlowRole.VPC) (source as ec2.ISecurityGroup).addEgressRule(destination, port, description);
+    if (flow.protocol === FlowProtocol.ALL && source === destination) acknowledgeSelfAllTraffic(destination);
+  }
+}
+
+// The packs read an all-traffic ingress as "common ports open"; this one admits only the group itself.
+const COMMON_PORT_RULES = ['HIPAA.Security-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'PCI.DSS.321-EC2RestrictedCommonPorts'];
+
+function acknowledgeSelfAllTraffic(group: ec2.ISecurityGroup): void {
+  for (const id of COMMON_PORT_RULES) {
+    Validations.of(group).acknowledge({
+      id,
+      reason: 'The all-traffic rule admits only this security group itself (node to node), exactly what the EKS-created group allowed between nodes; no address range is open.',
+    });
   }
 }

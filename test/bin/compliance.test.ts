@@ -41,6 +41,7 @@ describe('example app compliance', () => {
         })]));
       }
     }
-    expect(keys).toBe(4);
+    // One secrets key per color, the database, the cache and the VPC flow logs.
+    expect(keys).toBe(5);
   });
 });
