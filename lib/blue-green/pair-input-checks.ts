@@ -39,7 +39,7 @@ const PAIR_PROPS: { [prop: string]: TypeSpec } = {
 export function checkPairProps(scope: IConstruct, props: unknown): void {
   checkProps(scope, 'props', props, PAIR_PROPS);
   const p = props as { [prop: string]: unknown };
-  checkProps(scope, 'env', p.env, { account: { type: 'string' }, region: { type: 'string' } });
+  for (const prop of ['account', 'region']) checkValue(scope, `env.${prop}`, (p.env as { [prop: string]: unknown })[prop], { type: 'string' });
   for (const color of ['blue', 'green']) {
     if (p[color] === undefined) continue;
     for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${color}.${prop}`, (p[color] as { [prop: string]: unknown })[prop], spec);
