@@ -5,10 +5,15 @@
  * SafeEksError, the model's InvalidArgumentError, or an aws-cdk-lib error naming the prop may escape:
  * never a TypeError from inside. Constructs are built, not synthesized, to keep the run cheap.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ts from 'typescript';
 import * as lib from '../lib';
 import { SAFE_CLUSTER_PROP_TYPES } from '../lib/cluster/cluster-input-checks';
 import { InvalidArgumentError } from '../lib/model/argument-checks';
@@ -31,6 +36,7 @@ const BAD_VALUES: Array<[string, () => unknown]> = [
 ];
 
 const MARK = Symbol('replaced argument');
+const LIB_DIR = path.join(__dirname, '..', 'lib');
 
 interface Env { app: App; stack: Stack; vpc: ec2.Vpc; n: number; shared: Map<string, unknown> }
 
@@ -38,7 +44,7 @@ interface Recipe {
   /** Valid arguments, built in `env`; `target` is the object a method is called on. */
   make(env: Env): { target?: unknown; args: unknown[] };
   call(target: unknown, args: unknown[]): unknown;
-  /** Index of the props argument and the props to vary one at a time. */
+  /** Index of the props argument and the props to vary one at a time (`a.b` for a prop of a nested object). */
   props?: { index: number; names: string[] };
 }
 
@@ -155,35 +161,131 @@ const RECIPES: { [key: string]: Recipe } = {
     call: method('evaluate'),
     props: { index: 0, names: ['webhookFlows', 'clusters'] },
   },
+  'SafeVpc.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Vpc'), { maxAzs: 1, natGateways: 1 }] }),
+    call: (_, a) => new lib.SafeVpc(a[0] as Stack, a[1] as string, a[2] as lib.SafeVpcProps),
+    props: {
+      index: 2,
+      names: ['flowLogRetention', 'flowLogEncryptionKey', 'ipProtocol', 'ipAddresses', 'cidr', 'enableDnsHostnames', 'enableDnsSupport', 'defaultInstanceTenancy',
+        'maxAzs', 'reservedAzs', 'availabilityZones', 'natGateways', 'natGatewaySubnets', 'natGatewayProvider', 'subnetConfiguration', 'vpnGateway',
+        'vpnGatewayAsn', 'vpnConnections', 'vpnRoutePropagation', 'gatewayEndpoints', 'flowLogs', 'vpcName', 'restrictDefaultSecurityGroup',
+        'createInternetGateway', 'ipv6Addresses'],
+    },
+  },
+  'BlueGreenClusterPair.constructor': {
+    // One color only: each case that passes the guards builds a cluster, which is most of this recipe's time.
+    make: (env) => ({ args: [env.app, uid(env, 'Pair'), pairProps()] }),
+    call: (_, a) => new lib.BlueGreenClusterPair(a[0] as App, a[1] as string, a[2] as lib.BlueGreenClusterPairProps),
+    props: {
+      index: 2,
+      names: ['env', 'trafficShift', 'blue', 'green', 'upgradeStrategy', 'namePrefix', 'availabilityZones', 'vpcCidr', 'adminRoleArns', 'stateFile',
+        'env.region', 'env.account', 'blue.version', 'blue.weight', 'blue.nodegroups', 'blue.deletionProtection'],
+    },
+  },
+  'BlueGreenClusterPair.addDataStore': {
+    make: (env) => {
+      const pair = once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', pairProps()));
+      return { target: pair, args: [once(env, 'pairCache', () => new lib.DependentCache(pair.sharedStack, 'Cache', { vpc: pair.vpc }))] };
+    },
+    call: method('addDataStore'),
+  },
+  'BlueGreenClusterPair.clusterOf': {
+    make: (env) => ({ target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })), args: [lib.PairColor.BLUE] }),
+    call: method('clusterOf'),
+  },
+  'TrafficShift.albWeighted': {
+    make: () => ({ args: [{ certificateArn: CERTIFICATE_ARN }] }),
+    call: (_, a) => lib.TrafficShift.albWeighted(a[0] as lib.AlbWeightedOptions),
+    props: { index: 0, names: ['certificateArn', 'targetPort', 'healthCheckPath', 'internetFacing', 'allowedClients', 'serviceName', 'servicePort', 'namespace'] },
+  },
+  'TrafficShift.route53Weighted': {
+    make: (env) => ({
+      args: [{
+        zone: once(env, 'zone', () => route53.HostedZone.fromHostedZoneAttributes(env.stack, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' })),
+        recordName: 'app', blueDnsName: 'blue.example.com',
+      }],
+    }),
+    call: (_, a) => lib.TrafficShift.route53Weighted(a[0] as lib.Route53WeightedOptions),
+    props: { index: 0, names: ['zone', 'recordName', 'blueDnsName', 'greenDnsName', 'ttl'] },
+  },
+  'ChangeSafety.templatesOf': { make: () => ({ args: ['/nonexistent-cdk-out'] }), call: (_, a) => lib.ChangeSafety.templatesOf(a[0] as string) },
+  'ChangeSafety.compare': {
+    make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }], [{ stackName: 'S', template: { Resources: {} } }], NO_REPLACEMENTS, {}] }),
+    call: (_, a) => lib.ChangeSafety.compare(a[0] as lib.StackTemplate[], a[1] as lib.StackTemplate[], a[2] as lib.IReplacementRules, a[3] as lib.ChangeSafetyOptions),
+    props: { index: 3, names: ['webhookFlows', 'retiredStacks'] },
+  },
+  'CloudFormationSchema.constructor': { make: () => ({ args: [] }), call: () => new lib.CloudFormationSchema() },
+  // Reads the resource schemas once per instance (about a second): one instance for every case.
+  'CloudFormationSchema.replacementPaths': {
+    make: (env) => ({ target: once(env, 'schema', () => new lib.CloudFormationSchema()), args: ['AWS::EKS::Cluster'] }),
+    call: method('replacementPaths'),
+  },
   ...Object.fromEntries(['writesVendorGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
     `FlowModel.${name}`, { make: () => ({ target: lib.FlowModel.fromTemplates([]), args: ['S/Resource'] }), call: method(name) } as Recipe,
   ])),
 };
+
+/** A copy of `props` with the prop at `path` (`blue.version` for a nested one) set to `value`. */
+function withProp(props: unknown, [head, ...rest]: string[], value: unknown): object {
+  const copy: { [key: string]: unknown } = { ...(props as object) };
+  copy[head] = rest.length === 0 ? value : withProp(copy[head], rest, value);
+  return copy;
+}
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+// A state file that does not exist: nothing deployed yet, and no file in the working directory is read.
+const NO_STATE_FILE = path.join(os.tmpdir(), 'cdk-safe-eks-fuzz-no-state', 'state.json');
+const NO_REPLACEMENTS: lib.IReplacementRules = { replacementPaths: () => [] };
+
+function pairProps(): lib.BlueGreenClusterPairProps {
+  return {
+    env: { account: '111111111111', region: 'eu-west-1' },
+    trafficShift: lib.TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN }),
+    blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: {} },
+    stateFile: NO_STATE_FILE,
+  };
+}
 
 function NODEGROUP_PROPS(): string[] {
   return ['instanceTypes', 'nodegroupName', 'subnets', 'minSize', 'maxSize', 'desiredSize', 'diskSize', 'rootVolumeSizeGiB', 'amiType',
     'capacityType', 'labels', 'tags', 'taints', 'nodeRole', 'remoteAccess', 'launchTemplateSpec'];
 }
 
-// Members on prototypes that are not public entry points a caller passes input to.
-const NOT_ENTRY_POINTS = new Set([
-  'SafeCluster.findForeignNodegroups', // private
-  'FlowModel.isVendorGroup', 'FlowModel.run', 'FlowModel.dataStoreCheck', 'FlowModel.loadBalancerChecks', 'FlowModel.reference', 'FlowModel.edges', // private
-  'EksUpgradeSafetyChecks.checkResource', 'EksUpgradeSafetyChecks.checkSecurityGroups', 'EksUpgradeSafetyChecks.checkClusters',
-  'EksUpgradeSafetyChecks.checkDataStores', // protected/private: cdk-nag calls them with a CfnResource
-]);
+/**
+ * Members and constructors declared `private` or `protected` in lib/, read from the sources with the
+ * TypeScript parser (no type check): they are not entry points a caller passes input to, and a list by
+ * hand would go stale each time a class gains a private helper.
+ */
+function nonPublicMembers(): Set<string> {
+  const hidden = new Set<string>();
+  const isHidden = (node: ts.Node) => ts.canHaveModifiers(node)
+    && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
+  const files = fs.readdirSync(LIB_DIR, { recursive: true, encoding: 'utf-8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  for (const file of files) {
+    const source = ts.createSourceFile(file, fs.readFileSync(path.join(LIB_DIR, file), 'utf-8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      if (!ts.isClassDeclaration(statement) || statement.name === undefined) continue;
+      for (const member of statement.members) {
+        if (ts.isConstructorDeclaration(member) && isHidden(member)) hidden.add(`${statement.name.text}.constructor`);
+        const name = member.name !== undefined && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name)) ? member.name.text : undefined;
+        if (name !== undefined && (isHidden(member) || ts.isPrivateIdentifier(member.name!))) hidden.add(`${statement.name.text}.${name}`);
+      }
+    }
+  }
+  return hidden;
+}
 
 function publicEntryPoints(): string[] {
+  const hidden = nonPublicMembers();
   const entries: string[] = [];
   for (const [name, value] of Object.entries(lib)) {
     if (typeof value !== 'function' || !/^class /.test(Function.prototype.toString.call(value))) continue;
     const statics = Object.getOwnPropertyNames(value).filter((m) => typeof (value as unknown as Record<string, unknown>)[m] === 'function');
     const methods = Object.getOwnPropertyNames(value.prototype).filter((m) => m !== 'constructor'
       && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');
-    const hasPublicConstructor = !['RequiredFlows', 'FlowModel'].includes(name);
-    entries.push(...(hasPublicConstructor ? [`${name}.constructor`] : []), ...statics.map((m) => `${name}.${m}`), ...methods.map((m) => `${name}.${m}`));
+    entries.push(`${name}.constructor`, ...statics.map((m) => `${name}.${m}`), ...methods.map((m) => `${name}.${m}`));
   }
-  return entries.filter((e) => !NOT_ENTRY_POINTS.has(e));
+  return entries.filter((e) => !hidden.has(e));
 }
 
 function newEnv(): Env {
@@ -238,12 +340,12 @@ describe('fuzz of the public API with wrong inputs', () => {
         const index = recipe.props!.index;
         for (const [label, bad] of BAD_VALUES) {
           const { target, args } = recipe.make(env);
-          args[index] = { ...(args[index] as object), [prop]: bad() };
+          args[index] = withProp(args[index], prop.split('.'), bad());
           cases++;
           try {
             recipe.call(target, args);
           } catch (e) {
-            const why = unacceptable(e, [prop]);
+            const why = unacceptable(e, [prop, prop.split('.').pop()!]);
             if (why) failures.push(`${prop} = ${label}: ${why}`);
           }
         }

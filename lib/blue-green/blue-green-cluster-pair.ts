@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint } from './cluster-change';
 import { DesiredColor, checkPairChange } from './pair-guards';
+import { checkColorArgument, checkDataStoreArgument, checkPairProps } from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { RenderedTemplate, renderStack } from './stack-render';
@@ -23,6 +24,7 @@ import { MODELLED_TYPES } from '../model/attachments';
 import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
+import { requireScope } from '../private/guards';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { requireLiteralPort } from '../data/store-access';
 
@@ -165,7 +167,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly dataStores: IDependentDataStore[] = [];
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
-    super(scope, id);
+    super(requireScope('BlueGreenClusterPair', scope, id), id);
+    checkPairProps(this, props);
     if (!Stage.isStage(scope)) {
       throw new SafeEksError(this, 'PairScope', 'a BlueGreenClusterPair makes four stacks of its own, so its scope must be an App or a Stage.',
         scope.node.path || 'the root', 'create the pair directly in the App (or a Stage), not inside a Stack');
@@ -245,6 +248,7 @@ export class BlueGreenClusterPair extends Construct {
    * color's stack (see `IDependentDataStore.allowFrom`), and makes its flow part of each color's proof.
    */
   public addDataStore(store: IDependentDataStore): void {
+    checkDataStoreArgument(this, store);
     if (Stack.of(store) !== this.sharedStack) {
       throw new SafeEksError(this, 'DataStoreOutsideShared', 'data stores of a pair live in its Shared stack, which no color change touches.',
         `${store.node.path} in stack ${Stack.of(store).stackName}`, `create the store with scope pair.sharedStack, e.g. new DependentDatabase(pair.sharedStack, '${store.node.id}', { vpc: pair.vpc })`);
@@ -255,6 +259,7 @@ export class BlueGreenClusterPair extends Construct {
 
   /** The cluster of `color`, or undefined when that color is retired. */
   public clusterOf(color: PairColor): SafeCluster | undefined {
+    checkColorArgument(this, color, COLORS);
     return color === PairColor.BLUE ? this.blue : this.green;
   }
 

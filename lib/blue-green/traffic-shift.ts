@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { checkAlbWeightedOptions, checkRoute53WeightedOptions } from './pair-input-checks';
 
 /** Options of `TrafficShift.albWeighted`. */
 export interface AlbWeightedOptions {
@@ -96,6 +97,7 @@ export class TrafficShift {
    * instant and reversible, with no DNS caches involved. Recommended.
    */
   public static albWeighted(options: AlbWeightedOptions): TrafficShift {
+    checkAlbWeightedOptions(options);
     return new TrafficShift(TrafficShiftKind.ALB_WEIGHTED, options, undefined);
   }
 
@@ -105,6 +107,7 @@ export class TrafficShift {
    * assembly, so their flows to nodes are not proven here.
    */
   public static route53Weighted(options: Route53WeightedOptions): TrafficShift {
+    checkRoute53WeightedOptions(options);
     return new TrafficShift(TrafficShiftKind.ROUTE53_WEIGHTED, undefined, options);
   }
 

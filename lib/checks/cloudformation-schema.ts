@@ -1,5 +1,6 @@
 import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
 import { IReplacementRules, ReplacementPath } from '../model/change-safety';
+import { checkValue } from '../private/guards';
 
 // Types only (erased at compile time): service-spec-types is the schema package's own dependency.
 import type { PropertyType, ResourceProperties as Properties } from '@aws-cdk/service-spec-types';
@@ -16,6 +17,7 @@ export class CloudFormationSchema implements IReplacementRules {
   private readonly cache = new Map<string, ReplacementPath[] | undefined>();
 
   public replacementPaths(resourceType: string): ReplacementPath[] | undefined {
+    checkValue('CloudFormationSchema.replacementPaths', 'resourceType', resourceType, { type: 'string', required: true });
     if (!this.cache.has(resourceType)) this.cache.set(resourceType, this.read(resourceType));
     return this.cache.get(resourceType);
   }

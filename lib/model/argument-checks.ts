@@ -1,5 +1,5 @@
 /**
- * Argument checks for the public entry points of the pure model (`FlowModel`, `RequiredFlows`), which
+ * Argument checks for the public entry points of the pure model (`FlowModel`, `RequiredFlows`, `ChangeSafety`), which
  * jsii callers reach without a construct: a wrong argument is an `InvalidArgumentError` naming it, in
  * the library's `where: problem Got: value. Fix: fix` form, never a `TypeError` from inside.
  */
@@ -31,19 +31,35 @@ export function requireArgument(where: string, name: string, value: unknown, kin
   }
 }
 
-/** `FlowModel.fromTemplates`: an array of `{ stackName, template }` objects. */
-export function checkStackTemplates(templates: unknown): void {
-  const where = 'FlowModel.fromTemplates';
-  requireArgument(where, 'templates', templates, 'array');
+/** `FlowModel.fromTemplates` (and the two sides of `ChangeSafety.compare`): an array of `{ stackName, template }` objects. */
+export function checkStackTemplates(templates: unknown, where = 'FlowModel.fromTemplates', name = 'templates'): void {
+  requireArgument(where, name, templates, 'array');
   (templates as unknown[]).forEach((t, i) => {
-    requireArgument(where, `templates[${i}]`, t, 'object');
+    requireArgument(where, `${name}[${i}]`, t, 'object');
     const entry = t as { [key: string]: unknown };
-    requireArgument(where, `templates[${i}].stackName`, entry.stackName, 'string');
-    requireArgument(where, `templates[${i}].template`, entry.template, 'object');
+    requireArgument(where, `${name}[${i}].stackName`, entry.stackName, 'string');
+    requireArgument(where, `${name}[${i}].template`, entry.template, 'object');
     for (const key of ['templatePath', 'parentStackName', 'parentLogicalId']) {
-      requireArgument(where, `templates[${i}].${key}`, entry[key], 'string', true);
+      requireArgument(where, `${name}[${i}].${key}`, entry[key], 'string', true);
     }
   });
+}
+
+/** `ChangeSafety.compare`: two arrays of templates, an `IReplacementRules` and optional `ChangeSafetyOptions`. */
+export function checkCompareArguments(before: unknown, after: unknown, rules: unknown, options: unknown): void {
+  const where = 'ChangeSafety.compare';
+  checkStackTemplates(before, where, 'before');
+  checkStackTemplates(after, where, 'after');
+  requireArgument(where, 'rules', rules, 'object');
+  if (typeof (rules as { replacementPaths?: unknown }).replacementPaths !== 'function') {
+    throw new InvalidArgumentError(where, 'ArgumentType', '`rules` must implement IReplacementRules (a `replacementPaths` method).',
+      `an object with keys [${Object.keys(rules as object).join(', ')}]`, 'pass new CloudFormationSchema(), or an object with a replacementPaths(resourceType) method');
+  }
+  requireArgument(where, 'options', options, 'object', true);
+  const o = (options ?? {}) as { [key: string]: unknown };
+  requireArgument(where, 'options.webhookFlows', o.webhookFlows, 'boolean', true);
+  requireArgument(where, 'options.retiredStacks', o.retiredStacks, 'array', true);
+  ((o.retiredStacks ?? []) as unknown[]).forEach((s, i) => requireArgument(where, `options.retiredStacks[${i}]`, s, 'string'));
 }
 
 /** `FlowModel.evaluate`: an options object with an optional boolean and an optional array of strings. */

@@ -1,3 +1,4 @@
+import { checkCompareArguments } from './argument-checks';
 import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
 import { LoadedTemplates, loadTemplates } from './template-directory';
 import {
@@ -178,6 +179,7 @@ export class ChangeSafety {
 
   /** Compares `before` (what is deployed) with `after` (what the deploy would make of it). */
   public static compare(before: StackTemplate[], after: StackTemplate[], rules: IReplacementRules, options: ChangeSafetyOptions = {}): ChangeReport {
+    checkCompareArguments(before, after, rules, options);
     return new ChangeSafety(before, after, rules, options).report();
   }
 

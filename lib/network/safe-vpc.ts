@@ -5,6 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { checkSafeVpcProps } from './vpc-input-checks';
+import { requireScope } from '../private/guards';
 import { limitGrantsToAwsResources } from '../private/kms';
 
 /** Properties of a `SafeVpc`: those of `ec2.Vpc`, with compliant defaults, and the flow-log settings. */
@@ -48,6 +50,8 @@ export class SafeVpc extends ec2.Vpc {
   public readonly flowLog: ec2.FlowLog;
 
   constructor(scope: Construct, id: string, props: SafeVpcProps = {}) {
+    // Before super: ec2.Vpc reads the props without checking their types.
+    checkSafeVpcProps(`${requireScope('SafeVpc', scope, id).node.path}/${id}`, props);
     super(scope, id, {
       ...props,
       subnetConfiguration: (props.subnetConfiguration ?? ec2.Vpc.DEFAULT_SUBNETS).map((subnet) => (

@@ -1,0 +1,90 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { UpgradeStrategy } from './upgrade-strategy';
+import { ipv4CidrProblem } from '../model/aws-naming-rules';
+import { SafeEksError } from '../private/errors';
+import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
+
+/**
+ * Runtime type checks of the blue-green entry points, run before they touch their arguments, so
+ * that a jsii caller's wrong or missing prop is a `SafeEksError` naming it rather than a `TypeError`
+ * from inside the pair (or an option silently read as another). Rules that span the pair's colors
+ * and the recorded state stay in `pair-guards.ts`, at synth.
+ */
+
+const STRING_ARRAY: TypeSpec = { type: 'array', name: 'array of strings', items: { type: 'string' } };
+
+const COLOR_OPTIONS: { [prop: string]: TypeSpec } = {
+  version: { type: 'object', name: 'eks.KubernetesVersion', required: true, members: ['version'] },
+  weight: { type: 'number' },
+  nodegroups: { type: 'object', name: 'map of node group IDs to SafeNodegroupOptions' },
+  deletionProtection: { type: 'boolean' },
+};
+
+/** Types of every `BlueGreenClusterPairProps` field; a missing `trafficShift` is reported by the constructor's own wording. */
+const PAIR_PROPS: { [prop: string]: TypeSpec } = {
+  env: { type: 'object', name: 'Environment', required: true },
+  trafficShift: { type: 'object', name: 'TrafficShift (from TrafficShift.albWeighted or route53Weighted)', members: ['kind'] },
+  blue: { type: 'object', name: 'BlueGreenColorOptions' },
+  green: { type: 'object', name: 'BlueGreenColorOptions' },
+  upgradeStrategy: { type: 'string', name: 'UpgradeStrategy', oneOf: Object.values(UpgradeStrategy) },
+  namePrefix: { type: 'string' },
+  availabilityZones: { ...STRING_ARRAY, minItems: 1 },
+  vpcCidr: { type: 'string' },
+  adminRoleArns: STRING_ARRAY,
+  stateFile: { type: 'string' },
+};
+
+/** `BlueGreenClusterPair` props: types of every field, the environment's and each color's fields, and a literal VPC CIDR. */
+export function checkPairProps(scope: IConstruct, props: unknown): void {
+  checkProps(scope, 'props', props, PAIR_PROPS);
+  const p = props as { [prop: string]: unknown };
+  for (const prop of ['account', 'region']) checkValue(scope, `env.${prop}`, (p.env as { [prop: string]: unknown })[prop], { type: 'string' });
+  for (const color of ['blue', 'green']) {
+    if (p[color] === undefined) continue;
+    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${color}.${prop}`, (p[color] as { [prop: string]: unknown })[prop], spec);
+  }
+  const cidr = p.vpcCidr as string | undefined;
+  if (cidr !== undefined && Token.isUnresolved(cidr)) {
+    // ec2.Vpc divides the block into subnets at synth, so it must be known then.
+    throw new SafeEksError(scope, 'VpcCidrToken', '`vpcCidr` must be a literal CIDR block, not a token.', 'a token', 'write the block, e.g. "10.40.0.0/16"');
+  }
+  if (isLiteral(cidr)) refuse(scope, cidr, ipv4CidrProblem(cidr, 'vpcCidr'));
+}
+
+/** `BlueGreenClusterPair.addDataStore`: a store of this library (or `DataStoreAccess`). */
+export function checkDataStoreArgument(scope: IConstruct, store: unknown): void {
+  checkValue(scope, 'addDataStore: store', store, {
+    type: 'object', name: 'IDependentDataStore (a DependentDatabase, DependentCache or DataStoreAccess)', required: true, members: ['node', 'allowFrom'],
+  });
+}
+
+/** `BlueGreenClusterPair.clusterOf`: one of `colors` (the `PairColor` values; passed in, as the enum lives with the pair). */
+export function checkColorArgument(scope: IConstruct, color: unknown, colors: readonly string[]): void {
+  checkValue(scope, 'clusterOf: color', color, { type: 'string', name: 'PairColor', required: true, oneOf: colors });
+}
+
+/** `TrafficShift.albWeighted` options. */
+export function checkAlbWeightedOptions(options: unknown): void {
+  checkProps('TrafficShift.albWeighted', 'options', options, {
+    certificateArn: { type: 'string', required: true },
+    targetPort: { type: 'number' },
+    healthCheckPath: { type: 'string' },
+    internetFacing: { type: 'boolean' },
+    allowedClients: { type: 'array', name: 'array of ec2.IPeer', items: { type: 'object', name: 'ec2.IPeer', members: ['toIngressRuleConfig'] } },
+    serviceName: { type: 'string' },
+    servicePort: { type: 'number' },
+    namespace: { type: 'string' },
+  });
+}
+
+/** `TrafficShift.route53Weighted` options. */
+export function checkRoute53WeightedOptions(options: unknown): void {
+  checkProps('TrafficShift.route53Weighted', 'options', options, {
+    zone: { type: 'object', name: 'route53.IHostedZone', required: true, members: ['hostedZoneId', 'zoneName'] },
+    recordName: { type: 'string', required: true },
+    blueDnsName: { type: 'string' },
+    greenDnsName: { type: 'string' },
+    ttl: { type: 'object', name: 'Duration', members: ['toSeconds'] },
+  });
+}

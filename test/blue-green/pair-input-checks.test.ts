@@ -1,0 +1,72 @@
+import * as os from 'os';
+import * as path from 'path';
+import { App, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { BlueGreenClusterPair, BlueGreenClusterPairProps, PairColor, TrafficShift } from '../../lib';
+import { checkColorArgument, checkDataStoreArgument, checkPairProps } from '../../lib/blue-green/pair-input-checks';
+import { SafeEksError } from '../../lib/private/errors';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+const VALID: BlueGreenClusterPairProps = {
+  env: { account: '111111111111', region: 'eu-west-1' },
+  trafficShift: TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN }),
+  blue: { version: eks.KubernetesVersion.V1_34, weight: 100 },
+  stateFile: path.join(os.tmpdir(), 'cdk-safe-eks-pair-input-checks', 'state.json'),
+};
+
+function thrown(run: () => unknown): SafeEksError | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof SafeEksError)) throw e;
+    return e;
+  }
+}
+
+describe('blue-green input checks', () => {
+  const scope = new Construct(new App(), 'Pair');
+  const check = (props: object) => thrown(() => checkPairProps(scope, { ...VALID, ...props }));
+
+  test('valid props pass', () => {
+    expect(check({})).toBeUndefined();
+    expect(check({ vpcCidr: '10.50.0.0/16', upgradeStrategy: 'IN_PLACE', green: { version: eks.KubernetesVersion.V1_33, nodegroups: {} } })).toBeUndefined();
+  });
+
+  test('each prop and each color option is type-checked, naming it', () => {
+    expect(check({ upgradeStrategy: 'BLUE_GREEN' })?.message).toMatch(/`upgradeStrategy` must be an UpgradeStrategy \(one of "REPLACE", "IN_PLACE"\)/);
+    expect(check({ blue: { version: eks.KubernetesVersion.V1_34, weight: '50' } })?.message).toMatch(/`blue\.weight` must be a number\. Got: string "50"/);
+    expect(check({ green: { weight: 0 } })?.message).toMatch(/`green\.version` is required/);
+    // An array of node groups would be read as no node group at all.
+    expect(check({ blue: { version: eks.KubernetesVersion.V1_34, nodegroups: [{}] } })?.code).toBe('PropType');
+    expect(check({ env: { region: 42 } })?.message).toMatch(/`env\.region` must be a string/);
+    expect(check({ adminRoleArns: 'arn:aws:iam::111111111111:role/Admin' })?.code).toBe('PropType');
+    expect(check({ trafficShift: {} })?.message).toMatch(/`trafficShift` must be a TrafficShift/);
+  });
+
+  test('the VPC CIDR must be a literal IPv4 block: ec2.Vpc divides it at synth', () => {
+    expect(check({ vpcCidr: '10.40.0.0' })?.code).toBe('Ipv4Cidr');
+    expect(check({ vpcCidr: Token.asString({ resolve: () => '10.40.0.0/16' }) })?.code).toBe('VpcCidrToken');
+  });
+
+  test('methods check their argument', () => {
+    expect(thrown(() => checkDataStoreArgument(scope, { node: {} }))?.message).toMatch(/`addDataStore: store` must be an IDependentDataStore/);
+    expect(thrown(() => checkColorArgument(scope, 'blue', Object.values(PairColor)))?.message).toMatch(/one of "Blue", "Green"/);
+    expect(thrown(() => checkColorArgument(scope, PairColor.GREEN, Object.values(PairColor)))).toBeUndefined();
+  });
+
+  test('the TrafficShift factories check their options', () => {
+    expect(thrown(() => TrafficShift.albWeighted({} as never))?.message).toMatch(/^TrafficShift\.albWeighted: `certificateArn` is required/);
+    expect(thrown(() => TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN, targetPort: '8080' } as never))?.code).toBe('PropType');
+    expect(thrown(() => TrafficShift.route53Weighted({ recordName: 'app' } as never))?.message).toMatch(/`zone` is required/);
+  });
+
+  test('the pair refuses a bad scope, id or prop before it creates a stack', () => {
+    const app = new App();
+    expect(thrown(() => new BlueGreenClusterPair(undefined as never, 'Pair', VALID))?.code).toBe('ScopeType');
+    expect(thrown(() => new BlueGreenClusterPair(app, 'Pair', { ...VALID, blue: { version: '1.34' as never } }))?.message)
+      .toMatch(/^Pair: `blue\.version` must be an eks\.KubernetesVersion/);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['Pair']);
+  });
+});
