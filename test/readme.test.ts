@@ -52,6 +52,8 @@ require(${JSON.stringify(require.resolve('ts-node'))}).register({
 // constructed) says where that block's App writes, and each App synthesizes itself when the process ends.
 const runner = path.join(work, 'run-blocks.js');
 fs.writeFileSync(runner, `
+// Each App synthesizes itself on 'beforeExit': one listener per App, and the blocks hold more than ten.
+process.setMaxListeners(0);
 for (const [file, outdir] of JSON.parse(process.argv[2])) {
   process.env.CDK_OUTDIR = outdir;
   try { require(file); } catch (e) { require('fs').writeFileSync(outdir + '.error', String(e && e.stack || e)); }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { checkProps, requireScope } from '../private/guards';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 
 /**
@@ -43,7 +44,12 @@ export class KarpenterNodeAccess extends Construct {
   public readonly discoveryTagValue: string;
 
   constructor(scope: Construct, id: string, props: KarpenterNodeAccessProps) {
-    super(scope, id);
+    super(requireScope('KarpenterNodeAccess', scope, id), id);
+    checkProps(this, 'props', props, {
+      cluster: { type: 'object', name: 'eks.ICluster', required: true, members: ['clusterName'] },
+      clusterName: { type: 'string', required: true },
+      nodeSecurityGroup: { type: 'object', name: 'ec2.ISecurityGroup', required: true, members: ['securityGroupId', 'addIngressRule'] },
+    });
     this.nodeRole = new iam.Role(this, 'NodeRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Nodes Karpenter launches into EKS cluster ${props.clusterName}`,

@@ -13,13 +13,15 @@ import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
 import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
-import { TypeSpec, requireScope } from '../private/guards';
+import { TypeSpec, checkValue, requireScope } from '../private/guards';
 import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
 import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { requireIntegerInRange } from '../private/validate';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
+/** A peer: an ec2.IConnectable (a security group, ec2.Peer.ipv4(...), a load balancer). */
+const CONNECTABLE: TypeSpec = { type: 'object', name: 'ec2.IConnectable', required: true, members: ['connections'] };
 
 /** A cluster whose nodes and control plane talk only through security groups the stack owns. */
 export interface ISafeCluster extends IResource, ec2.IConnectable {
@@ -388,6 +390,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * @param reason who serves it, e.g. "Istio sidecar injector"
    */
   public addWebhookPort(port: number, reason: string): void {
+    checkValue(this, 'addWebhookPort: port', port, { type: 'number', required: true });
+    checkValue(this, 'addWebhookPort: reason', reason, { type: 'string', required: true });
     const problem = RequiredFlows.selectionProblem({ webhookPorts: [port] });
     if (problem !== undefined || Token.isUnresolved(port)) {
       throw new SafeEksError(this, 'WebhookPort', `addWebhookPort: ${problem ?? 'the port must be a literal number, not a token'}.`,
@@ -404,6 +408,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * `ApiAccessFrom<peer>` is recorded, so every check proves it. `0.0.0.0/0` and `::/0` are refused.
    */
   public allowApiAccessFrom(peer: ec2.IConnectable): void {
+    checkValue(this, 'allowApiAccessFrom: peer', peer, CONNECTABLE);
     const cidr = literalPeerCidr(peer);
     if (cidr !== undefined && /\/0$/.test(cidr)) {
       throw new SafeEksError(this, 'ApiAccessFromAnywhere', 'allowApiAccessFrom opens the Kubernetes API only to a named peer, never to every address.',
@@ -432,6 +437,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * the flow as `LoadBalancerToNodes` from the balancer resource.
    */
   public allowNodePortsFrom(loadBalancer: ec2.IConnectable, port: number): void {
+    checkValue(this, 'allowNodePortsFrom: loadBalancer', loadBalancer, CONNECTABLE);
+    checkValue(this, 'allowNodePortsFrom: port', port, { type: 'number', required: true });
     requireIntegerInRange(this, 'port', port, 1, 65535);
     const [balancerGroup] = loadBalancer.connections.securityGroups;
     if (balancerGroup === undefined) {

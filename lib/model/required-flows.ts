@@ -258,6 +258,8 @@ export class RequiredFlows {
    * with `webhookFlows: false`, and 443 or 10250 (core flows) or a port outside 1-65535 as a webhook port.
    */
   public static selectionProblem(selection: FlowSelection): string | undefined {
+    requireArgument('RequiredFlows.selectionProblem', 'selection', selection, 'object');
+    requireArgument('RequiredFlows.selectionProblem', 'selection.webhookPorts', selection.webhookPorts, 'array', true);
     if (selection.webhookFlows === false && selection.controlPlaneTraffic?.value === ControlPlaneTraffic.ALL_TCP.value) {
       return 'controlPlaneTraffic ALL_TCP opens every TCP port, webhook ports included, but webhookFlows: false asks to leave the webhook ports out; '
         + 'use ControlPlaneTraffic.NARROW with webhookFlows: false, or drop webhookFlows: false';
