@@ -49,7 +49,8 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
     }),
     // Blue serves all traffic; Green is idle. `npx cdk-safe-eks pair plan --pair Payments --to 1.35` prints the upgrade.
     blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: { General: general } },
-    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general } },
+    // Idle and unprotected: the REPLACE strategy recreates it at the next version, which protection would block.
+    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general }, deletionProtection: false },
     adminRoleArns: [`arn:aws:iam::${account}:role/platform-admin`],
   });
   for (const color of [PairColor.BLUE, PairColor.GREEN]) {

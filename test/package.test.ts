@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { buildApp } from '../bin/app';
 import { ExitCode } from '../lib/cli/program';
+import { ChangeReport } from '../lib/model/change-safety';
 import { testApp } from './helpers';
 
 /**
@@ -75,6 +77,12 @@ describe('npm package', () => {
     const ok = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(ExitCode.OK);
+    // diff in a process of its own: the schema package loads on demand from the compiled build.
+    const older = buildApp(new App({ outdir: path.join(tmp, 'older.out'), context: testApp().node.getAllContext() }),
+      { idleVersion: eks.KubernetesVersion.V1_33 }).synth().directory;
+    const diff = spawnSync(process.execPath, [shim, 'diff', older, example, '--json'], { encoding: 'utf8' });
+    expect(diff.status).toBe(ExitCode.OK);
+    expect((JSON.parse(diff.stdout) as ChangeReport).safe).toBe(true);
   }, 300_000);
 
   test('API.md is what `npm run docgen` generates from the jsii assembly (run it after an API change)', () => {

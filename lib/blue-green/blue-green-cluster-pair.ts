@@ -21,6 +21,7 @@ import { SafeCluster } from '../cluster/safe-cluster';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { IDependentDataStore } from '../data/data-store-access';
 import { MODELLED_TYPES } from '../model/attachments';
+import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from '../model/change-safety';
 import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
@@ -284,6 +285,8 @@ export class BlueGreenClusterPair extends Construct {
       deletionProtection: options.deletionProtection ?? true,
     });
     for (const [ngId, ngOptions] of Object.entries(options.nodegroups ?? { General: {} })) cluster.addNodegroup(ngId, ngOptions);
+    // Constant per color (the weight lives in Traffic): lets `diff` tell the idle color's replacement from a live one.
+    (cluster.cluster.node.defaultChild as eks.CfnCluster).addMetadata(PAIR_COLOR_METADATA_KEY, { pair: this.node.id, color });
     Validations.of(cluster).acknowledge({
       id: 'cdk-validator-cfnguard::eks_secrets_encrypted_check',
       reason: 'Secrets are envelope-encrypted with this color\'s KMS key, kept in the Shared stack so it outlives the cluster; the template names it by an imported ARN, which the Guard rule cannot read.',
@@ -337,6 +340,11 @@ export class BlueGreenClusterPair extends Construct {
   private createWeights(shared: SharedExports): void {
     const stack = this.trafficStack;
     const weight = (color: PairColor) => this.colorOptions(color)?.weight ?? 0;
+    // Read by `cdk-safe-eks diff`: a replaced cluster of a color at weight 0 is the idle color's upgrade, by design.
+    stack.templateOptions.metadata = {
+      ...stack.templateOptions.metadata,
+      [PAIR_WEIGHTS_METADATA_KEY]: { pair: this.node.id, weights: Object.fromEntries(COLORS.map((c) => [c, weight(c)])) },
+    };
     const shift = this.props.trafficShift;
     if (shift.kind === TrafficShiftKind.ALB_WEIGHTED) {
       const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Listener', {

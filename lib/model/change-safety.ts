@@ -127,6 +127,7 @@ interface Resource {
   readonly UpdateReplacePolicy?: unknown;
   readonly DependsOn?: unknown;
   readonly Condition?: unknown;
+  readonly Metadata?: unknown;
 }
 
 interface Side {
@@ -155,6 +156,11 @@ const PROTECTED_TYPES: { [type: string]: string } = {
   'AWS::KMS::Key': 'KMS key',
   'AWS::SecretsManager::Secret': 'secret',
 };
+/** Metadata a blue-green pair writes on each color's cluster: `{ pair, color }`. */
+export const PAIR_COLOR_METADATA_KEY = 'cdk-safe-eks:pair';
+/** Template metadata of a pair's Traffic stack: `{ pair, weights: { BLUE: n, GREEN: n } }`. */
+export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
+
 const DELETION_PROTECTED_TYPES = new Set(['AWS::EKS::Cluster', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']);
 /** Types whose changes need no schema: CDK's analytics and custom resources, whose handler decides. */
 const UNJUDGED_TYPE = /^(AWS::CDK::Metadata|Custom::.*|AWS::CloudFormation::CustomResource)$/;
@@ -313,7 +319,14 @@ export class ChangeSafety {
       const resource = this.after.stacks.get(stack)?.[logicalId] ?? before!;
       const type = String(resource.Type);
       const category = PROTECTED_TYPES[type];
-      const unsafe = category !== undefined && this.destroys(verdict.change, before, retired.has(stack));
+      const idle = verdict.change === ChangeKind.REPLACED && before !== undefined ? this.idleColor(before) : undefined;
+      const unsafe = category !== undefined && idle?.protected !== false && this.destroys(verdict.change, before, retired.has(stack));
+      if (idle !== undefined) {
+        this.warnings.push(idle.protected
+          ? `${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} is replaced, but it is still deletion-protected: CloudFormation cannot delete the old cluster. `
+            + 'Deploy the idle color with deletionProtection: false first (the first step of `cdk-safe-eks pair plan`).'
+          : `${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} (weight 0, not protected) is replaced at its new version, as the REPLACE strategy intends.`);
+      }
       changes.push({
         stack, logicalId, type, change: verdict.change, unsafe, category,
         reasons: verdict.reasons, changedProperties: verdict.changedProperties, changedAttributes: verdict.changedAttributes,
@@ -325,6 +338,21 @@ export class ChangeSafety {
       }
     }
     return changes;
+  }
+
+  /**
+   * The pair and color of a cluster that a blue-green pair marked, when the deployed Traffic stack gives
+   * that color weight 0: replacing it is the idle color's upgrade. `protected` says whether it still
+   * has deletion protection (then CloudFormation cannot remove the old cluster).
+   */
+  private idleColor(before: Resource): { pair: string; color: string; protected: boolean } | undefined {
+    const mark = isPlainObject(before.Metadata) ? before.Metadata[PAIR_COLOR_METADATA_KEY] : undefined;
+    if (before.Type !== 'AWS::EKS::Cluster' || !isPlainObject(mark) || typeof mark.pair !== 'string' || typeof mark.color !== 'string') return undefined;
+    const weights = this.beforeTemplates.map((t) => t.template.Metadata)
+      .map((m) => (isPlainObject(m) ? m[PAIR_WEIGHTS_METADATA_KEY] : undefined))
+      .find((w) => isPlainObject(w) && w.pair === mark.pair) as { weights?: { [color: string]: unknown } } | undefined;
+    if (weights?.weights?.[mark.color] !== 0) return undefined;
+    return { pair: mark.pair, color: mark.color, protected: isDeletionProtected(before) };
   }
 
   /** A replacement always loses the resource; a removal unless it is retained, or its stack is retired on purpose. */

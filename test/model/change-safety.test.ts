@@ -1,4 +1,4 @@
-import { ChangeKind, ChangeSafety, FindingKind, IReplacementRules, ReplacementPath } from '../../lib/model/change-safety';
+import { ChangeKind, ChangeSafety, FindingKind, IReplacementRules, PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY, ReplacementPath } from '../../lib/model/change-safety';
 import { StackTemplate } from '../../lib/model/flow-model';
 import { changedPaths, pathMatches } from '../../lib/model/template-diff';
 
@@ -132,5 +132,36 @@ describe('ChangeSafety.compare', () => {
   test('every resource of either side has a verdict, unchanged ones included', () => {
     const report = ChangeSafety.compare([stack('S', { A: { Type: 'AWS::KMS::Key' } })], [stack('S', { A: { Type: 'AWS::KMS::Key' }, B: { Type: 'AWS::KMS::Key' } })], rules);
     expect(report.resources.map((r) => [r.logicalId, r.change])).toEqual([['A', ChangeKind.UNCHANGED], ['B', ChangeKind.ADDED]]);
+  });
+});
+
+describe('blue-green pairs: the idle color is replaced by design', () => {
+  const marked = (props: { [key: string]: unknown }) => ({
+    ...cluster(props), Metadata: { [PAIR_COLOR_METADATA_KEY]: { pair: 'P', color: 'Green' } },
+  });
+  const traffic = (green: number) => ({
+    stackName: 'P-Traffic', template: { Resources: {}, Metadata: { [PAIR_WEIGHTS_METADATA_KEY]: { pair: 'P', weights: { Blue: 100 - green, Green: green } } } },
+  });
+  const compare = (green: number, protectedBefore: boolean) => ChangeSafety.compare(
+    [stack('P-Green', { Cluster: marked({ Name: 'p-green-1-33', DeletionProtection: protectedBefore }) }), traffic(green)],
+    [stack('P-Green', { Cluster: marked({ Name: 'p-green-1-34', DeletionProtection: false }) }), traffic(green)], rules);
+
+  test('weight 0 and no deletion protection: the replacement is safe, with a note', () => {
+    const report = compare(0, false);
+    expect(report.safe).toBe(true);
+    expect(verdict(report, 'Cluster')).toMatchObject({ change: ChangeKind.REPLACED, unsafe: false });
+    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the idle Green cluster of pair P (weight 0, not protected) is replaced')]));
+  });
+
+  test('weight 0 but still protected: unsafe, and the note says to turn protection off first', () => {
+    const report = compare(0, true);
+    expect(report.safe).toBe(false);
+    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('still deletion-protected')]));
+  });
+
+  test('a color with weight is never replaced safely', () => {
+    const report = compare(10, false);
+    expect(report.safe).toBe(false);
+    expect(report.findings.map((f) => f.kind)).toContain(FindingKind.REPLACED);
   });
 });
