@@ -24,11 +24,12 @@ describe('example app', () => {
     }
   });
 
-  test('each color has a private, protected SafeCluster with an owned node group; Aurora and Valkey are in Shared', () => {
+  test('each color has a private SafeCluster with an owned node group, the live one protected; Aurora and Valkey are in Shared', () => {
     for (const color of ['Blue', 'Green']) {
       const t = template(`Payments-${color}`);
       t.hasResourceProperties('AWS::EKS::Cluster', {
-        Name: `payments-${color.toLowerCase()}-1-34`, DeletionProtection: true,
+        // Blue serves traffic and is protected; idle Green is not, so the REPLACE strategy can recreate it.
+        Name: `payments-${color.toLowerCase()}-1-34`, DeletionProtection: color === 'Blue',
         ResourcesVpcConfig: { EndpointPublicAccess: false, EndpointPrivateAccess: true },
       });
       t.resourceCountIs('AWS::EKS::Nodegroup', 1);
