@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { AssemblyError } from '../model/cloud-assembly';
-import { FlowCheck, FlowModel, StackTemplate } from '../model/flow-model';
+import { FlowCheck, FlowModel } from '../model/flow-model';
+import { StackTemplate } from '../model/stack-template';
 import { FlowRole } from '../model/required-flows';
 
 /**

@@ -1,9 +1,10 @@
-import { Annotations, IResource, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { ISafeCluster } from './i-safe-cluster';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { addFlowRules } from '../network/flow-rules';
@@ -14,29 +15,9 @@ import { SafeEksError, formatProblem, show } from '../private/errors';
 import { cidrContains, parseIpv4Cidr } from '../model/cidr';
 import { requireIntegerInRange } from '../private/validate';
 
-const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
+export { ISafeCluster };
 
-/** A cluster whose nodes and control plane talk only through security groups the stack owns. */
-export interface ISafeCluster extends IResource, ec2.IConnectable {
-  /**
-   * The name of the cluster.
-   * @attribute
-   */
-  readonly clusterName: string;
-  /**
-   * The ARN of the cluster.
-   * @attribute
-   */
-  readonly clusterArn: string;
-  /** The underlying aws-eks-v2 cluster. */
-  readonly cluster: eks.ICluster;
-  /** The VPC the cluster and its nodes are in. */
-  readonly vpc: ec2.IVpc;
-  /** Owned security group of the nodes: the only group on every node and the source data stores trust. */
-  readonly nodeSecurityGroup: ec2.ISecurityGroup;
-  /** Owned security group given to the control plane as its additional group. */
-  readonly controlPlaneSecurityGroup: ec2.ISecurityGroup;
-}
+const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 
 /** What another app needs to know to use a `SafeCluster` it did not create. */
 export interface SafeClusterAttributes {

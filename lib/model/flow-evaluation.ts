@@ -1,10 +1,10 @@
-import { Endpoint } from './attachments';
-import { SecurityGroupGraph, SecurityGroupNode, SgRule } from './security-group-graph';
 import { cidrContains, parseIpv4Cidr } from './cidr';
+import { Endpoint, GroupIndex, SecurityGroupNode, SgRule } from './network';
+import { ALL_PROTOCOLS, describeTraffic, RuleProtocol } from './traffic';
 
 /** One connection to prove: `protocol` on `fromPort`-`toPort`, opened by the source endpoint. */
 export interface FlowSpec {
-  readonly protocol: 'tcp' | 'udp';
+  readonly protocol: RuleProtocol;
   readonly fromPort: number;
   readonly toPort: number;
 }
@@ -29,16 +29,16 @@ const ANY_IPV4 = parseIpv4Cidr('0.0.0.0/0')!;
  * peer is gone, as in the 2021-01-11 incident; the group stays attached, it just allows nothing.
  */
 export function checkPair(
-  graph: SecurityGroupGraph, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
+  graph: GroupIndex, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
 ): PairResult {
-  const survives = (rule: SgRule) => !replay || !dependsOnVendor(graph, rule);
+  const survives = (rule: SgRule) => !replay || !graph.dependsOnEksCreated(rule);
   const matches = (rule: SgRule, peers: readonly string[]) => survives(rule)
     && protocolCovers(rule, flow)
-    && (rule.peerGroup !== undefined ? peers.includes(rule.peerGroup) : cidrCoversVpc(rule.peerCidr, graph.groups.get(rule.group)));
+    && (rule.peerGroup !== undefined ? peers.includes(rule.peerGroup) : cidrCoversVpc(rule.peerCidr, graph.get(rule.group)));
   const egress = coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
   const ingress = coverPreferringOwned(graph, groupsOf(graph, destination).flatMap((g) => g.ingress).filter((r) => matches(r, source.groups)), flow);
   if (egress && ingress) return { allowed: true, rules: [...egress, ...ingress] };
-  const what = `${flow.protocol} ${formatRange(flow.fromPort, flow.toPort)}`;
+  const what = describeTraffic(flow.protocol, flow.fromPort, flow.toPort);
   const [from, to] = [pick(graph, source), pick(graph, destination)];
   const problems: string[] = [];
   const fixes: string[] = [];
@@ -50,30 +50,17 @@ export function checkPair(
     problems.push(`no ingress rule on ${list(destination.groups)} admits ${what} from ${list(source.groups)} or from a CIDR containing the VPC`);
     fixes.push(`an AWS::EC2::SecurityGroupIngress on ${to} from ${from} ${what}`);
   }
-  const unowned = [...new Set([source, destination])].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
-  const give = unowned.map((e) => `give the ${e.label} a security group of its own (launch template SecurityGroupIds), then `).join('');
+  const unowned = [...new Set([source, destination])].filter((e) => !e.groups.some((k) => !graph.isEksCreated(k)));
+  const give = unowned.map((e) => `${e.ownGroupFix ?? `give the ${e.label} a security group of its own (launch template SecurityGroupIds)`}, then `).join('');
   return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; '), fix: `${give}add ${fixes.join(' and ')}` };
-}
-
-function isVendor(graph: SecurityGroupGraph, key: string): boolean {
-  return graph.groups.get(key)?.vendorManaged ?? false;
-}
-
-/** A rule on the EKS-created group, or naming it as peer: the replay removes it. */
-export function dependsOnVendor(graph: SecurityGroupGraph, rule: SgRule): boolean {
-  return isVendor(graph, rule.group) || (rule.peerGroup !== undefined && isVendor(graph, rule.peerGroup));
-}
-
-export function formatRange(from: number, to: number): string {
-  return from === to ? `${from}` : `${from}-${to}`;
 }
 
 /**
  * Covers the flow with written, owned rules if they suffice, then with EC2's implicit default egress,
  * and only then with EKS-created rules, so "rests on" names the rules a reviewer can actually change.
  */
-function coverPreferringOwned(graph: SecurityGroupGraph, rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
-  const owned = rules.filter((r) => !dependsOnVendor(graph, r));
+function coverPreferringOwned(graph: GroupIndex, rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
+  const owned = rules.filter((r) => !graph.dependsOnEksCreated(r));
   return cover(owned.filter((r) => r.implicit === undefined), flow)
     ?? cover(owned, flow)
     ?? cover(rules, flow);
@@ -98,7 +85,7 @@ function cover(rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
 }
 
 function protocolCovers(rule: SgRule, flow: FlowSpec): boolean {
-  return rule.protocol === 'all' || rule.protocol === flow.protocol;
+  return rule.protocol === ALL_PROTOCOLS || rule.protocol === flow.protocol;
 }
 
 function cidrCoversVpc(cidr: string | undefined, group: SecurityGroupNode | undefined): boolean {
@@ -109,8 +96,8 @@ function cidrCoversVpc(cidr: string | undefined, group: SecurityGroupNode | unde
   return vpc !== undefined && cidrContains(parsed, vpc);
 }
 
-function groupsOf(graph: SecurityGroupGraph, endpoint: Endpoint): SecurityGroupNode[] {
-  return endpoint.groups.map((k) => graph.groups.get(k)).filter((g): g is SecurityGroupNode => g !== undefined);
+function groupsOf(graph: GroupIndex, endpoint: Endpoint): SecurityGroupNode[] {
+  return endpoint.groups.map((k) => graph.get(k)).filter((g): g is SecurityGroupNode => g !== undefined);
 }
 
 function list(groups: readonly string[]): string {
@@ -118,6 +105,6 @@ function list(groups: readonly string[]): string {
 }
 
 // The fix names an owned group when the endpoint has one: a rule on the EKS-created group is exactly what an upgrade loses.
-function pick(graph: SecurityGroupGraph, endpoint: Endpoint): string {
-  return endpoint.groups.find((k) => !isVendor(graph, k)) ?? `<own group of the ${endpoint.label}>`;
+function pick(graph: GroupIndex, endpoint: Endpoint): string {
+  return endpoint.groups.find((k) => !graph.isEksCreated(k)) ?? `<own group of the ${endpoint.label}>`;
 }

@@ -1,3 +1,4 @@
+import { isJsonObject } from './json';
 import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
 /**
@@ -14,16 +15,37 @@ const SCHEMA_VERSION = 1;
 export interface ClusterIntent {
   /** The control plane <-> node flows the cluster writes and wants proven, in the order written. */
   readonly requiredFlows: readonly RequiredFlow[];
+  /** Logical ID, in the cluster's stack, of the owned group every node of the cluster carries. */
+  readonly nodeSecurityGroup?: string;
+  /** Findings (catalogue IDs) the cluster's author acknowledged, with the reason; every checker honours them. */
+  readonly acknowledgements: readonly FindingAcknowledgement[];
+}
+
+/** A finding accepted on purpose. */
+export interface FindingAcknowledgement {
+  /** Catalogue ID, e.g. `EksUpgradeSafety-EFL1[Flow::NodesToNodesDnsUdp::fargate-pods]`. */
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** What a cluster records besides its flows. */
+export interface IntentExtras {
+  /** Logical ID of the owned node group (a token until synthesis). */
+  readonly nodeSecurityGroup?: string;
+  readonly acknowledgements?: readonly FindingAcknowledgement[];
 }
 
 /** The metadata value recording `flows` (reasons stay in the code: prose in a template is churn). */
-export function intentMetadata(flows: readonly RequiredFlow[]): { [key: string]: unknown } {
+export function intentMetadata(flows: readonly RequiredFlow[], extras: IntentExtras = {}): { [key: string]: unknown } {
+  const acknowledgements = extras.acknowledgements ?? [];
   return {
     schemaVersion: SCHEMA_VERSION,
     requiredFlows: flows.map((f) => ({
       id: f.id, source: f.source, destination: f.destination, protocol: f.protocol,
       fromPort: f.fromPort, toPort: f.toPort, category: f.category,
     })),
+    ...extras.nodeSecurityGroup !== undefined ? { nodeSecurityGroup: extras.nodeSecurityGroup } : {},
+    ...acknowledgements.length > 0 ? { acknowledgements: acknowledgements.map(({ id, reason }) => ({ id, reason })) } : {},
   };
 }
 
@@ -33,21 +55,28 @@ export function intentMetadata(flows: readonly RequiredFlow[]): { [key: string]:
  * treated the same way, so a damaged template can only make the proof stricter.
  */
 export function readIntent(metadata: unknown, where: string, warnings: string[]): ClusterIntent | undefined {
-  const raw = isRecord(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
+  const raw = isJsonObject(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
   if (raw === undefined) return undefined;
-  const flows = isRecord(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
+  const flows = isJsonObject(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
     ? raw.requiredFlows.map(readFlow) : undefined;
-  if (flows === undefined || flows.some((f) => f === undefined)) {
+  if (!isJsonObject(raw) || flows === undefined || flows.some((f) => f === undefined)) {
     warnings.push(`${where}: ${INTENT_METADATA_KEY} metadata is not a schema ${SCHEMA_VERSION} record; the whole required-flow table is proven instead`);
     return undefined;
   }
-  return { requiredFlows: flows as RequiredFlow[] };
+  const acknowledgements = Array.isArray(raw.acknowledgements) ? raw.acknowledgements : [];
+  const acks = acknowledgements.filter((a): a is FindingAcknowledgement =>
+    isJsonObject(a) && typeof a.id === 'string' && typeof a.reason === 'string' && a.reason.trim() !== '');
+  if (acks.length !== acknowledgements.length || (raw.acknowledgements !== undefined && !Array.isArray(raw.acknowledgements))) {
+    warnings.push(`${where}: ${INTENT_METADATA_KEY} has acknowledgements without an id and a reason; those are ignored`);
+  }
+  const nodeSecurityGroup = typeof raw.nodeSecurityGroup === 'string' ? raw.nodeSecurityGroup : undefined;
+  return { requiredFlows: flows as RequiredFlow[], nodeSecurityGroup, acknowledgements: acks };
 }
 
 const TABLE_REASONS = new Map(RequiredFlows.all().map((f) => [f.id, f.reason]));
 
 function readFlow(raw: unknown): RequiredFlow | undefined {
-  if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  if (!isJsonObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
   const source = enumValue(FlowRole, raw.source);
   const destination = enumValue(FlowRole, raw.destination);
   const protocol = enumValue(FlowProtocol, raw.protocol);
@@ -67,6 +96,3 @@ function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
 }
 
-function isRecord(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

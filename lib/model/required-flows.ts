@@ -4,6 +4,7 @@
  * This table is the single source for the rules `SafeCluster` writes and for the
  * checks that prove them: a flow added here is both created and verified.
  */
+import { formatPorts } from './traffic';
 
 /** Who sits at one end of a flow. */
 export enum FlowRole {
@@ -127,7 +128,7 @@ export class RequiredFlows {
 
   /** `443`, `53` or `1025-65535`: how the README and reports print a flow's ports. */
   public static formatPorts(flow: RequiredFlow): string {
-    return flow.fromPort === flow.toPort ? `${flow.fromPort}` : `${flow.fromPort}-${flow.toPort}`;
+    return formatPorts(flow.fromPort, flow.toPort);
   }
 
   private constructor() {}

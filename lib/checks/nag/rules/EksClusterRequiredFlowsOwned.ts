@@ -2,7 +2,7 @@ import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { FlowRole } from '../../../model/required-flows';
-import { eksClusterShape } from '../../../model/security-group-graph';
+import { EKS_CLUSTER_TYPES } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
@@ -20,7 +20,7 @@ const CLUSTER_ROLES: ReadonlySet<string> = new Set([FlowRole.CONTROL_PLANE, Flow
 
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    if (eksClusterShape(node.cfnResourceType, {}) === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!EKS_CLUSTER_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
     const report = appFlowModel(node).evaluate({ clusters: [flowModelKey(node)] });
     const failing = report.flows.filter((flow) => CLUSTER_ROLES.has(flow.source) && CLUSTER_ROLES.has(flow.destination) && !flow.allowedAfterReplay);
     const ids = [...new Set(failing.map((flow) => flow.flowId))];
