@@ -1,4 +1,4 @@
-import { Annotations, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Lazy, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,8 @@ import { ISafeCluster } from './i-safe-cluster';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { addFlowRules } from '../network/flow-rules';
-import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
+import { Findings } from '../model/findings';
+import { FindingAcknowledgement, INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
 import { RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
@@ -232,6 +233,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
   private readonly eksCluster: eks.Cluster;
   private readonly safeNodegroups = new Set<eks.Nodegroup>();
+  private readonly acknowledgements: FindingAcknowledgement[] = [];
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
     super(scope, id);
@@ -312,7 +314,10 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
     // The flows written here travel with the template, so every checker proves this choice and no other.
-    cfnCluster.addMetadata(INTENT_METADATA_KEY, intentMetadata(this.requiredFlows));
+    const nodeGroupLogicalId = (nodeSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup).logicalId;
+    cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({
+      produce: () => intentMetadata(this.requiredFlows, { nodeSecurityGroup: nodeGroupLogicalId, acknowledgements: this.acknowledgements }),
+    }));
     this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster));
   }
 
@@ -324,6 +329,24 @@ export class SafeCluster extends Resource implements ISafeCluster {
     const group = new SafeNodegroup(this, id, { ...options, cluster: this });
     this.safeNodegroups.add(group.nodegroup);
     return group;
+  }
+
+  /**
+   * Accepts a connectivity finding of this cluster on purpose, e.g.
+   * `EksUpgradeSafety-EFL1[Flow::NodesToNodesDnsUdp::fargate-pods]` for the Fargate pods' DNS flow, or
+   * `EksUpgradeSafety-EUP1`. The acknowledgement is recorded in the template with the cluster's intent,
+   * so the nag pack, `ConnectivityChecks` and `cdk-safe-eks verify` all honour it, with the reason.
+   */
+  public acknowledgeConnectivityFinding(findingId: string, reason: string): void {
+    const connectivity = [Findings.FLOW, Findings.DATA_STORE, Findings.UNPROVEN].some((r) => findingId === r.id || findingId.startsWith(`${r.id}[`));
+    if (!connectivity) {
+      throw new SafeEksError(this, 'UnknownConnectivityFinding', 'only connectivity findings (EFL1, EDS1, EUP1) are recorded with the cluster.',
+        show(findingId), `pass an ID such as ${Findings.FLOW.id}[Flow::<flow id>], or acknowledge other rules with Validations.of(construct).acknowledge`);
+    }
+    if (reason.trim() === '') {
+      throw new SafeEksError(this, 'AcknowledgementWithoutReason', 'an acknowledgement needs a reason.', show(reason), 'say why the finding is acceptable');
+    }
+    this.acknowledgements.push({ id: findingId, reason });
   }
 
   /**

@@ -3,6 +3,7 @@
  * reports. The nag pack, `ConnectivityChecks`, the synth-time check, the CLI and RULES.md all read it.
  * IDs are `EksUpgradeSafety-<suffix>`, with `[<finding>]` for one of several findings on a resource.
  */
+import { WorkloadKind } from './workloads';
 
 /** How bad a finding is. */
 export enum FindingLevel {
@@ -82,4 +83,9 @@ export const ALL_FINDING_RULES: readonly FindingRule[] = Object.values(Findings)
 /** `<rule ID>[<finding>]`, or the rule ID alone. */
 export function findingId(rule: FindingRule, finding?: string): string {
   return finding === undefined ? rule.id : `${rule.id}[${finding}]`;
+}
+
+/** The granular finding of a failing flow: `Flow::<flow id>`, with `::<workload>` for workloads other than node groups. */
+export function flowFinding(flowId: string, workload: WorkloadKind): string {
+  return `Flow::${flowId}${workload === WorkloadKind.NODES ? '' : `::${workload}`}`;
 }

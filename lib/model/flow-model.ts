@@ -1,5 +1,5 @@
 import { checkPair, FlowSpec } from './flow-evaluation';
-import { findingId, Findings } from './findings';
+import { findingId, Findings, flowFinding } from './findings';
 import { ClusterAttachment, Endpoint, NetworkReader, NetworkSnapshot, PeerAttachment, SgRule, Workload } from './network';
 import { FlowCategory, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 import { StackTemplate } from './stack-template';
@@ -468,7 +468,7 @@ function isSettled(flow: FlowCheck): boolean {
 function flowFindingId(check: Check, allowedBefore: boolean): string {
   const dataStore = check.destination === FlowRole.DATABASE || check.destination === FlowRole.CACHE;
   if (dataStore && allowedBefore) return findingId(Findings.DATA_STORE, 'ReachableOnlyThroughClusterSecurityGroup');
-  return findingId(Findings.FLOW, `Flow::${check.id}${check.workload === WorkloadKind.NODES ? '' : `::${check.workload}`}`);
+  return findingId(Findings.FLOW, flowFinding(check.id, check.workload));
 }
 
 // Lambda clients only call the API; pod-carrying workloads need every flow, also with the other pod-carrying workloads.
