@@ -1,4 +1,5 @@
 export * from './model/required-flows';
+export * from './cluster/i-safe-cluster';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
 export * from './data/data-store-access';
@@ -7,3 +8,5 @@ export * from './data/dependent-cache';
 export * from './checks/nag/eks-upgrade-safety-checks';
 export * from './model/flow-model';
 export * from './checks/connectivity-checks';
+export * from './model/stack-template';
+export * from './model/workloads';

@@ -16,8 +16,6 @@ import { SafeEksError, formatProblem, show } from '../private/errors';
 import { cidrContains, parseIpv4Cidr } from '../model/cidr';
 import { requireIntegerInRange } from '../private/validate';
 
-export { ISafeCluster };
-
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
 
 /** What another app needs to know to use a `SafeCluster` it did not create. */
@@ -313,11 +311,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     }
 
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
-    // The flows written here travel with the template, so every checker proves this choice and no other.
-    const nodeGroupLogicalId = (nodeSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup).logicalId;
-    cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({
-      produce: () => intentMetadata(this.requiredFlows, { nodeSecurityGroup: nodeGroupLogicalId, acknowledgements: this.acknowledgements }),
-    }));
+    this.recordIntent(cfnCluster, nodeSecurityGroup);
     this.node.addValidation(new ClusterConnectivityValidation(this, cfnCluster));
   }
 
@@ -358,6 +352,15 @@ export class SafeCluster extends Resource implements ISafeCluster {
       `Fargate profile "${id}": Fargate pods always use the EKS-created cluster security group, whose rules EKS manages. `
       + 'Their connectivity is not owned by this stack and can change on a cluster upgrade. Prefer a node group for workloads that must survive upgrades.');
     return this.eksCluster.addFargateProfile(id, options);
+  }
+
+  // The flows written here, the owned node group and acknowledged findings travel with the template,
+  // so every checker proves this choice and no other.
+  private recordIntent(cfnCluster: eks.CfnCluster, nodeSecurityGroup: ec2.SecurityGroup): void {
+    const nodeGroupLogicalId = (nodeSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup).logicalId;
+    cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({
+      produce: () => intentMetadata(this.requiredFlows, { nodeSecurityGroup: nodeGroupLogicalId, acknowledgements: this.acknowledgements }),
+    }));
   }
 
   // Node groups attached to this cluster by any other path carry the EKS-created group.

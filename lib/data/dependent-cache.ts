@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
-import { ISafeCluster } from '../cluster/safe-cluster';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeEksError, show } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,

@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
-import { ISafeCluster } from '../cluster/safe-cluster';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeEksError, show } from '../private/errors';
 import {
   StoreTarget, allowClusterAccess, createOwnedStoreNetwork, createRetainedKey, requireLiteralPort,

@@ -5,7 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
 import { namesEksCreatedGroup } from '../model/group-ref';
 import { isRemoteRuleCall, literalClusterSecurityGroupId } from '../private/cdk-internals';
-import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
+import { SafeCluster } from '../cluster/safe-cluster';
 
 /**
  * What the access wiring needs to know about one data store. Built by each store construct, so the

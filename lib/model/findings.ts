@@ -5,13 +5,9 @@
  */
 import { WorkloadKind } from './workloads';
 
-/** How bad a finding is. */
-export enum FindingLevel {
-  /** Fails synthesis and `verify` until fixed or acknowledged. */
-  ERROR = 'Error',
-  /** Reported; cdk-nag v3 still fails synthesis on it until acknowledged. */
-  WARNING = 'Warning',
-}
+/** How bad a finding is: `Error` fails synthesis and `verify`; `Warning` is reported (cdk-nag v3 still fails synthesis on it until acknowledged). */
+export const FindingLevel = { ERROR: 'Error', WARNING: 'Warning' } as const;
+export type FindingLevel = (typeof FindingLevel)[keyof typeof FindingLevel];
 
 /** One rule of the catalogue. */
 export interface FindingRule {
