@@ -345,7 +345,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
 
   /**
    * Adds a Fargate profile. Fargate pods can only use the EKS-created cluster security group, so
-   * their flows depend on it; a warning says so.
+   * their flows depend on it: a warning says so, and the nag pack, `ConnectivityChecks` and `verify`
+   * report each of their flows as lost in the replay until acknowledged (`acknowledgeConnectivityFinding`).
    */
   public addFargateProfile(id: string, options: eks.FargateProfileOptions): eks.FargateProfile {
     Annotations.of(this).addWarningV2('cdk-safe-eks:fargateUsesClusterSecurityGroup',
