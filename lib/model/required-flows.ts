@@ -5,6 +5,7 @@
  * checks that prove them: a flow added here is both created and verified.
  */
 import { requireArgument } from './argument-checks';
+import { formatPorts } from './traffic';
 
 /** Who sits at one end of a flow. */
 export enum FlowRole {
@@ -289,7 +290,7 @@ export class RequiredFlows {
   public static formatProtocolPorts(protocol: string, fromPort: number, toPort: number): string {
     if (protocol === ALL || protocol === 'all') return 'all';
     if (protocol === ICMP) return `type ${fromPort} code ${toPort}`;
-    return fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
+    return formatPorts(fromPort, toPort);
   }
 
   private constructor() {}
