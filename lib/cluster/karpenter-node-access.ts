@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
+import { checkProps, requireScope } from '../private/guards';
 
 /**
  * Tag key that marks the owned node group for Karpenter's `securityGroupSelectorTerms`. EKS tags the
@@ -43,7 +44,12 @@ export class KarpenterNodeAccess extends Construct {
   public readonly discoveryTagValue: string;
 
   constructor(scope: Construct, id: string, props: KarpenterNodeAccessProps) {
-    super(scope, id);
+    super(requireScope('KarpenterNodeAccess', scope, id), id);
+    checkProps(this, 'props', props, {
+      cluster: { type: 'object', name: 'eks.ICluster', required: true, members: ['clusterName', 'node'] },
+      clusterName: { type: 'string', required: true },
+      nodeSecurityGroup: { type: 'object', name: 'ec2.ISecurityGroup', required: true, members: ['securityGroupId', 'node'] },
+    });
     this.nodeRole = new iam.Role(this, 'NodeRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Nodes Karpenter launches into EKS cluster ${props.clusterName}`,

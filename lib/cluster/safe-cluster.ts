@@ -15,13 +15,14 @@ import { FindingAcknowledgement, INTENT_METADATA_KEY, intentMetadata } from '../
 import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
-import { TypeSpec, requireScope } from '../private/guards';
+import { TypeSpec, checkValue, requireScope } from '../private/guards';
 import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
 import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { requireIntegerInRange } from '../private/validate';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
+const CONNECTABLE: TypeSpec = { type: 'object', name: 'ec2.IConnectable', required: true, members: ['connections'] };
 
 /** What another app needs to know to use a `SafeCluster` it did not create. */
 export interface SafeClusterAttributes {
@@ -353,6 +354,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * so the nag pack, `ConnectivityChecks` and `cdk-safe-eks verify` all honour it, with the reason.
    */
   public acknowledgeConnectivityFinding(findingId: string, reason: string): void {
+    checkValue(this, 'acknowledgeConnectivityFinding: findingId', findingId, { type: 'string', required: true });
+    checkValue(this, 'acknowledgeConnectivityFinding: reason', reason, { type: 'string', required: true });
     const connectivity = [Findings.FLOW, Findings.DATA_STORE, Findings.UNPROVEN].some((r) => findingId === r.id || findingId.startsWith(`${r.id}[`));
     if (!connectivity) {
       throw new SafeEksError(this, 'UnknownConnectivityFinding', 'only connectivity findings (EFL1, EDS1, EUP1) are recorded with the cluster.',
@@ -404,6 +407,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * `ApiAccessFrom<peer>` is recorded, so every check proves it. `0.0.0.0/0` and `::/0` are refused.
    */
   public allowApiAccessFrom(peer: ec2.IConnectable): void {
+    checkValue(this, 'allowApiAccessFrom: peer', peer, CONNECTABLE);
     const cidr = literalPeerCidr(peer);
     if (cidr !== undefined && /\/0$/.test(cidr)) {
       throw new SafeEksError(this, 'ApiAccessFromAnywhere', 'allowApiAccessFrom opens the Kubernetes API only to a named peer, never to every address.',
@@ -432,6 +436,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * the flow as `LoadBalancerToNodes` from the balancer resource.
    */
   public allowNodePortsFrom(loadBalancer: ec2.IConnectable, port: number): void {
+    checkValue(this, 'allowNodePortsFrom: loadBalancer', loadBalancer, CONNECTABLE);
     requireIntegerInRange(this, 'port', port, 1, 65535);
     const [balancerGroup] = loadBalancer.connections.securityGroups;
     if (balancerGroup === undefined) {

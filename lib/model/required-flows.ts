@@ -259,6 +259,7 @@ export class RequiredFlows {
    * with `webhookFlows: false`, and 443 or 10250 (core flows) or a port outside 1-65535 as a webhook port.
    */
   public static selectionProblem(selection: FlowSelection): string | undefined {
+    requireArgument('RequiredFlows.selectionProblem', 'selection', selection, 'object');
     if (selection.webhookFlows === false && selection.controlPlaneTraffic?.value === ControlPlaneTraffic.ALL_TCP.value) {
       return 'controlPlaneTraffic ALL_TCP opens every TCP port, webhook ports included, but webhookFlows: false asks to leave the webhook ports out; '
         + 'use ControlPlaneTraffic.NARROW with webhookFlows: false, or drop webhookFlows: false';
@@ -275,6 +276,8 @@ export class RequiredFlows {
 
   /** The flow `ControlPlaneToNodesWebhook<port>`: the table's row for that port, or a new one with `reason`. */
   public static webhookFlow(port: number, reason?: string): RequiredFlow {
+    requireArgument('RequiredFlows.webhookFlow', 'port', port, 'number');
+    requireArgument('RequiredFlows.webhookFlow', 'reason', reason, 'string', true);
     const row = TABLE.find((f) => f.category === WEBHOOK && f.fromPort === port);
     return row ?? flow(`ControlPlaneToNodesWebhook${port}`, CP, NODES, TCP, [port, port], WEBHOOK,
       reason ?? `API server to a webhook served on ${port} (webhookPorts).`);
@@ -288,6 +291,9 @@ export class RequiredFlows {
 
   /** Ports as printed for a protocol: ICMP flows carry type and code, protocol `-1` (or `all`) every port. */
   public static formatProtocolPorts(protocol: string, fromPort: number, toPort: number): string {
+    requireArgument('RequiredFlows.formatProtocolPorts', 'protocol', protocol, 'string');
+    requireArgument('RequiredFlows.formatProtocolPorts', 'fromPort', fromPort, 'number');
+    requireArgument('RequiredFlows.formatProtocolPorts', 'toPort', toPort, 'number');
     if (protocol === ALL || protocol === 'all') return 'all';
     if (protocol === ICMP) return `type ${fromPort} code ${toPort}`;
     return formatPorts(fromPort, toPort);
