@@ -16,4 +16,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Layering (the README's Architecture section; test/architecture.test.ts checks the same and import cycles).
+  {
+    files: ['lib/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'lib/model is pure TypeScript: no CDK.' },
+        { group: ['../*'], message: 'lib/model imports no other lib/ folder.' },
+      ] }],
+    },
+  },
+  {
+    files: ['lib/private/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'lib/private is a leaf: it imports no other lib/ folder.' }] }] },
+  },
+  {
+    files: ['bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../test/*', '../test'], message: 'bench/ imports nothing from test/.' }] }] },
+  },
 );

@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
-import { buildPlainEksApp } from '../test/fixtures/plain-eks-app';
+import { buildPlainEksApp } from './plain-eks-app';
 import { buildPlainOneClusterApp } from './plain-one-cluster-app';
-import { testApp } from '../test/helpers';
+import { testApp } from './offline-env';
 
 export interface Timing {
   readonly median: number;

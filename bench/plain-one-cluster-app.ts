@@ -5,7 +5,7 @@
 import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { testStack, testVpc } from '../test/helpers';
+import { testStack, testVpc } from './offline-env';
 
 export function buildPlainOneClusterApp(app: App): App {
   const stack = testStack(app, 'PlainEks');

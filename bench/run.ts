@@ -4,7 +4,7 @@
  * the per-cluster synth-time validation against the synthesis it is part of, and synthesis of the
  * example blue-green pair against a plain aws-eks-v2 app with one cluster.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { pairSynthBench } from './pair-synth';
@@ -12,7 +12,6 @@ import { syntheticTemplates, writeAssembly } from './synthetic-assembly';
 import { ClusterConnectivityValidation } from '../lib/checks/cluster-connectivity-validation';
 import { FlowModel } from '../lib/model/flow-model';
 import { SafeCluster } from '../lib/cluster/safe-cluster';
-import { testApp, testStack, testVpc } from '../test/helpers';
 
 const RUNS = 11;
 const SIZES = [10, 100];
@@ -67,11 +66,20 @@ function assemblyBench(): void {
   timed('assembly dir -> report (CLI path)', (r) => r.endToEnd);
 }
 
+/** Literal availability zones, so synthesis looks nothing up (bench/ does not import test/). */
+class BenchStack extends Stack {
+  public get availabilityZones(): string[] {
+    return ['eu-west-1a', 'eu-west-1b'];
+  }
+}
+
 function safeClusterApp(): { app: App; validation: ClusterConnectivityValidation } {
-  const app = testApp();
-  const stack = testStack(app);
+  const app = new App({ context: { '@aws-cdk/aws-eks:defaultToAL2023': true } });
+  const stack = new BenchStack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), natGateways: 1 });
+  Validations.of(vpc).acknowledge({ id: 'CloudFormation-Validate::W3010', reason: 'The bench pins availability zones so that synthesis looks nothing up.' });
   const cluster = new SafeCluster(stack, 'Payments', {
-    clusterName: 'payments-blue', version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), defaultCapacity: 0,
+    clusterName: 'payments-blue', version: eks.KubernetesVersion.V1_34, vpc, defaultCapacity: 0,
   });
   cluster.addNodegroup('General', { instanceTypes: [new ec2.InstanceType('m6i.large')] });
   const cfnCluster = cluster.cluster.node.defaultChild as eks.CfnCluster;

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StackTemplate } from '../lib/model/flow-model';
-import { Resources, database, groupId, ownedCluster, template, vendorCluster, vendorGroupOf, vpc } from '../test/fixtures/cfn-builders';
+import { StackTemplate } from '../lib/model/stack-template';
+import { Resources, database, groupId, ownedCluster, template, vendorCluster, vendorGroupOf, vpc } from './cfn-builders';
 
 const CLUSTERS_PER_STACK = 10;
 const VENDOR_EVERY = 10;

@@ -1,5 +1,6 @@
 export * from './model/required-flows';
 export * from './network/safe-vpc';
+export * from './cluster/i-safe-cluster';
 export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
 export * from './cluster/karpenter-node-access';
@@ -16,3 +17,5 @@ export * from './checks/connectivity-checks';
 export * from './blue-green/blue-green-cluster-pair';
 export * from './blue-green/traffic-shift';
 export * from './blue-green/upgrade-strategy';
+export * from './model/stack-template';
+export * from './model/workloads';

@@ -86,6 +86,29 @@ const RECIPES: { [key: string]: Recipe } = {
     call: method('addFargateProfile'),
     props: { index: 1, names: ['selectors', 'fargateProfileName', 'subnetSelection', 'podExecutionRole'] },
   },
+  'SafeCluster.acknowledgeConnectivityFinding': {
+    make: (env) => ({ target: safeCluster(env), args: ['EksUpgradeSafety-EUP1', 'nodes come from a later stack'] }),
+    call: method('acknowledgeConnectivityFinding'),
+  },
+  'SafeCluster.addWebhookPort': { make: (env) => ({ target: safeCluster(env), args: [15017, 'Istio sidecar injector'] }), call: method('addWebhookPort') },
+  'SafeCluster.allowApiAccessFrom': {
+    make: (env) => ({ target: safeCluster(env), args: [ec2.Peer.ipv4('10.20.0.0/16')] }), call: method('allowApiAccessFrom'),
+  },
+  'SafeCluster.allowNodePortsFrom': {
+    make: (env) => ({
+      target: safeCluster(env),
+      args: [once(env, 'lbGroup', () => new ec2.SecurityGroup(env.stack, 'LbGroup', { vpc: env.vpc })), 8080],
+    }),
+    call: method('allowNodePortsFrom'),
+  },
+  'SafeCluster.enableKarpenter': { make: (env) => ({ target: safeCluster(env), args: [] }), call: method('enableKarpenter') },
+  'KarpenterNodeAccess.constructor': {
+    make: (env) => ({
+      args: [env.stack, uid(env, 'Karpenter'), { cluster: safeCluster(env).cluster, clusterName: 'safe', nodeSecurityGroup: safeCluster(env).nodeSecurityGroup }],
+    }),
+    call: (_, a) => new lib.KarpenterNodeAccess(a[0] as Stack, a[1] as string, a[2] as lib.KarpenterNodeAccessProps),
+    props: { index: 2, names: ['cluster', 'clusterName', 'nodeSecurityGroup'] },
+  },
   'SafeNodegroup.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Ng'), { cluster: safeCluster(env), minSize: 1, desiredSize: 1, maxSize: 2 }] }),
     call: (_, a) => new lib.SafeNodegroup(a[0] as Stack, a[1] as string, a[2] as lib.SafeNodegroupProps),
@@ -115,6 +138,8 @@ const RECIPES: { [key: string]: Recipe } = {
     },
   },
   'DependentDatabase.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: method('allowFrom') },
+  // The base class's allowFrom, reached through a database.
+  'DependentDataStore.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: (t, a) => lib.DependentDataStore.prototype.allowFrom.apply(t, a as [lib.ISafeCluster]) },
   'DependentDatabase.grantConnect': {
     make: (env) => ({ target: database(env), args: [once(env, 'role', () => new iam.Role(env.stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() })), 'app'] }),
     call: method('grantConnect'),
@@ -150,37 +175,15 @@ const RECIPES: { [key: string]: Recipe } = {
   },
   'RequiredFlows.all': { make: () => ({ args: [] }), call: () => lib.RequiredFlows.all() },
   'RequiredFlows.select': { make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.select(a[0] as lib.FlowSelection), props: { index: 0, names: ['webhookFlows'] } },
+  'RequiredFlows.formatPorts': { make: () => ({ args: [lib.RequiredFlows.all()[0]] }), call: (_, a) => lib.RequiredFlows.formatPorts(a[0] as lib.RequiredFlow) },
   'RequiredFlows.allTraffic': { make: () => ({ args: [] }), call: () => lib.RequiredFlows.allTraffic() },
   'RequiredFlows.selectionProblem': {
-    make: () => ({ args: [{ webhookPorts: [15017] }] }),
-    call: (_, a) => lib.RequiredFlows.selectionProblem(a[0] as lib.FlowSelection),
-    props: { index: 0, names: ['webhookFlows', 'nodeTraffic', 'controlPlaneTraffic', 'webhookPorts'] },
+    make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.selectionProblem(a[0] as lib.FlowSelection),
   },
   'RequiredFlows.webhookFlow': { make: () => ({ args: [15017, 'Istio'] }), call: (_, a) => lib.RequiredFlows.webhookFlow(a[0] as number, a[1] as string) },
   'RequiredFlows.formatProtocolPorts': {
-    make: () => ({ args: ['icmp', 3, 4] }),
-    call: (_, a) => lib.RequiredFlows.formatProtocolPorts(a[0] as string, a[1] as number, a[2] as number),
+    make: () => ({ args: ['icmp', 3, 4] }), call: (_, a) => lib.RequiredFlows.formatProtocolPorts(a[0] as string, a[1] as number, a[2] as number),
   },
-  'SafeCluster.addWebhookPort': { make: (env) => ({ target: safeCluster(env), args: [15017, 'Istio sidecar injector'] }), call: method('addWebhookPort') },
-  'SafeCluster.allowApiAccessFrom': { make: (env) => ({ target: safeCluster(env), args: [ec2.Peer.ipv4('10.20.0.0/16')] }), call: method('allowApiAccessFrom') },
-  'SafeCluster.allowNodePortsFrom': {
-    make: (env) => ({
-      target: safeCluster(env),
-      args: [once(env, 'lbGroup', () => new ec2.SecurityGroup(env.stack, 'LbGroup', { vpc: env.vpc })), 8080],
-    }),
-    call: method('allowNodePortsFrom'),
-  },
-  'SafeCluster.enableKarpenter': { make: (env) => ({ target: safeCluster(env), args: [] }), call: method('enableKarpenter') },
-  'KarpenterNodeAccess.constructor': {
-    make: (env) => {
-      const cluster = safeCluster(env);
-      return { args: [env.stack, uid(env, 'Karpenter'), { cluster: cluster.cluster, clusterName: cluster.clusterName, nodeSecurityGroup: cluster.nodeSecurityGroup }] };
-    },
-    call: (_, a) => new lib.KarpenterNodeAccess(a[0] as Stack, a[1] as string, a[2] as lib.KarpenterNodeAccessProps),
-    props: { index: 2, names: ['cluster', 'clusterName', 'nodeSecurityGroup'] },
-  },
-  'DependentDataStore.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: method('allowFrom') },
-  'RequiredFlows.formatPorts': { make: () => ({ args: [lib.RequiredFlows.all()[0]] }), call: (_, a) => lib.RequiredFlows.formatPorts(a[0] as lib.RequiredFlow) },
   'FlowModel.fromTemplates': {
     make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }]] }),
     call: (_, a) => lib.FlowModel.fromTemplates(a[0] as lib.StackTemplate[]),
@@ -315,7 +318,8 @@ function publicEntryPoints(): string[] {
       && typeof Object.getOwnPropertyDescriptor(value.prototype, m)?.value === 'function');
     entries.push(`${name}.constructor`, ...statics.map((m) => `${name}.${m}`), ...methods.map((m) => `${name}.${m}`));
   }
-  return entries.filter((e) => !hidden.has(e));
+  // jsii strips `@internal` members, which must start with an underscore: not public API.
+  return entries.filter((e) => !hidden.has(e) && !e.split('.')[1].startsWith('_'));
 }
 
 function newEnv(): Env {

@@ -20,7 +20,7 @@ import { UpgradeStrategy } from './upgrade-strategy';
 import { SafeCluster } from '../cluster/safe-cluster';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { IDependentDataStore } from '../data/data-store-access';
-import { MODELLED_TYPES } from '../model/attachments';
+import { MODELLED_TYPES } from '../model/resource-types';
 import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from '../model/change-safety';
 import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';

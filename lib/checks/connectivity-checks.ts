@@ -2,30 +2,34 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { AssemblyError } from '../model/cloud-assembly';
-import { FlowCheck, FlowModel, StackTemplate } from '../model/flow-model';
-import { FlowRole } from '../model/required-flows';
+import { Findings } from '../model/findings';
+import { FlowCheck, FlowModel } from '../model/flow-model';
+import { flowFails, flowProblem, flowTitle } from '../model/flow-text';
+import { StackTemplate } from '../model/stack-template';
 import { checkProps } from '../private/guards';
 
 /**
- * Rule IDs `ConnectivityChecks` reports. The two flow rules carry the IDs of the `EksUpgradeSafetyChecks`
- * nag pack rules that run the same flow model, so a finding reads the same in both tools. Acknowledge it
- * per tool: `EksUpgradeSafety-EFL1[Flow::<id>]` for the pack, and the same ID prefixed with
- * `cdk-safe-eks-connectivity::` for this plugin (CDK namespaces acknowledgements by plugin name).
+ * Rule IDs `ConnectivityChecks` reports: the catalogue's (`lib/model/findings.ts`), the same IDs the
+ * `EksUpgradeSafetyChecks` nag pack uses, so a finding reads the same in both tools. Acknowledge one in
+ * the cluster's intent (`SafeCluster.acknowledgeConnectivityFinding`, honoured by every checker and the
+ * CLI), or for this plugin alone with the ID prefixed by `cdk-safe-eks-connectivity::`.
  */
 export enum ConnectivityRule {
   /**
-   * A required flow (control plane <-> nodes, nodes <-> nodes, load balancer -> nodes, or nodes -> a
-   * data store that trusts a node group) fails, or holds only through the EKS-created group. Reported
-   * per flow as `EksUpgradeSafety-EFL1[Flow::<flow id>]`.
+   * A required flow (control plane <-> a workload, between workloads, load balancer -> a workload, or a
+   * workload -> a data store that trusts it) fails, or holds only through the EKS-created group. Reported
+   * per flow as `EksUpgradeSafety-EFL1[Flow::<flow id>]` (`[Flow::<flow id>::<workload>]` beyond node groups).
    */
   FLOW_NOT_OWNED = 'EksUpgradeSafety-EFL1',
   /**
-   * Nodes reach a database or cache only through the EKS-created group. Reported as
+   * A workload reaches a database or cache only through the EKS-created group. Reported as
    * `EksUpgradeSafety-EDS1[ReachableOnlyThroughClusterSecurityGroup]`.
    */
   DATA_STORE_THROUGH_CLUSTER_GROUP = 'EksUpgradeSafety-EDS1',
+  /** Nothing about a cluster could be proven: no workload of it in the app. */
+  UNPROVEN = 'EksUpgradeSafety-EUP1',
   /** The synthesized templates could not be read. */
-  ASSEMBLY_UNREADABLE = 'SafeEks-AssemblyUnreadable',
+  ASSEMBLY_UNREADABLE = 'EksUpgradeSafety-EAS1',
 }
 
 /** Options of `ConnectivityChecks`. */
@@ -76,14 +80,16 @@ export class ConnectivityChecks implements IPolicyValidationPlugin {
           : FlowModel.fromTemplates(templates.flatMap((file) => readTemplate(file, warnings)));
       } catch (e) {
         if (!(e instanceof AssemblyError)) throw e;
-        violations.push({ ruleName: ConnectivityRule.ASSEMBLY_UNREADABLE, description: e.message, violatingResources: [], severity: 'error' });
+        violations.push({ ruleName: Findings.ASSEMBLY_UNREADABLE.id, description: e.message, violatingResources: [], severity: 'error' });
         continue;
       }
       const report = model.evaluate({ webhookFlows: this.webhookFlows });
       warnings.push(...report.warnings);
-      for (const flow of report.flows.filter((f) => !(f.allowedBefore && f.allowedAfterReplay))) {
-        violations.push(toViolation(flow, model));
-      }
+      violations.push(...report.flows.filter(flowFails).map((flow) => toViolation(flow, model)));
+      violations.push(...report.unproven.filter((u) => u.acknowledged === undefined).map((u) => ({
+        ruleName: u.findingId, description: `${u.cluster}: ${u.reason}`, severity: 'error',
+        violatingResources: [clusterResource(u.cluster, model)],
+      })));
     }
     return {
       success: violations.length === 0,
@@ -94,19 +100,20 @@ export class ConnectivityChecks implements IPolicyValidationPlugin {
 }
 
 function toViolation(flow: FlowCheck, model: FlowModel): PolicyViolation {
-  const stack = flow.cluster.slice(0, flow.cluster.lastIndexOf('/'));
-  const logicalId = flow.cluster.slice(flow.cluster.lastIndexOf('/') + 1);
-  const dataStore = flow.destination === FlowRole.DATABASE || flow.destination === FlowRole.CACHE;
   return {
-    ruleName: dataStore && flow.allowedBefore
-      ? `${ConnectivityRule.DATA_STORE_THROUGH_CLUSTER_GROUP}[ReachableOnlyThroughClusterSecurityGroup]`
-      : `${ConnectivityRule.FLOW_NOT_OWNED}[Flow::${flow.flowId}]`,
-    description: `${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel} ${flow.protocol} ${flow.ports}): `
-      + (flow.allowedBefore ? `${flow.replayProblem}` : `${flow.problem}`),
+    ruleName: flow.findingId,
+    description: `${flowTitle(flow)}: ${flowProblem(flow)}`,
     fix: flow.fix,
     severity: 'error',
-    violatingResources: [{ resourceLogicalId: logicalId, templatePath: model.templatePathOf(stack), locations: ['Properties/ResourcesVpcConfig'] }],
+    violatingResources: [clusterResource(flow.cluster, model)],
   };
+}
+
+// The model names a cluster `<stack>/<logical ID>`, and nested stacks `<parent>/<logical ID>` (the stack is everything before the last slash).
+function clusterResource(cluster: string, model: FlowModel): PolicyViolation['violatingResources'][number] {
+  const stack = cluster.slice(0, cluster.lastIndexOf('/'));
+  const logicalId = cluster.slice(cluster.lastIndexOf('/') + 1);
+  return { resourceLogicalId: logicalId, templatePath: model.templatePathOf(stack), locations: ['Properties/ResourcesVpcConfig'] };
 }
 
 function byDirectory(templatePaths: string[]): Map<string, string[]> {

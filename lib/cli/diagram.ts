@@ -1,4 +1,4 @@
-import { describeFailure, flowPassed } from './text-report';
+import { describeFailure, flowPassed, flowTraffic } from '../model/flow-text';
 import { ConnectivityReport, FlowCheck } from '../model/flow-model';
 
 const VENDOR_STYLE = 'fill:#fde0dc,stroke:#c62828,stroke-width:2px,stroke-dasharray:5 3';
@@ -17,7 +17,7 @@ export function formatMermaid(report: ConnectivityReport): string {
     if (!ids.has(key)) ids.set(key, `g${ids.size}`);
     return ids.get(key)!;
   };
-  const vendor = new Set(report.groups.filter((g) => g.vendorManaged).map((g) => g.key));
+  const vendor = new Map(report.groups.filter((g) => g.eksCluster !== undefined).map((g) => [g.key, g.eksCluster!]));
   const declared = new Set(report.groups.filter((g) => g.declared).map((g) => g.key));
   const edges = new Map<string, { from: string; to: string; vendorManaged: boolean; labels: Set<string> }>();
   for (const flow of report.flows) {
@@ -25,7 +25,7 @@ export function formatMermaid(report: ConnectivityReport): string {
       const key = `${edge.from}>${edge.to}`;
       const entry = edges.get(key) ?? { from: edge.from, to: edge.to, vendorManaged: false, labels: new Set<string>() };
       entry.vendorManaged = entry.vendorManaged || edge.vendorManaged;
-      entry.labels.add(`${flow.protocol} ${flow.ports}`);
+      entry.labels.add(flowTraffic(flow));
       edges.set(key, entry);
     }
   }
@@ -33,7 +33,7 @@ export function formatMermaid(report: ConnectivityReport): string {
   const nodes = new Set([...edges.values()].flatMap((e) => [e.from, e.to]));
   for (const key of nodes) {
     const style = vendor.has(key) ? 'vendor' : declared.has(key) ? 'owned' : 'external';
-    const label = key.startsWith('cidr:') ? key.slice('cidr:'.length) : vendor.has(key) ? `${key.replace(/#ClusterSecurityGroupId$/, '')}<br/>EKS-created cluster SG` : key;
+    const label = key.startsWith('cidr:') ? key.slice('cidr:'.length) : vendor.has(key) ? `${vendor.get(key)}<br/>EKS-created cluster SG` : key;
     lines.push(`  ${id(key)}["${escape(label)}"]:::${style}`);
   }
   const vendorEdges: number[] = [];
@@ -60,6 +60,7 @@ export function formatMarkdown(report: ConnectivityReport, assembly: string): st
     report.passed
       ? `All ${report.flows.length} required flows hold, also with every EKS-created security group stripped (incident replay).`
       : `**${failed.length} of ${report.flows.length} required flows fail.** Red dashed edges exist only through an EKS-created security group.`,
+    ...report.unproven.map((u) => `**Unproven: ${u.cluster}**: ${u.reason}${u.acknowledged === undefined ? '' : ` (acknowledged: ${u.acknowledged})`}.`),
     '',
     '```mermaid',
     formatMermaid(report).trimEnd(),
@@ -77,7 +78,7 @@ export function formatMarkdown(report: ConnectivityReport, assembly: string): st
 }
 
 function describe(flow: FlowCheck): string {
-  return `${flow.flowId} ${flow.protocol} ${flow.ports}`;
+  return `${flow.flowId} ${flowTraffic(flow)}`;
 }
 
 function cells(values: string[]): string {

@@ -10,6 +10,7 @@ import { ChangeReport, ChangeSafety } from '../model/change-safety';
 import { AssemblyError } from '../model/cloud-assembly';
 import { loadTemplates } from '../model/template-directory';
 import { ConnectivityReport, FlowModel } from '../model/flow-model';
+import { flowFails } from '../model/flow-text';
 
 /** Where the CLI writes; tests pass their own to capture output without a child process. */
 export interface CliIo {
@@ -19,14 +20,16 @@ export interface CliIo {
 }
 
 /**
- * Exit codes: 0 all flows hold (`diff`: the change is safe), 1 some flow fails before or after the
- * replay (`diff`: the change is unsafe), 2 the input or the command line is unusable.
+ * Exit codes: 0 every flow holds and every cluster was proven (`diff`: the change is safe), 1 some flow fails
+ * before or after the replay (`diff`: the change is unsafe), 2 the input or the command line is unusable,
+ * 3 no flow fails but some cluster could not be proven.
  */
 export enum ExitCode {
   OK = 0,
   /** `verify`: a required flow fails. `diff`: the change replaces or deletes a cluster, group, store, key or secret, breaks an export in use, or loses a flow. */
   FLOWS_FAIL = 1,
   UNUSABLE = 2,
+  UNPROVEN = 3,
 }
 
 const processIo: CliIo = {
@@ -50,7 +53,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   program.command('verify')
-    .description('Print the flow table of every cluster; exit 1 when a required flow fails before or after the replay.')
+    .description('Print the flow table of every cluster; exit 1 when a required flow fails before or after the replay, 3 when a cluster could not be proven.')
     .argument('<cdk.out>', 'cloud assembly directory written by `cdk synth`')
     .option('--json', 'print the full report as JSON', false)
     .option('--replay', 'also print, per flow, the rules it rests on and whether it survives the replay', false)
@@ -62,7 +65,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
         return;
       }
       io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report, { replay: options.replay }));
-      exitCode = report.passed ? ExitCode.OK : ExitCode.FLOWS_FAIL;
+      exitCode = verdictCode(report);
     });
 
   program.command('report')
@@ -145,6 +148,11 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     return ExitCode.UNUSABLE;
   }
   return exitCode;
+}
+
+function verdictCode(report: ConnectivityReport): ExitCode {
+  if (report.passed) return ExitCode.OK;
+  return report.flows.some(flowFails) ? ExitCode.FLOWS_FAIL : ExitCode.UNPROVEN;
 }
 
 function evaluate(dir: string, options: CommonOptions, io: CliIo): ConnectivityReport | undefined {

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { checkProps, requireScope } from '../private/guards';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
+import { checkProps, requireScope } from '../private/guards';
 
 /**
  * Tag key that marks the owned node group for Karpenter's `securityGroupSelectorTerms`. EKS tags the
@@ -46,9 +46,9 @@ export class KarpenterNodeAccess extends Construct {
   constructor(scope: Construct, id: string, props: KarpenterNodeAccessProps) {
     super(requireScope('KarpenterNodeAccess', scope, id), id);
     checkProps(this, 'props', props, {
-      cluster: { type: 'object', name: 'eks.ICluster', required: true, members: ['clusterName'] },
+      cluster: { type: 'object', name: 'eks.ICluster', required: true, members: ['clusterName', 'node'] },
       clusterName: { type: 'string', required: true },
-      nodeSecurityGroup: { type: 'object', name: 'ec2.ISecurityGroup', required: true, members: ['securityGroupId', 'addIngressRule'] },
+      nodeSecurityGroup: { type: 'object', name: 'ec2.ISecurityGroup', required: true, members: ['securityGroupId', 'node'] },
     });
     this.nodeRole = new iam.Role(this, 'NodeRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),

@@ -1,15 +1,17 @@
-import { Annotations, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Lazy, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { keepDependentsWhileProtected } from './deletion-guard';
+import { ISafeCluster } from './i-safe-cluster';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
 import { KARPENTER_DISCOVERY_TAG, KarpenterNodeAccess } from './karpenter-node-access';
 import { addFlowRules, flowRuleDescription } from '../network/flow-rules';
-import { INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
+import { Findings } from '../model/findings';
+import { FindingAcknowledgement, INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
 import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
@@ -20,30 +22,7 @@ import { limitGrantsToAwsResources } from '../private/kms';
 import { requireIntegerInRange } from '../private/validate';
 
 const SAFE_CLUSTER_SYMBOL = Symbol.for('cdk-safe-eks.SafeCluster');
-/** A peer: an ec2.IConnectable (a security group, ec2.Peer.ipv4(...), a load balancer). */
 const CONNECTABLE: TypeSpec = { type: 'object', name: 'ec2.IConnectable', required: true, members: ['connections'] };
-
-/** A cluster whose nodes and control plane talk only through security groups the stack owns. */
-export interface ISafeCluster extends IResource, ec2.IConnectable {
-  /**
-   * The name of the cluster.
-   * @attribute
-   */
-  readonly clusterName: string;
-  /**
-   * The ARN of the cluster.
-   * @attribute
-   */
-  readonly clusterArn: string;
-  /** The underlying aws-eks-v2 cluster. */
-  readonly cluster: eks.ICluster;
-  /** The VPC the cluster and its nodes are in. */
-  readonly vpc: ec2.IVpc;
-  /** Owned security group of the nodes: the only group on every node and the source data stores trust. */
-  readonly nodeSecurityGroup: ec2.ISecurityGroup;
-  /** Owned security group given to the control plane as its additional group. */
-  readonly controlPlaneSecurityGroup: ec2.ISecurityGroup;
-}
 
 /** What another app needs to know to use a `SafeCluster` it did not create. */
 export interface SafeClusterAttributes {
@@ -307,6 +286,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
   private readonly flows: RequiredFlow[] = [];
   private readonly vpcCidr?: string;
   private karpenter?: KarpenterNodeAccess;
+  private readonly acknowledgements: FindingAcknowledgement[] = [];
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
     super(requireScope('SafeCluster', scope, id), id);
@@ -368,8 +348,29 @@ export class SafeCluster extends Resource implements ISafeCluster {
   }
 
   /**
+   * Accepts a connectivity finding of this cluster on purpose, e.g.
+   * `EksUpgradeSafety-EFL1[Flow::NodesToNodesDnsUdp::fargate-pods]` for the Fargate pods' DNS flow, or
+   * `EksUpgradeSafety-EUP1`. The acknowledgement is recorded in the template with the cluster's intent,
+   * so the nag pack, `ConnectivityChecks` and `cdk-safe-eks verify` all honour it, with the reason.
+   */
+  public acknowledgeConnectivityFinding(findingId: string, reason: string): void {
+    checkValue(this, 'acknowledgeConnectivityFinding: findingId', findingId, { type: 'string', required: true });
+    checkValue(this, 'acknowledgeConnectivityFinding: reason', reason, { type: 'string', required: true });
+    const connectivity = [Findings.FLOW, Findings.DATA_STORE, Findings.UNPROVEN].some((r) => findingId === r.id || findingId.startsWith(`${r.id}[`));
+    if (!connectivity) {
+      throw new SafeEksError(this, 'UnknownConnectivityFinding', 'only connectivity findings (EFL1, EDS1, EUP1) are recorded with the cluster.',
+        show(findingId), `pass an ID such as ${Findings.FLOW.id}[Flow::<flow id>], or acknowledge other rules with Validations.of(construct).acknowledge`);
+    }
+    if (reason.trim() === '') {
+      throw new SafeEksError(this, 'AcknowledgementWithoutReason', 'an acknowledgement needs a reason.', show(reason), 'say why the finding is acceptable');
+    }
+    this.acknowledgements.push({ id: findingId, reason });
+  }
+
+  /**
    * Adds a Fargate profile. Fargate pods can only use the EKS-created cluster security group, so
-   * their flows depend on it; a warning says so.
+   * their flows depend on it: a warning says so, and the nag pack, `ConnectivityChecks` and `verify`
+   * report each of their flows as lost in the replay until acknowledged (`acknowledgeConnectivityFinding`).
    */
   public addFargateProfile(id: string, options: eks.FargateProfileOptions): eks.FargateProfile {
     checkMethodArguments(this, 'addFargateProfile', id, options, FARGATE_PROFILE_OPTION_TYPES, true);
@@ -590,10 +591,17 @@ export class SafeCluster extends Resource implements ISafeCluster {
     });
   }
 
-  // The flows written here travel with the template, so every checker proves this choice and no other.
+  // The flows written here, the VPC CIDR, Karpenter's node group, the owned node group and acknowledged
+  // findings travel with the template, so every checker proves this choice and no other.
   private recordIntent(): void {
     this.node.addValidation({ validate: () => this.findForeignNodegroups() });
-    this.cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({ produce: () => intentMetadata(this.flows, this.vpcCidr, this.karpenter && this.nodeSecurityGroup.securityGroupId) }));
+    const nodeSecurityGroup = (this.nodeSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup).logicalId;
+    this.cfnCluster.addMetadata(INTENT_METADATA_KEY, Lazy.any({
+      produce: () => intentMetadata(this.flows, {
+        vpcCidr: this.vpcCidr, karpenterNodeGroup: this.karpenter && this.nodeSecurityGroup.securityGroupId,
+        nodeSecurityGroup, acknowledgements: this.acknowledgements,
+      }),
+    }));
     this.node.addValidation(new ClusterConnectivityValidation(this, this.cfnCluster));
     this.node.addValidation(new ClusterTreeValidation(this, this.eksCluster));
   }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { ISafeCluster } from './safe-cluster';
+import type { ISafeCluster } from './i-safe-cluster';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
 import { requireIntegerInRange } from '../private/validate';

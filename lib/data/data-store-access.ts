@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
-import { ISafeCluster } from '../cluster/safe-cluster';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { requireScope } from '../private/guards';
 import { StoreGroupValidation, checkClusterArgument, checkStoreAccessInputs } from './store-input-checks';
 import { StoreConnections, StoreTarget, allowClusterAccess, requireLiteralPort } from './store-access';

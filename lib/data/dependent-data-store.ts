@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
 import { StoreTarget, allowClusterAccess, createOwnedStoreNetwork, requireLiteralPort } from './store-access';
 import { checkClusterArgument, checkStoreVpc } from './store-input-checks';
-import { ISafeCluster } from '../cluster/safe-cluster';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeEksError } from '../private/errors';
 
 /** What a data store is; it picks the constant description of the store's security group. */

@@ -4,8 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
 import { limitGrantsToAwsResources } from '../private/kms';
-import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
-import { ISafeCluster, SafeCluster } from '../cluster/safe-cluster';
+import { namesEksCreatedGroup } from '../model/group-ref';
+import { isRemoteRuleCall, literalClusterSecurityGroupId } from '../private/cdk-internals';
+import { ISafeCluster } from '../cluster/i-safe-cluster';
+import { SafeCluster } from '../cluster/safe-cluster';
 import { checkConnectionsArguments, checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
 
 /**
@@ -186,7 +188,7 @@ export class StoreConnections extends ec2.Connections {
     // CDK sets `remoteRule` when a client calls `client.connections.allowTo(store)`: by then the
     // client has written its egress rule against the store's group directly, which forces an
     // export from the data stack for that client. Refuse it and name the path that places rules right.
-    if (Reflect.get(this, 'remoteRule') === true) {
+    if (isRemoteRuleCall(this)) {
       throw new SafeEksError(this.store.scope, 'ReverseAccessCall',
         'access to a data store must be granted from the store side, so that every rule lands in the client stack.',
         `client.connections.allowTo(store), from ${describeClient(other)}`, 'call store.allowFrom(cluster) or store.connections.allowDefaultPortFrom(cluster)');
@@ -239,12 +241,12 @@ function storeGroupInStackOf(store: StoreTarget, client: ec2.ISecurityGroup): ec
 }
 
 function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable): void {
-  const eksGroupId = literalEksClusterGroupId(client);
+  const eksGroupId = literalClusterSecurityGroupId(client);
   // Plain JavaScript callers can pass anything; what has no connections has no groups to check.
   const groups = client?.connections?.securityGroups ?? [];
   const eksGroup = groups.find((group) => {
     if (Token.isUnresolved(group.securityGroupId)) {
-      return JSON.stringify(Stack.of(group).resolve(group.securityGroupId)).includes(VENDOR_GROUP_ATTRIBUTE);
+      return namesEksCreatedGroup(Stack.of(group).resolve(group.securityGroupId));
     }
     return eksGroupId !== undefined && group.securityGroupId === eksGroupId;
   });
@@ -254,16 +256,6 @@ function requireNoEksClusterGroup(store: StoreTarget, client: ec2.IConnectable):
       + 'on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
       `${describeClient(client)} with security group ${eksGroup.node.path}`,
       'create the cluster with SafeCluster (nodes carry an owned node security group) and call store.allowFrom(safeCluster)');
-  }
-}
-
-// An imported aws-eks(-v2) cluster names its EKS-created group only through this attribute, which throws when unset.
-function literalEksClusterGroupId(client: ec2.IConnectable): string | undefined {
-  try {
-    const id: unknown = Reflect.get(client, 'clusterSecurityGroupId');
-    return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
-  } catch {
-    return undefined;
   }
 }
 

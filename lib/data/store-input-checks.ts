@@ -5,7 +5,8 @@ import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, postgresNameProblem, replicationGroupIdProblem,
   reservedPostgresUsernameProblem,
 } from '../model/aws-naming-rules';
-import { VENDOR_GROUP_ATTRIBUTE } from '../model/security-group-graph';
+import { namesEksCreatedGroup } from '../model/group-ref';
+import { literalClusterSecurityGroupId } from '../private/cdk-internals';
 import { checkSameRegion } from '../cluster/cluster-input-checks';
 import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, describe, isLiteral, refuse } from '../private/guards';
@@ -104,7 +105,7 @@ export function checkStoreAccessInputs(scope: Construct, props: object): void {
   const group = (props as { securityGroup: ec2.ISecurityGroup }).securityGroup;
   const groupId = group.securityGroupId;
   const isVendorGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
-    && JSON.stringify(Stack.of(group).resolve(groupId)).includes(VENDOR_GROUP_ATTRIBUTE);
+    && namesEksCreatedGroup(Stack.of(group).resolve(groupId));
   if (isVendorGroup) {
     throw new SafeEksError(scope, 'EksClusterSecurityGroup',
       '`securityGroup` is the security group EKS creates for a cluster. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
@@ -132,12 +133,7 @@ export class StoreGroupValidation implements IValidation {
 // aws-eks(-v2) clusters expose their EKS-created group here; an import without it throws on read.
 function literalClusterGroupId(construct: IConstruct): string | undefined {
   if (!('clusterSecurityGroupId' in construct) || !('clusterName' in construct)) return undefined;
-  try {
-    const id: unknown = Reflect.get(construct, 'clusterSecurityGroupId');
-    return typeof id === 'string' && !Token.isUnresolved(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return literalClusterSecurityGroupId(construct);
 }
 
 /** The argument of `allowFrom(cluster)`. */

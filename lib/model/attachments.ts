@@ -1,216 +1,250 @@
 import { CfnReference, CfnResolver, CfnResourceJson, LoadedStack, ResolvedValue, storePort } from './cfn-resolver';
-import { eksClusterShape, SecurityGroupGraph, SecurityGroupNode, VENDOR_GROUP_ATTRIBUTE } from './security-group-graph';
-import { ClusterIntent, readIntent } from './intent';
+import { fargateProfileCluster, readEksCluster } from './eks-resources';
+import { GroupRef } from './group-ref';
+import { readIntent } from './intent';
+import { isJsonObject, JsonObject } from './json';
+import { Attachments, ClusterAttachment, NodegroupTemplate, PeerAttachment, SecurityGroupNode, Workload } from './network';
 import { FlowRole } from './required-flows';
+import { DATA_STORES, LOAD_BALANCER_TYPES, MODELLED_TYPES, ResourceType } from './resource-types';
+import { SecurityGroupGraph } from './security-group-graph';
+import { WorkloadKind } from './workloads';
 
-/** Network interfaces that share a list of security groups: the control plane, or the nodes of one group. */
-export interface Endpoint {
-  readonly label: string;
-  readonly groups: readonly string[];
+/** One resource being read, with where it is. */
+interface ResourceAt {
+  readonly stack: LoadedStack;
+  readonly logicalId: string;
+  /** `<stack>/<logical ID>`. */
+  readonly where: string;
+  readonly type: string;
+  readonly resource: CfnResourceJson;
+  readonly props: JsonObject;
 }
 
-/** An EKS cluster with the groups on its control plane and on each of its node pools. */
-export interface ClusterAttachment {
-  /** `<stack>/<logical ID>` of the `AWS::EKS::Cluster` (or aws-eks v1 `Custom::AWSCDK-EKS-Cluster`). */
-  readonly key: string;
-  /** Additional groups (`ResourcesVpcConfig.SecurityGroupIds`) plus the EKS-created group. */
-  readonly controlPlane: Endpoint;
-  readonly vendorGroup: string;
-  /** One endpoint per managed node group or tagged self-managed Auto Scaling group. */
-  readonly nodePools: Endpoint[];
-  /** What the cluster recorded it requires (`SafeCluster` does); undefined for any other cluster. */
-  readonly intent?: ClusterIntent;
+type ClusterEntry = ClusterAttachment & { readonly names: Set<string>; readonly stackId: string };
+
+/** What the readers build up; readers of resources that belong to a cluster run once every cluster is known. */
+class ReadState {
+  public readonly clusters: ClusterEntry[] = [];
+  public readonly dataStores: PeerAttachment[] = [];
+  public readonly loadBalancers: PeerAttachment[] = [];
+  public readonly templatesByName = new Map<string, { stackId: string; resource: CfnResourceJson }>();
+  public readonly nodegroups = new Map<string, NodegroupTemplate>();
+  public readonly dataStoreGroups = new Map<string, string[]>();
+  public readonly afterClusters: Array<() => void> = [];
+  public readonly afterWorkloads: Array<() => void> = [];
+
+  constructor(
+    public readonly resolver: CfnResolver,
+    public readonly graph: SecurityGroupGraph,
+    public readonly warnings: string[],
+  ) {}
+
+  public groups(value: unknown, stackId: string, where: string): string[] {
+    return this.graph.groupsFor(value, stackId, where).map((g: SecurityGroupNode) => g.key);
+  }
+
+  /** The cluster a resolved name (literal, or `{{<stack>/<logical ID>}}` for a `Ref`) designates. */
+  public clusterNamed(value: ResolvedValue | string): ClusterEntry | undefined {
+    return this.clusters.find((c) => typeof value === 'string' && c.names.has(value));
+  }
+
+  public clusterOf(name: unknown, stackId: string): ClusterEntry | undefined {
+    const resolved = this.resolver.resolveString(name, stackId);
+    return this.clusterNamed(typeof resolved === 'string' ? resolved : '');
+  }
 }
 
-/** A database, cache or load balancer and the groups on its interfaces. */
-export interface PeerAttachment extends Endpoint {
-  readonly role: FlowRole;
-  /** Port clients connect to (data stores only), when the template or engine states it. */
-  readonly port?: number;
-}
+type Reader = (state: ReadState, at: ResourceAt) => void;
+const later = (read: Reader): Reader => (state, at) => state.afterClusters.push(() => read(state, at));
+const last = (read: Reader): Reader => (state, at) => state.afterWorkloads.push(() => read(state, at));
 
-/** What a managed node group's launch template puts on its nodes. */
-export interface NodegroupTemplate {
-  /** The node group names a launch template. */
-  readonly hasLaunchTemplate: boolean;
-  /** Group keys on the nodes; `undefined` when the named template is not in the assembly. */
-  readonly groups?: readonly string[];
-}
-
-/** Where every cluster, node pool, data store and load balancer of the assembly sits. */
-export interface Attachments {
-  readonly clusters: ClusterAttachment[];
-  readonly dataStores: PeerAttachment[];
-  readonly loadBalancers: PeerAttachment[];
-  /** Every managed node group by `<stack>/<logical ID>`, whether or not its cluster is in the assembly. */
-  readonly nodegroups: ReadonlyMap<string, NodegroupTemplate>;
-  /** The groups of every data store by `<stack>/<logical ID>`, Aurora instances and stores without groups included. */
-  readonly dataStoreGroups: ReadonlyMap<string, readonly string[]>;
-}
-
-/** Launch templates of the assembly by their literal `LaunchTemplateName`, for node groups that name theirs. */
-type TemplatesByName = Map<string, { stackId: string; resource: CfnResourceJson }>;
-
-/** Data-store resource types, their role and the property that lists their VPC security groups. Shared with the nag pack. */
-export const DATA_STORES: { readonly [type: string]: { readonly role: FlowRole; readonly property: string } } = {
-  'AWS::RDS::DBCluster': { role: FlowRole.DATABASE, property: 'VpcSecurityGroupIds' },
-  'AWS::RDS::DBInstance': { role: FlowRole.DATABASE, property: 'VPCSecurityGroups' },
-  'AWS::ElastiCache::ReplicationGroup': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },
-  'AWS::ElastiCache::CacheCluster': { role: FlowRole.CACHE, property: 'VpcSecurityGroupIds' },
-  'AWS::ElastiCache::ServerlessCache': { role: FlowRole.CACHE, property: 'SecurityGroupIds' },
+/** One reader per resource type that carries security groups or tells what carries them. */
+const READERS: { readonly [type: string]: Reader } = {
+  [ResourceType.EKS_CLUSTER]: readCluster,
+  [ResourceType.EKS_CLUSTER_V1]: readCluster,
+  [ResourceType.LAUNCH_TEMPLATE]: readLaunchTemplateName,
+  [ResourceType.EKS_NODEGROUP]: later(readNodegroup),
+  [ResourceType.AUTO_SCALING_GROUP]: later(readAutoScalingGroup),
+  [ResourceType.EKS_FARGATE_PROFILE]: later(readFargateProfile),
+  [ResourceType.EKS_FARGATE_PROFILE_V1]: later(readFargateProfile),
+  [ResourceType.LAMBDA_FUNCTION]: last(readLambdaFunction),
+  ...Object.fromEntries(Object.keys(DATA_STORES).map((type) => [type, readDataStore])),
+  ...Object.fromEntries([...LOAD_BALANCER_TYPES].map((type) => [type, readLoadBalancer])),
 };
-const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer']);
-/**
- * Every resource type the flow model reads (the VPC for its CIDR); anything else that carries groups
- * gets a warning. The synth-time check renders only these.
- */
-export const MODELLED_TYPES: ReadonlySet<string> = new Set([
-  ...Object.keys(DATA_STORES), ...LOAD_BALANCERS, 'AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster', 'AWS::EKS::Nodegroup', 'AWS::EKS::FargateProfile',
-  'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::VPC',
-  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::CloudFormation::Stack',
-]);
 const CLUSTER_TAG = 'kubernetes.io/cluster/';
+/** How each kind of workload that carries only the EKS-created group gets an owned one (the start of a fix). */
+const OWN_GROUP_FIX = {
+  autoMode: 'give the Auto Mode nodes an owned group (a NodeClass whose securityGroupSelectorTerms name it) or run the workloads on a node group with its own security group',
+  fargate: 'run these pods on a node group with an owned security group, or give them one with a SecurityGroupPolicy (security groups for pods)',
+  lambda: 'give the Lambda function a security group of its own (VpcConfig.SecurityGroupIds)',
+};
 
 /** Reads attachments from the templates; everything it cannot follow becomes a warning. */
 export function readAttachments(
   resolver: CfnResolver, graph: SecurityGroupGraph, stacks: readonly LoadedStack[], warnings: string[],
 ): Attachments {
-  const clusters: Array<ClusterAttachment & { names: Set<string> }> = [];
-  const dataStores: PeerAttachment[] = [];
-  const loadBalancers: PeerAttachment[] = [];
-  const nodegroups: Array<[LoadedStack, string, CfnResourceJson]> = [];
-  const asgs: Array<[LoadedStack, string, CfnResourceJson]> = [];
-  const templatesByName: TemplatesByName = new Map();
-  const nodegroupTemplates = new Map<string, NodegroupTemplate>();
-  const dataStoreGroups = new Map<string, string[]>();
-  const keysOf = (groups: SecurityGroupNode[]) => groups.map((g) => g.key);
-
+  const state = new ReadState(resolver, graph, warnings);
   for (const stack of stacks) {
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const where = `${stack.id}/${logicalId}`;
       const type = resource?.Type;
-      const props = resource?.Properties ?? {};
       if (typeof type !== 'string') {
         warnings.push(`${where}: resource has no Type; skipped`);
         continue;
       }
-      const eksCluster = eksClusterShape(type, props);
-      if (eksCluster) {
-        const vendorGroup = new CfnReference(stack.id, logicalId, VENDOR_GROUP_ATTRIBUTE).key;
-        const additional = keysOf(graph.groupsFor(eksCluster.securityGroupIds, stack.id, where));
-        const names = new Set([`{{${stack.id}/${logicalId}}}`]);
-        const name = resolver.resolve(eksCluster.name, stack.id);
-        if (typeof name === 'string') names.add(name);
-        clusters.push({
-          key: where, vendorGroup, names,
-          controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
-          nodePools: [],
-          intent: readIntent(resource.Metadata, where, warnings,
-            (peer) => graph.groupFor(resolver.resolve(peer, stack.id), `${where} intent`)?.key),
-        });
-      } else if (type === 'AWS::EKS::Nodegroup') {
-        nodegroups.push([stack, logicalId, resource]);
-      } else if (type === 'AWS::AutoScaling::AutoScalingGroup') {
-        asgs.push([stack, logicalId, resource]);
-      } else if (type === 'AWS::EC2::LaunchTemplate') {
-        const name = resolver.resolve(props.LaunchTemplateName, stack.id);
-        if (typeof name === 'string') templatesByName.set(name, { stackId: stack.id, resource });
-      } else if (type === 'AWS::EKS::FargateProfile') {
-        warnings.push(`${where}: Fargate pods always use the EKS-created cluster security group; their flows are not evaluated`);
-      } else if (DATA_STORES[type] !== undefined) {
-        const { role, property } = DATA_STORES[type];
-        const groups = keysOf(graph.groupsFor(props[property], stack.id, where));
-        dataStoreGroups.set(where, groups);
-        // An Aurora instance takes its groups from its DB cluster, which is modelled itself.
-        if (type === 'AWS::RDS::DBInstance' && props.DBClusterIdentifier !== undefined) continue;
-        const port = storePort(resource);
-        if (groups.length > 0) dataStores.push({ label: `${where} (${type})`, role, groups, port });
-      } else if (LOAD_BALANCERS.has(type)) {
-        const groups = keysOf(graph.groupsFor(props.SecurityGroups, stack.id, where));
-        if (groups.length > 0) {
-          loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, groups });
-        }
-      } else if (!MODELLED_TYPES.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
+      const props = isJsonObject(resource.Properties) ? resource.Properties : {};
+      const read = READERS[type];
+      if (read) read(state, { stack, logicalId, where, type, resource, props });
+      else if (!MODELLED_TYPES.has(type) && /"(Vpc)?SecurityGroup(Id)?s"/.test(JSON.stringify(props))) {
         warnings.push(`${where}: ${type} carries security groups but is not modelled; flows to or from it are not evaluated`);
       }
     }
   }
-
-  const clusterNamed = (value: ResolvedValue | string) => clusters.find((c) => typeof value === 'string' && c.names.has(value));
-  for (const [stack, logicalId, resource] of nodegroups) {
-    const where = `${stack.id}/${logicalId}`;
-    const props = resource.Properties ?? {};
-    const template = props.LaunchTemplate as { [key: string]: unknown } | undefined;
-    const groups = template === undefined ? [] : launchTemplateGroups(resolver, graph, templatesByName, stack.id, template, where);
-    nodegroupTemplates.set(where, { hasLaunchTemplate: template !== undefined, groups });
-    const clusterName = resolver.resolveString(props.ClusterName, stack.id);
-    const cluster = clusterNamed(typeof clusterName === 'string' ? clusterName : '');
-    if (!cluster) {
-      warnings.push(`${where}: node group's cluster is not in the assembly; not modelled`);
-    } else if (groups === undefined) {
-      warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
-    } else {
-      // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
-      cluster.nodePools.push({ label: `node group ${where}`, groups: groups.length > 0 ? groups : [cluster.vendorGroup] });
-    }
-  }
-  for (const [stack, logicalId, resource] of asgs) {
-    const where = `${stack.id}/${logicalId}`;
-    const props = resource.Properties ?? {};
-    const tags = resolver.resolve(props.Tags, stack.id);
-    const cluster = Array.isArray(tags) ? tags.map((tag) => {
-      const key = (tag as { [key: string]: ResolvedValue } | null)?.Key;
-      return typeof key === 'string' && key.startsWith(CLUSTER_TAG) ? clusterNamed(key.slice(CLUSTER_TAG.length)) : undefined;
-    }).find((c) => c !== undefined) : undefined;
-    if (!cluster) continue;
-    const groups = asgGroups(resolver, graph, templatesByName, stack.id, props, where, warnings);
-    if (groups !== undefined) cluster.nodePools.push({ label: `self-managed nodes ${where}`, groups });
-  }
+  for (const read of state.afterClusters) read();
+  for (const cluster of state.clusters) addRecordedNodes(cluster);
+  for (const read of state.afterWorkloads) read();
   return {
-    clusters: clusters.map(({ names: _names, ...c }) => c), dataStores, loadBalancers, nodegroups: nodegroupTemplates, dataStoreGroups,
+    clusters: state.clusters.map(({ names: _names, stackId: _stackId, ...c }) => c), dataStores: state.dataStores, loadBalancers: state.loadBalancers,
+    nodegroups: state.nodegroups, dataStoreGroups: state.dataStoreGroups,
   };
 }
 
+function readCluster(state: ReadState, { stack, logicalId, where, type, resource, props }: ResourceAt): void {
+  const fields = readEksCluster(type, props)!;
+  const vendorGroup = GroupRef.eksCreatedBy(stack.id, logicalId).key;
+  const additional = state.groups(fields.securityGroupIds, stack.id, where);
+  const names = new Set([`{{${where}}}`]);
+  const name = state.resolver.resolve(fields.name, stack.id);
+  if (typeof name === 'string') names.add(name);
+  const workloads: Workload[] = [];
+  // Auto Mode nodes carry the EKS-created group (EKS user guide, automode: cluster security group).
+  if (state.resolver.resolve(fields.autoMode, stack.id) === true) {
+    workloads.push({ kind: WorkloadKind.AUTO_MODE_NODES, label: `Auto Mode nodes of ${where}`, groups: [vendorGroup], ownGroupFix: OWN_GROUP_FIX.autoMode });
+  }
+  state.clusters.push({
+    key: where, stackId: stack.id, vendorGroup, names, workloads,
+    controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
+    intent: readIntent(resource.Metadata, where, state.warnings,
+      (peer) => state.graph.groupFor(state.resolver.resolve(peer, stack.id), `${where} intent`)?.key),
+  });
+}
+
+// A SafeCluster records the owned group every node it adds will carry: its flows are proven on that group
+// even before (or without) a node group in the same input.
+function addRecordedNodes(cluster: ClusterEntry): void {
+  const recorded = cluster.intent?.nodeSecurityGroup;
+  if (recorded === undefined || cluster.workloads.some((w) => w.kind === WorkloadKind.NODES)) return;
+  const group = GroupRef.ofResource(cluster.stackId, recorded).key;
+  cluster.workloads.push({ kind: WorkloadKind.NODES, label: `nodes of ${cluster.key} (its recorded node security group)`, groups: [group] });
+}
+
+function readLaunchTemplateName(state: ReadState, { stack, props, resource }: ResourceAt): void {
+  const name = state.resolver.resolve(props.LaunchTemplateName, stack.id);
+  if (typeof name === 'string') state.templatesByName.set(name, { stackId: stack.id, resource });
+}
+
+function readNodegroup(state: ReadState, { stack, where, props }: ResourceAt): void {
+  const template = isJsonObject(props.LaunchTemplate) ? props.LaunchTemplate : undefined;
+  const groups = template === undefined ? [] : launchTemplateGroups(state, stack.id, template, where);
+  state.nodegroups.set(where, { hasLaunchTemplate: template !== undefined, groups });
+  const cluster = state.clusterOf(props.ClusterName, stack.id);
+  if (!cluster) {
+    state.warnings.push(`${where}: node group's cluster is not in the assembly; not modelled`);
+  } else if (groups === undefined) {
+    state.warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
+  } else {
+    // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
+    cluster.workloads.push({ kind: WorkloadKind.NODES, label: `node group ${where}`, groups: groups.length > 0 ? groups : [cluster.vendorGroup] });
+  }
+}
+
+function readAutoScalingGroup(state: ReadState, { stack, where, props }: ResourceAt): void {
+  const tags = state.resolver.resolve(props.Tags, stack.id);
+  const cluster = Array.isArray(tags) ? tags.map((tag) => {
+    const key = isJsonObject(tag) ? tag.Key : undefined;
+    return typeof key === 'string' && key.startsWith(CLUSTER_TAG) ? state.clusterNamed(key.slice(CLUSTER_TAG.length)) : undefined;
+  }).find((c) => c !== undefined) : undefined;
+  if (!cluster) return;
+  const groups = asgGroups(state, stack.id, props, where);
+  if (groups !== undefined) cluster.workloads.push({ kind: WorkloadKind.NODES, label: `self-managed nodes ${where}`, groups });
+}
+
+// Fargate pods can only carry the EKS-created group (EKS user guide, fargate-pod-configuration).
+function readFargateProfile(state: ReadState, { stack, where, type, props }: ResourceAt): void {
+  const cluster = state.clusterOf(fargateProfileCluster(type, props)!.clusterName, stack.id);
+  if (!cluster) {
+    state.warnings.push(`${where}: Fargate profile's cluster is not in the assembly; its pods are not modelled`);
+    return;
+  }
+  cluster.workloads.push({ kind: WorkloadKind.FARGATE_PODS, label: `Fargate pods of ${where}`, groups: [cluster.vendorGroup], ownGroupFix: OWN_GROUP_FIX.fargate });
+}
+
+// A function in the VPC is an API client of a cluster when it carries the EKS-created group or a group a
+// control-plane group admits (kubectl handlers of aws-eks and aws-eks-v2 are both). One that shares its
+// groups with the cluster's nodes has their flows, which are proven for the nodes already.
+function readLambdaFunction(state: ReadState, { stack, where, type, props }: ResourceAt): void {
+  const vpcConfig = isJsonObject(props.VpcConfig) ? props.VpcConfig : undefined;
+  if (vpcConfig === undefined) return;
+  const groups = state.groups(vpcConfig.SecurityGroupIds, stack.id, where);
+  const clients = state.clusters.filter((cluster) => {
+    const admitted = new Set(cluster.controlPlane.groups.flatMap((k) => [...state.graph.ingressPeers.get(k) ?? []]));
+    const onNodes = new Set(cluster.workloads.filter((w) => w.kind === WorkloadKind.NODES).flatMap((w) => w.groups));
+    return groups.some((g) => g === cluster.vendorGroup || admitted.has(g)) && !groups.every((g) => onNodes.has(g));
+  });
+  for (const cluster of clients) {
+    cluster.workloads.push({ kind: WorkloadKind.VPC_LAMBDA, label: `Lambda function ${where}`, groups, ownGroupFix: OWN_GROUP_FIX.lambda });
+  }
+  if (clients.length === 0 && groups.length > 0) {
+    state.warnings.push(`${where}: ${type} carries security groups but is not modelled (it is no API client of a cluster); flows to or from it are not evaluated`);
+  }
+}
+
+function readDataStore(state: ReadState, { stack, where, type, resource, props }: ResourceAt): void {
+  const { role, property } = DATA_STORES[type];
+  const groups = state.groups(props[property], stack.id, where);
+  state.dataStoreGroups.set(where, groups);
+  // An Aurora instance takes its groups from its DB cluster, which is modelled itself.
+  if (type === ResourceType.DB_INSTANCE && props.DBClusterIdentifier !== undefined) return;
+  if (groups.length > 0) state.dataStores.push({ label: `${where} (${type})`, role, groups, port: storePort(resource) });
+}
+
+function readLoadBalancer(state: ReadState, { stack, where, type, props }: ResourceAt): void {
+  const groups = state.groups(props.SecurityGroups, stack.id, where);
+  if (groups.length > 0) state.loadBalancers.push({ label: `${where} (${type})`, role: FlowRole.LOAD_BALANCER, groups });
+}
+
 /** Groups a launch template gives its instances; `undefined` when the template is not in the assembly. */
-function launchTemplateGroups(
-  resolver: CfnResolver, graph: SecurityGroupGraph, templatesByName: TemplatesByName, stackId: string, spec: { [key: string]: unknown }, where: string,
-): string[] | undefined {
+function launchTemplateGroups(state: ReadState, stackId: string, spec: JsonObject, where: string): string[] | undefined {
+  const { resolver } = state;
   const ref = resolver.resolve(spec.Id ?? spec.LaunchTemplateId, stackId);
   const name = resolver.resolve(spec.Name ?? spec.LaunchTemplateName, stackId);
-  let template: { stackId: string; resource: CfnResourceJson } | undefined;
-  if (ref instanceof CfnReference && resolver.target(ref)?.Type === 'AWS::EC2::LaunchTemplate') {
-    template = { stackId: ref.stackId, resource: resolver.target(ref)! };
-  } else if (name instanceof CfnReference && resolver.target(name)?.Type === 'AWS::EC2::LaunchTemplate') {
-    template = { stackId: name.stackId, resource: resolver.target(name)! };
-  } else if (typeof name === 'string') {
-    template = templatesByName.get(name);
-  }
+  const isTemplate = (r: ResolvedValue): r is CfnReference => r instanceof CfnReference && resolver.target(r)?.Type === ResourceType.LAUNCH_TEMPLATE;
+  const byRef = [ref, name].find(isTemplate);
+  const template = byRef !== undefined ? { stackId: byRef.stackId, resource: resolver.target(byRef)! }
+    : typeof name === 'string' ? state.templatesByName.get(name) : undefined;
   if (!template) return undefined;
-  const data = (template.resource.Properties?.LaunchTemplateData ?? {}) as { [key: string]: unknown };
-  const direct = graph.groupsFor(data.SecurityGroupIds, template.stackId, where).map((g) => g.key);
+  const data = isJsonObject(template.resource.Properties?.LaunchTemplateData) ? template.resource.Properties.LaunchTemplateData : {};
+  const direct = state.groups(data.SecurityGroupIds, template.stackId, where);
   const interfaces = resolver.resolve(data.NetworkInterfaces, template.stackId);
   const viaInterfaces = (Array.isArray(interfaces) ? interfaces : []).flatMap((ni) =>
-    graph.groupsFor((ni as { [key: string]: unknown } | null)?.Groups, template.stackId, where).map((g) => g.key));
+    state.groups(isJsonObject(ni) ? ni.Groups : undefined, template.stackId, where));
   return [...new Set([...direct, ...viaInterfaces])];
 }
 
-function asgGroups(
-  resolver: CfnResolver, graph: SecurityGroupGraph, templatesByName: TemplatesByName, stackId: string, props: { [key: string]: unknown },
-  where: string, warnings: string[],
-): string[] | undefined {
+function asgGroups(state: ReadState, stackId: string, props: JsonObject, where: string): string[] | undefined {
   const mixed = (props.MixedInstancesPolicy as { LaunchTemplate?: { LaunchTemplateSpecification?: unknown } } | undefined)
     ?.LaunchTemplate?.LaunchTemplateSpecification;
-  const spec = (props.LaunchTemplate ?? mixed) as { [key: string]: unknown } | undefined;
-  if (spec !== undefined) {
-    const groups = launchTemplateGroups(resolver, graph, templatesByName, stackId, spec, where);
-    if (groups === undefined) warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
+  const spec = props.LaunchTemplate ?? mixed;
+  if (isJsonObject(spec)) {
+    const groups = launchTemplateGroups(state, stackId, spec, where);
+    if (groups === undefined) state.warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
     return groups;
   }
-  const config = resolver.resolve(props.LaunchConfigurationName, stackId);
-  const resource = config instanceof CfnReference ? resolver.target(config) : undefined;
-  if (!(config instanceof CfnReference) || resource?.Type !== 'AWS::AutoScaling::LaunchConfiguration') {
-    warnings.push(`${where}: launch configuration or template not found in the assembly; its nodes are not modelled`);
+  const config = state.resolver.resolve(props.LaunchConfigurationName, stackId);
+  const resource = config instanceof CfnReference ? state.resolver.target(config) : undefined;
+  if (!(config instanceof CfnReference) || resource?.Type !== ResourceType.LAUNCH_CONFIGURATION) {
+    state.warnings.push(`${where}: launch configuration or template not found in the assembly; its nodes are not modelled`);
     return undefined;
   }
-  return graph.groupsFor(resource.Properties?.SecurityGroups, config.stackId, where).map((g) => g.key);
+  return state.groups(resource.Properties?.SecurityGroups, config.stackId, where);
 }

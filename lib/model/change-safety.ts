@@ -1,5 +1,6 @@
 import { checkCompareArguments } from './argument-checks';
-import { FlowCheck, FlowModel, StackTemplate } from './flow-model';
+import { FlowCheck, FlowModel } from './flow-model';
+import { StackTemplate } from './stack-template';
 import { LoadedTemplates, loadTemplates } from './template-directory';
 import {
   PropertyPath, changedPaths, deepEqual, importsIn, isPlainObject, pathMatches, referencesIn,

@@ -1,6 +1,6 @@
-import { Endpoint } from './attachments';
-import { SecurityGroupGraph, SecurityGroupNode, SgRule } from './security-group-graph';
 import { cidrContains, parseIpv4Cidr } from './cidr';
+import { Endpoint, GroupIndex, SecurityGroupNode, SgRule } from './network';
+import { ALL_PROTOCOLS, describeTraffic, RuleProtocol } from './traffic';
 import { RequiredFlows } from './required-flows';
 
 /**
@@ -8,7 +8,7 @@ import { RequiredFlows } from './required-flows';
  * protocol and port), opened by the source endpoint.
  */
 export interface FlowSpec {
-  readonly protocol: 'tcp' | 'udp' | 'icmp' | 'all';
+  readonly protocol: RuleProtocol;
   readonly fromPort: number;
   readonly toPort: number;
   /**
@@ -40,11 +40,11 @@ const ANY_IPV4 = parseIpv4Cidr('0.0.0.0/0')!;
  * peer is gone, as in the 2021-01-11 incident; the group stays attached, it just allows nothing.
  */
 export function checkPair(
-  graph: SecurityGroupGraph, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
+  graph: GroupIndex, flow: FlowSpec, source: Endpoint, destination: Endpoint, replay: boolean,
 ): PairResult {
-  const survives = (rule: SgRule) => !replay || !dependsOnVendor(graph, rule);
+  const survives = (rule: SgRule) => !replay || !graph.dependsOnEksCreated(rule);
   const cidrMatches = (rule: SgRule) => flow.sourceAddresses === undefined || flow.sourceAddresses === 'vpc'
-    ? cidrCoversVpc(rule.peerCidr, graph.groups.get(rule.group))
+    ? cidrCoversVpc(rule.peerCidr, graph.get(rule.group))
     : cidrCovers(rule.peerCidr, flow.sourceAddresses);
   const matches = (rule: SgRule, peers: readonly string[]) => survives(rule)
     && protocolCovers(rule, flow)
@@ -53,7 +53,7 @@ export function checkPair(
     : coverPreferringOwned(graph, groupsOf(graph, source).flatMap((g) => g.egress).filter((r) => matches(r, destination.groups)), flow);
   const ingress = coverPreferringOwned(graph, groupsOf(graph, destination).flatMap((g) => g.ingress).filter((r) => matches(r, source.groups)), flow);
   if (egress && ingress) return { allowed: true, rules: [...egress, ...ingress] };
-  const what = flow.protocol === 'all' ? 'all traffic' : `${flow.protocol} ${formatFlowPorts(flow)}`;
+  const what = flow.protocol === ALL_PROTOCOLS ? describeTraffic(flow.protocol, flow.fromPort, flow.toPort) : `${flow.protocol} ${formatFlowPorts(flow)}`;
   const fromWhere = flow.sourceAddresses === undefined ? 'or from a CIDR containing the VPC'
     : flow.sourceAddresses === 'vpc' ? 'a CIDR containing the VPC' : `a CIDR containing ${flow.sourceAddresses}`;
   const from = flow.sourceAddresses === undefined ? pick(graph, source)
@@ -70,22 +70,9 @@ export function checkPair(
     fixes.push(`an AWS::EC2::SecurityGroupIngress on ${to} from ${from} ${what}`);
   }
   const endpoints = flow.sourceAddresses === undefined ? [source, destination] : [destination];
-  const unowned = [...new Set(endpoints)].filter((e) => !e.groups.some((k) => !isVendor(graph, k)));
-  const give = unowned.map((e) => `give the ${e.label} a security group of its own (launch template SecurityGroupIds), then `).join('');
+  const unowned = [...new Set(endpoints)].filter((e) => !e.groups.some((k) => !graph.isEksCreated(k)));
+  const give = unowned.map((e) => `${e.ownGroupFix ?? `give the ${e.label} a security group of its own (launch template SecurityGroupIds)`}, then `).join('');
   return { allowed: false, rules: [...egress ?? [], ...ingress ?? []], problem: problems.join('; '), fix: `${give}add ${fixes.join(' and ')}` };
-}
-
-function isVendor(graph: SecurityGroupGraph, key: string): boolean {
-  return graph.groups.get(key)?.vendorManaged ?? false;
-}
-
-/** A rule on the EKS-created group, or naming it as peer: the replay removes it. */
-export function dependsOnVendor(graph: SecurityGroupGraph, rule: SgRule): boolean {
-  return isVendor(graph, rule.group) || (rule.peerGroup !== undefined && isVendor(graph, rule.peerGroup));
-}
-
-export function formatRange(from: number, to: number): string {
-  return from === to ? `${from}` : `${from}-${to}`;
 }
 
 /** The flow's ports as reports print them: ICMP type and code, `all` for protocol -1. */
@@ -97,8 +84,8 @@ export function formatFlowPorts(flow: FlowSpec): string {
  * Covers the flow with written, owned rules if they suffice, then with EC2's implicit default egress,
  * and only then with EKS-created rules, so "rests on" names the rules a reviewer can actually change.
  */
-function coverPreferringOwned(graph: SecurityGroupGraph, rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
-  const owned = rules.filter((r) => !dependsOnVendor(graph, r));
+function coverPreferringOwned(graph: GroupIndex, rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
+  const owned = rules.filter((r) => !graph.dependsOnEksCreated(r));
   return cover(owned.filter((r) => r.implicit === undefined), flow)
     ?? cover(owned, flow)
     ?? cover(rules, flow);
@@ -128,7 +115,7 @@ function cover(rules: SgRule[], flow: FlowSpec): SgRule[] | undefined {
 }
 
 function protocolCovers(rule: SgRule, flow: FlowSpec): boolean {
-  if (rule.protocol === 'all') return true;
+  if (rule.protocol === ALL_PROTOCOLS) return true;
   if (rule.protocol !== flow.protocol) return false;
   return flow.protocol !== 'icmp' || icmpCovers(rule, flow.fromPort, flow.toPort);
 }
@@ -153,8 +140,8 @@ function cidrCoversVpc(cidr: string | undefined, group: SecurityGroupNode | unde
   return vpc !== undefined && cidrContains(parsed, vpc);
 }
 
-function groupsOf(graph: SecurityGroupGraph, endpoint: Endpoint): SecurityGroupNode[] {
-  return endpoint.groups.map((k) => graph.groups.get(k)).filter((g): g is SecurityGroupNode => g !== undefined);
+function groupsOf(graph: GroupIndex, endpoint: Endpoint): SecurityGroupNode[] {
+  return endpoint.groups.map((k) => graph.get(k)).filter((g): g is SecurityGroupNode => g !== undefined);
 }
 
 function list(groups: readonly string[]): string {
@@ -162,6 +149,6 @@ function list(groups: readonly string[]): string {
 }
 
 // The fix names an owned group when the endpoint has one: a rule on the EKS-created group is exactly what an upgrade loses.
-function pick(graph: SecurityGroupGraph, endpoint: Endpoint): string {
-  return endpoint.groups.find((k) => !isVendor(graph, k)) ?? `<own group of the ${endpoint.label}>`;
+function pick(graph: GroupIndex, endpoint: Endpoint): string {
+  return endpoint.groups.find((k) => !graph.isEksCreated(k)) ?? `<own group of the ${endpoint.label}>`;
 }

@@ -1,37 +1,13 @@
-import { Attachments, ClusterAttachment, Endpoint, PeerAttachment, readAttachments } from './attachments';
-import { CfnResolver, CfnTemplate, LoadedStack } from './cfn-resolver';
-import { loadAssembly } from './cloud-assembly';
-import { checkPair, dependsOnVendor, FlowSpec, formatFlowPorts, formatRange } from './flow-evaluation';
 import { checkEvaluationOptions, checkStackTemplates, requireArgument } from './argument-checks';
+import { checkPair, FlowSpec, formatFlowPorts } from './flow-evaluation';
+import { findingId, Findings, flowFinding } from './findings';
 import { UNRESOLVED_PEER } from './intent';
-import { SecurityGroupGraph, SgRule } from './security-group-graph';
-import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
-
-/** One CloudFormation template handed to `FlowModel.fromTemplates`. */
-export interface StackTemplate {
-  /** Name of the stack; exports and imports are matched across all templates given together. */
-  readonly stackName: string;
-  /** The template as parsed JSON. */
-  readonly template: { [key: string]: unknown };
-  /**
-   * File the template was read from, reported back in findings.
-   *
-   * @default - none
-   */
-  readonly templatePath?: string;
-  /**
-   * For a nested stack: the `stackName` of the parent.
-   *
-   * @default - a top-level stack
-   */
-  readonly parentStackName?: string;
-  /**
-   * For a nested stack: logical ID of the `AWS::CloudFormation::Stack` resource in the parent.
-   *
-   * @default - a top-level stack
-   */
-  readonly parentLogicalId?: string;
-}
+import { ClusterAttachment, Endpoint, NetworkReader, NetworkSnapshot, PeerAttachment, SgRule, Workload } from './network';
+import { FlowCategory, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
+import { StackTemplate } from './stack-template';
+import { TemplateReader } from './template-reader';
+import { describeTraffic, normaliseProtocol } from './traffic';
+import { WorkloadKind } from './workloads';
 
 /** Which flows `FlowModel.evaluate` proves. */
 export interface FlowEvaluationOptions {
@@ -91,6 +67,8 @@ export interface FlowCheck {
   readonly flowId: string;
   readonly source: FlowRole;
   readonly destination: FlowRole;
+  /** Which of the cluster's workloads the flow is proven for (`nodes` for node groups and self-managed nodes). */
+  readonly workload: WorkloadKind;
   /** What opens the connection, e.g. `control plane of Stack/Cluster` or a data store. */
   readonly sourceLabel: string;
   /** What accepts it. */
@@ -125,6 +103,40 @@ export interface FlowCheck {
    * @default - the flow holds before and after the replay
    */
   readonly fix?: string;
+  /** The catalogue ID a failure of this flow is reported and acknowledged under. */
+  readonly findingId: string;
+  /**
+   * Why the cluster's author accepted this flow failing (recorded in the cluster's intent).
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledged?: string;
+}
+
+/** A cluster about which nothing could be proven: zero flows is not a pass. */
+export interface UnprovenCluster {
+  /** The cluster, as `<stack>/<logical ID>`. */
+  readonly cluster: string;
+  /** Why nothing could be proven. */
+  readonly reason: string;
+  /** The catalogue ID it is reported and acknowledged under. */
+  readonly findingId: string;
+  /**
+   * Why the cluster's author accepted it (recorded in the cluster's intent).
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledged?: string;
+}
+
+/** How many clusters were proven, failed, or could not be proven. */
+export interface ClusterCounts {
+  /** Every flow holds before and after the replay (or is acknowledged). */
+  readonly proven: number;
+  /** Some flow fails and is not acknowledged. */
+  readonly failing: number;
+  /** No flow fails, but nothing about the cluster's workloads could be proven (not acknowledged). */
+  readonly unproven: number;
 }
 
 /** A security group that appears in the report. */
@@ -133,6 +145,12 @@ export interface FlowGroup {
   readonly key: string;
   /** The EKS-created cluster security group. */
   readonly vendorManaged: boolean;
+  /**
+   * For an EKS-created group: the cluster that created it, as `<stack>/<logical ID>`.
+   *
+   * @default - not an EKS-created group
+   */
+  readonly eksCluster?: string;
   /** False when the assembly only references the group (an ID or parameter): its rules are unknown. */
   readonly declared: boolean;
 }
@@ -143,9 +161,13 @@ export interface ConnectivityReport {
   readonly flows: FlowCheck[];
   /** Every group some flow involves. */
   readonly groups: FlowGroup[];
+  /** Clusters about which nothing could be proven, with the reason. */
+  readonly unproven: UnprovenCluster[];
+  /** Clusters proven, failing and unproven. */
+  readonly counts: ClusterCounts;
   /** What the model could not read or follow; each is one line. */
   readonly warnings: string[];
-  /** True when every flow holds before and after the replay. */
+  /** True when every flow holds before and after the replay and every cluster was proven (acknowledged findings excepted). */
   readonly passed: boolean;
 }
 
@@ -177,11 +199,21 @@ interface Check {
   readonly id: string;
   readonly source: FlowRole;
   readonly destination: FlowRole;
+  readonly workload: WorkloadKind;
   readonly spec: FlowSpec;
   readonly pairs: Array<[Endpoint, Endpoint]>;
   readonly sourceLabel: string;
   readonly destinationLabel: string;
 }
+
+/** Workloads whose interfaces run pods, so every flow of the table applies to them. */
+const POD_CARRYING: ReadonlySet<WorkloadKind> = new Set([WorkloadKind.NODES, WorkloadKind.AUTO_MODE_NODES, WorkloadKind.FARGATE_PODS]);
+const WORKLOAD_LABELS: { readonly [kind: string]: string } = {
+  [WorkloadKind.NODES]: 'nodes', [WorkloadKind.AUTO_MODE_NODES]: 'Auto Mode nodes',
+  [WorkloadKind.FARGATE_PODS]: 'Fargate pods', [WorkloadKind.VPC_LAMBDA]: 'Lambda API clients',
+};
+const UNPROVEN_REASON = 'no node group, self-managed nodes (tagged kubernetes.io/cluster/<name>), Auto Mode or Fargate profile of this cluster '
+  + 'in the assembly, and no recorded node security group: no flow of its workloads could be proven';
 
 /**
  * Security groups, their rules and what they are attached to, for every stack of a cloud assembly,
@@ -200,40 +232,33 @@ export class FlowModel {
    */
   public static fromAssemblyDirectory(directory: string): FlowModel {
     requireArgument('FlowModel.fromAssemblyDirectory', 'directory', directory, 'string');
-    const assembly = loadAssembly(directory);
-    return new FlowModel(assembly.stacks, assembly.warnings);
+    return FlowModel._fromReader(TemplateReader.fromAssemblyDirectory(directory));
   }
 
   /** Builds the model from templates already in memory; exports, imports and nested stacks are matched by name. */
   public static fromTemplates(templates: StackTemplate[]): FlowModel {
     checkStackTemplates(templates);
-    return new FlowModel(templates.map((t) => ({
-      id: t.parentStackName !== undefined && t.parentLogicalId !== undefined ? `${t.parentStackName}/${t.parentLogicalId}` : t.stackName,
-      template: t.template as CfnTemplate,
-      templatePath: t.templatePath,
-      parent: t.parentStackName !== undefined && t.parentLogicalId !== undefined
-        ? { stackId: t.parentStackName, logicalId: t.parentLogicalId } : undefined,
-    })), []);
+    return FlowModel._fromReader(TemplateReader.fromTemplates(templates));
+  }
+
+  /**
+   * Builds the model from any reader of security groups and attachments (templates now; live rules later).
+   * @internal
+   */
+  public static _fromReader(reader: NetworkReader): FlowModel {
+    return new FlowModel(reader.read());
   }
 
   /** Lines describing what could not be read or followed, in the order they were found. */
   public readonly warnings: string[];
-  /** Template path per stack, for findings that point at a file. */
-  private readonly templatePaths: Map<string, string | undefined>;
-  private readonly graph: SecurityGroupGraph;
-  private readonly attachments: Attachments;
 
-  private constructor(stacks: LoadedStack[], warnings: string[]) {
-    this.warnings = [...warnings];
-    this.templatePaths = new Map(stacks.map((s) => [s.id, s.templatePath]));
-    const resolver = new CfnResolver(stacks);
-    this.graph = new SecurityGroupGraph(resolver, stacks, this.warnings);
-    this.attachments = readAttachments(resolver, this.graph, stacks, this.warnings);
+  private constructor(private readonly network: NetworkSnapshot) {
+    this.warnings = [...network.warnings];
   }
 
   /** Clusters of the assembly, as `<stack>/<logical ID>` of their `AWS::EKS::Cluster`. */
   public get clusters(): string[] {
-    return this.attachments.clusters.map((c) => c.key);
+    return this.network.attachments.clusters.map((c) => c.key);
   }
 
   /**
@@ -241,8 +266,8 @@ export class FlowModel {
    * assembly (node groups whose cluster is elsewhere included; EKS-created groups excluded).
    */
   public get nodegroupGroups(): string[] {
-    const groups = [...this.attachments.nodegroups.values()].flatMap((n) => n.groups ?? []);
-    return [...new Set(groups)].filter((k) => !this.isVendorGroup(k));
+    const groups = [...this.network.attachments.nodegroups.values()].flatMap((n) => n.groups ?? []);
+    return [...new Set(groups)].filter((k) => !this.network.groups.isEksCreated(k));
   }
 
   /**
@@ -250,7 +275,7 @@ export class FlowModel {
    * writes a rule on, or naming, the EKS-created group: a rule the incident replay removes.
    */
   public writesVendorGroupRule(resource: string): boolean {
-    return this.graph.vendorRuleWriters.has(resource);
+    return this.network.vendorRuleWriters.has(resource);
   }
 
   /**
@@ -260,7 +285,7 @@ export class FlowModel {
    * @returns undefined when every such list of the resource could be read
    */
   public unreadableReason(resource: string): string | undefined {
-    return this.graph.unreadable.get(resource);
+    return this.network.unreadable.get(resource);
   }
 
   /**
@@ -269,12 +294,12 @@ export class FlowModel {
    * @returns undefined when the assembly has no such `AWS::EKS::Nodegroup`
    */
   public nodegroupSecurityGroups(nodegroup: string): NodegroupSecurityGroups | undefined {
-    const template = this.attachments.nodegroups.get(nodegroup);
+    const template = this.network.attachments.nodegroups.get(nodegroup);
     if (template === undefined) return undefined;
     const groups = [...template.groups ?? []];
     return {
       hasLaunchTemplate: template.hasLaunchTemplate, launchTemplateFound: template.groups !== undefined,
-      groups, carriesVendorGroup: groups.some((k) => this.isVendorGroup(k)),
+      groups, carriesVendorGroup: groups.some((k) => this.network.groups.isEksCreated(k)),
     };
   }
 
@@ -284,18 +309,19 @@ export class FlowModel {
    * @returns undefined when the assembly has no such data store
    */
   public dataStoreSecurityGroups(store: string): DataStoreSecurityGroups | undefined {
-    const groups = this.attachments.dataStoreGroups.get(store);
+    const groups = this.network.attachments.dataStoreGroups.get(store);
     if (groups === undefined) return undefined;
-    const admitted = [...new Set(groups.flatMap((k) => [...this.graph.ingressPeers.get(k) ?? []]))];
+    const admitted = [...new Set(groups.flatMap((k) => [...this.network.ingressPeers.get(k) ?? []]))];
+    const isEksCreated = (k: string) => this.network.groups.isEksCreated(k);
     return {
-      groups: [...groups], carriesVendorGroup: groups.some((k) => this.isVendorGroup(k)),
-      admittedGroups: admitted, admitsVendorGroup: admitted.some((k) => this.isVendorGroup(k)),
+      groups: [...groups], carriesVendorGroup: groups.some(isEksCreated),
+      admittedGroups: admitted, admitsVendorGroup: admitted.some(isEksCreated),
     };
   }
 
   /** The template file of a stack, when the model was read from disk. */
   public templatePathOf(stack: string): string | undefined {
-    return this.templatePaths.get(stack);
+    return this.network.sources.get(stack);
   }
 
   /** Proves every required flow of every cluster, before and after the incident replay. */
@@ -303,58 +329,75 @@ export class FlowModel {
     checkEvaluationOptions(options);
     const warnings = [...this.warnings];
     const flows: FlowCheck[] = [];
-    for (const cluster of this.attachments.clusters.map(withKarpenterNodes)) {
-      if (options.clusters !== undefined && !options.clusters.includes(cluster.key)) continue;
-      if (cluster.nodePools.length === 0) {
-        warnings.push(`${cluster.key}: no node group or tagged Auto Scaling group in the assembly; only data-store and load-balancer flows are evaluated`);
-      }
-      const required = (cluster.intent?.requiredFlows ?? RequiredFlows.all())
-        .filter((flow) => options.webhookFlows !== false || flow.category !== FlowCategory.WEBHOOK);
-      const checks = [
-        ...required.map((flow) => this.tableCheck(cluster, flow, warnings)),
-        ...this.attachments.dataStores.flatMap((store) => this.dataStoreCheck(cluster, store, warnings)),
-        ...this.attachments.loadBalancers.flatMap((lb) => this.loadBalancerChecks(cluster, lb)),
-      ];
-      for (const check of checks) {
-        if (check.pairs.length > 0) flows.push(this.run(cluster, check));
+    const unproven: UnprovenCluster[] = [];
+    let failing = 0;
+    const clusters = this.network.attachments.clusters.map(withKarpenterNodes).filter((c) => options.clusters === undefined || options.clusters.includes(c.key));
+    for (const cluster of clusters) {
+      const acknowledged = new Map((cluster.intent?.acknowledgements ?? []).map((a) => [a.id, a.reason]));
+      const checks = this.checksOf(cluster, options, warnings).filter((c) => c.pairs.length > 0);
+      const results = checks.map((check) => this.run(cluster, check, acknowledged));
+      flows.push(...results);
+      if (results.some((f) => !isSettled(f))) failing++;
+      if (!cluster.workloads.some((w) => POD_CARRYING.has(w.kind))) {
+        const id = findingId(Findings.UNPROVEN);
+        unproven.push({ cluster: cluster.key, reason: UNPROVEN_REASON, findingId: id, acknowledged: acknowledged.get(id) });
       }
     }
-    const groupKeys = new Set(flows.flatMap((f) => f.edges.flatMap((e) => [e.from, e.to])));
-    const groups = [...groupKeys].filter((k) => this.graph.groups.has(k)).map((key) => {
-      const g = this.graph.groups.get(key)!;
-      return { key, vendorManaged: g.vendorManaged, declared: g.declared };
-    });
-    return { flows, groups, warnings, passed: flows.every((f) => f.allowedBefore && f.allowedAfterReplay) };
-  }
-
-  private isVendorGroup(key: string): boolean {
-    return this.graph.groups.get(key)?.vendorManaged ?? false;
-  }
-
-  private run(cluster: ClusterAttachment, check: Check): FlowCheck {
-    const evaluate = (replay: boolean) => {
-      const results = check.pairs.map(([s, d]) => ({ pair: [s, d], result: checkPair(this.graph, check.spec, s, d, replay) }));
-      const failed = results.find((r) => !r.result.allowed);
-      const multiple = check.pairs.length > 1;
-      return {
-        allowed: failed === undefined,
-        rules: [...new Set(results.flatMap((r) => r.result.allowed ? r.result.rules : []))],
-        problem: failed && `${multiple ? `${failed.pair[0].label} -> ${failed.pair[1].label}: ` : ''}${failed.result.problem}`,
-        fix: failed?.result.fix,
-      };
-    };
-    const before = evaluate(false);
-    const after = evaluate(true);
-    const vendorRules = before.rules.filter((r) => dependsOnVendor(this.graph, r));
+    const open = unproven.filter((u) => u.acknowledged === undefined);
+    const unprovenCount = open.filter((u) => !flows.some((f) => f.cluster === u.cluster && !isSettled(f))).length;
     return {
-      cluster: cluster.key,
-      flowId: check.id,
-      source: check.source,
-      destination: check.destination,
-      sourceLabel: check.sourceLabel,
-      destinationLabel: check.destinationLabel,
-      protocol: check.spec.protocol,
-      ports: formatFlowPorts(check.spec),
+      flows, groups: this.groupsOf(flows), unproven, warnings,
+      counts: { proven: clusters.length - failing - unprovenCount, failing, unproven: unprovenCount },
+      passed: flows.every(isSettled) && open.length === 0,
+    };
+  }
+
+  private checksOf(cluster: ClusterAttachment, options: FlowEvaluationOptions, warnings: string[]): Check[] {
+    const required = (cluster.intent?.requiredFlows ?? RequiredFlows.all())
+      .filter((flow) => options.webhookFlows !== false || flow.category !== FlowCategory.WEBHOOK);
+    for (const flow of required.filter((f) => f.peerGroup === UNRESOLVED_PEER)) {
+      warnings.push(`${cluster.key}: flow ${flow.id} names a peer group outside these templates; proven where the whole app is read (ConnectivityChecks, verify)`);
+    }
+    // A flow with no workload end (a client to the API) is proven once, under the nodes' finding ID.
+    const kinds = [...new Set(cluster.workloads.map((w) => w.kind))];
+    const perWorkload = (flow: RequiredFlow) => flow.source === FlowRole.NODES || flow.destination === FlowRole.NODES;
+    return [
+      ...(kinds.length > 0 ? kinds : [WorkloadKind.NODES]).flatMap((kind, i) => required
+        .filter((flow) => perWorkload(flow) || i === 0)
+        .map((flow) => this.tableCheck(cluster, flow, perWorkload(flow) ? kind : WorkloadKind.NODES))),
+      ...this.network.attachments.dataStores.flatMap((store) => this.dataStoreChecks(cluster, store, warnings)),
+      ...this.network.attachments.loadBalancers.flatMap((lb) => this.loadBalancerChecks(cluster, lb)),
+    ];
+  }
+
+  private groupsOf(flows: FlowCheck[]): FlowGroup[] {
+    const keys = new Set(flows.flatMap((f) => f.edges.flatMap((e) => [e.from, e.to])));
+    return [...keys].map((key) => this.network.groups.get(key)).filter((g) => g !== undefined).map((g) => ({
+      key: g.key, vendorManaged: g.ref.isEksCreated, eksCluster: g.ref.eksCluster, declared: g.declared,
+    }));
+  }
+
+  private verdict(check: Check, replay: boolean) {
+    const results = check.pairs.map(([s, d]) => ({ pair: [s, d], result: checkPair(this.network.groups, check.spec, s, d, replay) }));
+    const failed = results.find((r) => !r.result.allowed);
+    const multiple = check.pairs.length > 1;
+    return {
+      allowed: failed === undefined,
+      rules: [...new Set(results.flatMap((r) => r.result.allowed ? r.result.rules : []))],
+      problem: failed && `${multiple ? `${failed.pair[0].label} -> ${failed.pair[1].label}: ` : ''}${failed.result.problem}`,
+      fix: failed?.result.fix,
+    };
+  }
+
+  private run(cluster: ClusterAttachment, check: Check, acknowledged: ReadonlyMap<string, string>): FlowCheck {
+    const before = this.verdict(check, false);
+    const after = this.verdict(check, true);
+    const vendorRules = before.rules.filter((r) => this.network.groups.dependsOnEksCreated(r));
+    const id = flowFindingId(check, before.allowed);
+    return {
+      cluster: cluster.key, flowId: check.id, source: check.source, destination: check.destination, workload: check.workload,
+      sourceLabel: check.sourceLabel, destinationLabel: check.destinationLabel,
+      protocol: check.spec.protocol, ports: formatFlowPorts(check.spec),
       allowedBefore: before.allowed,
       allowedAfterReplay: after.allowed,
       restsOn: before.allowed ? before.rules.map((r) => this.reference(r)) : [],
@@ -364,68 +407,81 @@ export class FlowModel {
         ? `rests on the EKS-created group (${vendorRules.map((r) => ruleName(r)).join(', ')}); after the replay ${after.problem}`
         : after.problem,
       fix: before.fix ?? after.fix,
+      findingId: id,
+      acknowledged: before.allowed && after.allowed ? undefined : acknowledged.get(id),
     };
   }
 
   // A store is meant to be reached by a cluster when one of its ingress rules trusts a group on that
-  // cluster's nodes or the EKS-created group; then every node pool that carries such a group (or all
-  // pools, if none does) must reach it on the store's port.
-  private dataStoreCheck(cluster: ClusterAttachment, store: PeerAttachment, warnings: string[]): Check[] {
-    const clusterGroups = new Set([cluster.vendorGroup, ...cluster.nodePools.flatMap((p) => p.groups)]);
-    const naming = store.groups.flatMap((k) => this.graph.groups.get(k)?.ingress ?? [])
+  // cluster's workloads or the EKS-created group; then every workload of each kind that carries such a
+  // group (for node groups: or all of them, if none does) must reach it on the store's port.
+  private dataStoreChecks(cluster: ClusterAttachment, store: PeerAttachment, warnings: string[]): Check[] {
+    const clusterGroups = new Set([cluster.vendorGroup, ...cluster.workloads.flatMap((w) => w.groups)]);
+    const naming = store.groups.flatMap((k) => this.network.groups.get(k)?.ingress ?? [])
       .filter((r) => r.peerGroup !== undefined && clusterGroups.has(r.peerGroup));
-    if (naming.length === 0 || cluster.nodePools.length === 0) return [];
+    if (naming.length === 0 || cluster.workloads.length === 0) return [];
     const named = new Set(naming.map((r) => r.peerGroup));
-    const pools = cluster.nodePools.filter((p) => p.groups.some((g) => named.has(g)));
     const port = store.port ?? naming[0].fromPort;
     if (store.port === undefined) {
       warnings.push(`${store.label}: port not stated and engine unknown; the flow is checked on port ${port} of its first rule`);
     }
-    const spec: FlowSpec = { protocol: 'tcp', fromPort: port, toPort: port };
-    const role = store.role;
-    return [{
-      id: role === FlowRole.DATABASE ? 'NodesToDatabase' : 'NodesToCache',
-      source: FlowRole.NODES, destination: role, spec,
-      pairs: (pools.length > 0 ? pools : cluster.nodePools).map((p) => [p, store]),
-      sourceLabel: 'nodes', destinationLabel: store.label,
-    }];
+    return [...new Set(cluster.workloads.map((w) => w.kind))].flatMap((kind) => {
+      const ofKind = cluster.workloads.filter((w) => w.kind === kind);
+      const reaching = ofKind.filter((w) => w.groups.some((g) => named.has(g)));
+      const sources = reaching.length > 0 || kind !== WorkloadKind.NODES ? reaching : ofKind;
+      return sources.length === 0 ? [] : [{
+        id: store.role === FlowRole.DATABASE ? 'NodesToDatabase' : 'NodesToCache',
+        source: FlowRole.NODES, destination: store.role, workload: kind, spec: { protocol: 'tcp', fromPort: port, toPort: port },
+        pairs: sources.map((w): [Endpoint, Endpoint] => [w, store]), sourceLabel: WORKLOAD_LABELS[kind], destinationLabel: store.label,
+      }];
+    });
   }
 
-  // Each distinct port range a node group admits from a load balancer's group is one flow.
+  // Each distinct port range a workload admits from a load balancer's group is one flow.
   private loadBalancerChecks(cluster: ClusterAttachment, lb: PeerAttachment): Check[] {
-    const rules = cluster.nodePools.flatMap((p) => p.groups).flatMap((k) => this.graph.groups.get(k)?.ingress ?? [])
-      .filter((r) => r.peerGroup !== undefined && lb.groups.includes(r.peerGroup) && ['tcp', 'udp', 'all'].includes(r.protocol));
-    const ranges = new Map<string, SgRule>();
-    for (const r of rules) ranges.set(`${r.protocol}:${r.fromPort}:${r.toPort}`, r);
-    return [...ranges.values()].map((r) => ({
-      id: 'LoadBalancerToNodes', source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES,
-      spec: { protocol: r.protocol === 'udp' ? 'udp' : 'tcp', fromPort: r.fromPort, toPort: r.toPort },
-      pairs: cluster.nodePools.filter((p) => p.groups.includes(r.group)).map((p) => [lb, p]),
-      sourceLabel: lb.label, destinationLabel: 'nodes',
+    const targets = cluster.workloads.filter((w) => POD_CARRYING.has(w.kind));
+    const ranges = new Map<string, { rule: SgRule; kind: WorkloadKind }>();
+    for (const w of targets) {
+      for (const r of w.groups.flatMap((k) => this.network.groups.get(k)?.ingress ?? [])) {
+        if (r.peerGroup !== undefined && lb.groups.includes(r.peerGroup)) ranges.set(`${w.kind}:${r.protocol}:${r.fromPort}:${r.toPort}`, { rule: r, kind: w.kind });
+      }
+    }
+    return [...ranges.values()].map(({ rule, kind }) => ({
+      id: 'LoadBalancerToNodes', source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, workload: kind,
+      spec: { protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort },
+      pairs: targets.filter((w) => w.kind === kind && w.groups.includes(rule.group)).map((w): [Endpoint, Endpoint] => [lb, w]),
+      sourceLabel: lb.label, destinationLabel: WORKLOAD_LABELS[kind],
     }));
   }
 
-  // Control plane and node pools are the cluster's; a VPC source is its addresses; an extension's peer is
-  // a CIDR or a group the cluster recorded (only ingress is proven when that group's rules are not in the assembly).
-  private tableCheck(cluster: ClusterAttachment, flow: RequiredFlow, warnings: string[]): Check {
+  // Lambda clients only call the API; pod-carrying workloads need every flow, also with the other pod-carrying
+  // workloads. A VPC source is its addresses; an extension's peer is a CIDR or a group the cluster recorded
+  // (only ingress is proven when that group's rules are not in the assembly).
+  private tableCheck(cluster: ClusterAttachment, flow: RequiredFlow, kind: WorkloadKind): Check {
     const peer = this.peerEndpoint(flow);
-    if (flow.peerGroup === UNRESOLVED_PEER) {
-      warnings.push(`${cluster.key}: flow ${flow.id} names a peer group outside these templates; proven where the whole app is read (ConnectivityChecks, verify)`);
-    }
-    const endpoints = (role: FlowRole): Endpoint[] => {
+    const ofKind = cluster.workloads.filter((w) => w.kind === kind);
+    const applies = POD_CARRYING.has(kind) || (flow.source === FlowRole.NODES && flow.destination === FlowRole.CONTROL_PLANE);
+    const others = kind === WorkloadKind.NODES ? [] : cluster.workloads.filter((w) => w.kind !== kind && POD_CARRYING.has(w.kind));
+    const endpoints = (role: FlowRole): Workload[] | Endpoint[] => {
       if (role === FlowRole.CONTROL_PLANE) return [cluster.controlPlane];
-      if (role === FlowRole.NODES) return cluster.nodePools;
+      if (role === FlowRole.NODES) return ofKind;
       return peer === undefined ? [] : [peer];
     };
     const pairs: Array<[Endpoint, Endpoint]> = [];
-    for (const s of endpoints(flow.source)) for (const d of endpoints(flow.destination)) pairs.push([s, d]);
+    if (applies) for (const s of endpoints(flow.source)) for (const d of endpoints(flow.destination)) pairs.push([s, d]);
+    if (applies && flow.source === FlowRole.NODES && flow.destination === FlowRole.NODES) {
+      for (const w of ofKind) for (const o of others) pairs.push([w, o], [o, w]);
+    }
     const label = (role: FlowRole) => role === FlowRole.CONTROL_PLANE ? cluster.controlPlane.label
-      : role === FlowRole.NODES ? 'nodes' : peer?.label ?? role;
+      : role === FlowRole.NODES ? WORKLOAD_LABELS[kind] : peer?.label ?? role;
     const sourceAddresses = flow.source === FlowRole.VPC ? cluster.intent?.vpcCidr ?? 'vpc' : flow.peerCidr;
-    const ingressOnly = flow.peerGroup !== undefined && !(this.graph.groups.get(flow.peerGroup)?.declared ?? false);
+    const ingressOnly = flow.peerGroup !== undefined && !(this.network.groups.get(flow.peerGroup)?.declared ?? false);
     return {
-      id: flow.id, source: flow.source, destination: flow.destination,
-      spec: { protocol: specProtocol(flow.protocol), fromPort: flow.fromPort, toPort: flow.toPort, sourceAddresses, ingressOnly },
+      id: flow.id, source: flow.source, destination: flow.destination, workload: kind,
+      spec: {
+        protocol: normaliseProtocol(flow.protocol) ?? flow.protocol, fromPort: flow.fromPort, toPort: flow.toPort,
+        ...(sourceAddresses !== undefined ? { sourceAddresses } : {}), ...(ingressOnly ? { ingressOnly } : {}),
+      },
       pairs, sourceLabel: label(flow.source), destinationLabel: label(flow.destination),
     };
   }
@@ -440,7 +496,7 @@ export class FlowModel {
   private reference(rule: SgRule): FlowRuleReference {
     return {
       stack: rule.stackId, logicalId: rule.logicalId, inlineAt: rule.inlineAt, direction: rule.direction, group: rule.group,
-      vendorManaged: dependsOnVendor(this.graph, rule), summary: ruleName(rule),
+      vendorManaged: this.network.groups.dependsOnEksCreated(rule), summary: ruleName(rule),
     };
   }
 
@@ -448,7 +504,7 @@ export class FlowModel {
     const edges = new Map<string, FlowEdge>();
     for (const rule of rules.filter((r) => r.direction === 'ingress')) {
       const from = rule.peerGroup ?? `cidr:${rule.peerCidr}`;
-      edges.set(`${from}>${rule.group}`, { from, to: rule.group, vendorManaged: dependsOnVendor(this.graph, rule) });
+      edges.set(`${from}>${rule.group}`, { from, to: rule.group, vendorManaged: this.network.groups.dependsOnEksCreated(rule) });
     }
     return [...edges.values()];
   }
@@ -458,21 +514,23 @@ export class FlowModel {
 function withKarpenterNodes(cluster: ClusterAttachment): ClusterAttachment {
   const group = cluster.intent?.karpenterNodeGroup;
   if (group === undefined) return cluster;
-  return { ...cluster, nodePools: [...cluster.nodePools, { label: `Karpenter nodes on ${group}`, groups: [group] }] };
+  return { ...cluster, workloads: [...cluster.workloads, { kind: WorkloadKind.NODES, label: `Karpenter nodes on ${group}`, groups: [group] }] };
 }
 
-function specProtocol(protocol: FlowProtocol): FlowSpec['protocol'] {
-  switch (protocol) {
-    case FlowProtocol.UDP: return 'udp';
-    case FlowProtocol.ICMP: return 'icmp';
-    case FlowProtocol.ALL: return 'all';
-    default: return 'tcp';
-  }
+/** Holds before and after the replay, or its failure is acknowledged. */
+function isSettled(flow: FlowCheck): boolean {
+  return (flow.allowedBefore && flow.allowedAfterReplay) || flow.acknowledged !== undefined;
+}
+
+/** The catalogue ID of a flow's failure: EDS1 for a data store reachable only through the EKS-created group, EFL1 otherwise. */
+function flowFindingId(check: Check, allowedBefore: boolean): string {
+  const dataStore = check.destination === FlowRole.DATABASE || check.destination === FlowRole.CACHE;
+  if (dataStore && allowedBefore) return findingId(Findings.DATA_STORE, 'ReachableOnlyThroughClusterSecurityGroup');
+  return findingId(Findings.FLOW, flowFinding(check.id, check.workload));
 }
 
 function ruleName(rule: SgRule): string {
   const where = `${rule.stackId}/${rule.logicalId}${rule.inlineAt ? ` ${rule.inlineAt}` : ''}`;
   const peer = rule.peerGroup ?? rule.peerCidr;
-  const ports = rule.protocol === 'all' ? 'all traffic' : `${rule.protocol} ${formatRange(rule.fromPort, rule.toPort)}`;
-  return `${where} (${rule.direction} ${ports} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peer}${rule.implicit ? `; ${rule.implicit}` : ''})`;
+  return `${where} (${rule.direction} ${describeTraffic(rule.protocol, rule.fromPort, rule.toPort)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peer}${rule.implicit ? `; ${rule.implicit}` : ''})`;
 }

@@ -1,4 +1,5 @@
 import { parseIpv4Cidr } from './cidr';
+import { isJsonObject } from './json';
 import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from './required-flows';
 
 /**
@@ -19,10 +20,34 @@ export interface ClusterIntent {
   readonly vpcCidr?: string;
   /** Group key of the owned group Karpenter's nodes carry (nodes no template declares), when the cluster enabled Karpenter. */
   readonly karpenterNodeGroup?: string;
+  /** Logical ID, in the cluster's stack, of the owned group every node of the cluster carries. */
+  readonly nodeSecurityGroup?: string;
+  /** Findings (catalogue IDs) the cluster's author acknowledged, with the reason; every checker honours them. */
+  readonly acknowledgements: readonly FindingAcknowledgement[];
+}
+
+/** A finding accepted on purpose. */
+export interface FindingAcknowledgement {
+  /** Catalogue ID, e.g. `EksUpgradeSafety-EFL1[Flow::NodesToNodesDnsUdp::fargate-pods]`. */
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** What a cluster records besides its flows. */
+export interface IntentExtras {
+  /** IPv4 CIDR of the cluster's VPC; recorded only when literal (a token cannot be proven from the template). */
+  readonly vpcCidr?: string;
+  /** The owned group Karpenter's nodes carry, as a CloudFormation value (a token until synthesis). */
+  readonly karpenterNodeGroup?: unknown;
+  /** Logical ID of the owned node group (a token until synthesis). */
+  readonly nodeSecurityGroup?: string;
+  readonly acknowledgements?: readonly FindingAcknowledgement[];
 }
 
 /** The metadata value recording `flows` (reasons stay in the code: prose in a template is churn). */
-export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string, karpenterNodeGroup?: string): { [key: string]: unknown } {
+export function intentMetadata(flows: readonly RequiredFlow[], extras: IntentExtras = {}): { [key: string]: unknown } {
+  const { vpcCidr, karpenterNodeGroup } = extras;
+  const acknowledgements = extras.acknowledgements ?? [];
   return {
     schemaVersion: SCHEMA_VERSION,
     ...(karpenterNodeGroup !== undefined ? { karpenterNodeGroup } : {}),
@@ -35,6 +60,8 @@ export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string,
       ...(f.peerCidr !== undefined ? { peerCidr: f.peerCidr } : {}),
       ...(f.peerGroup !== undefined ? { peerGroup: f.peerGroup } : {}),
     })),
+    ...extras.nodeSecurityGroup !== undefined ? { nodeSecurityGroup: extras.nodeSecurityGroup } : {},
+    ...acknowledgements.length > 0 ? { acknowledgements: acknowledgements.map(({ id, reason }) => ({ id, reason })) } : {},
   };
 }
 
@@ -46,19 +73,27 @@ export function intentMetadata(flows: readonly RequiredFlow[], vpcCidr?: string,
 export function readIntent(
   metadata: unknown, where: string, warnings: string[], resolvePeerGroup: PeerGroupResolver = () => undefined,
 ): ClusterIntent | undefined {
-  const raw = isRecord(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
+  const raw = isJsonObject(metadata) ? metadata[INTENT_METADATA_KEY] : undefined;
   if (raw === undefined) return undefined;
-  const flows = isRecord(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
+  const flows = isJsonObject(raw) && raw.schemaVersion === SCHEMA_VERSION && Array.isArray(raw.requiredFlows)
     ? raw.requiredFlows.map((f) => readFlow(f, resolvePeerGroup)) : undefined;
-  if (flows === undefined || flows.some((f) => f === undefined)) {
+  if (!isJsonObject(raw) || flows === undefined || flows.some((f) => f === undefined)) {
     warnings.push(`${where}: ${INTENT_METADATA_KEY} metadata is not a schema ${SCHEMA_VERSION} record; the whole required-flow table is proven instead`);
     return undefined;
   }
-  const vpcCidr = isRecord(raw) && typeof raw.vpcCidr === 'string' && parseIpv4Cidr(raw.vpcCidr) !== undefined ? raw.vpcCidr : undefined;
-  const karpenter = isRecord(raw) && raw.karpenterNodeGroup !== undefined ? resolvePeerGroup(raw.karpenterNodeGroup) : undefined;
+  const vpcCidr = typeof raw.vpcCidr === 'string' && parseIpv4Cidr(raw.vpcCidr) !== undefined ? raw.vpcCidr : undefined;
+  const karpenter = raw.karpenterNodeGroup !== undefined ? resolvePeerGroup(raw.karpenterNodeGroup) : undefined;
+  const acknowledgements = Array.isArray(raw.acknowledgements) ? raw.acknowledgements : [];
+  const acks = acknowledgements.filter((a): a is FindingAcknowledgement =>
+    isJsonObject(a) && typeof a.id === 'string' && typeof a.reason === 'string' && a.reason.trim() !== '');
+  if (acks.length !== acknowledgements.length || (raw.acknowledgements !== undefined && !Array.isArray(raw.acknowledgements))) {
+    warnings.push(`${where}: ${INTENT_METADATA_KEY} has acknowledgements without an id and a reason; those are ignored`);
+  }
+  const nodeSecurityGroup = typeof raw.nodeSecurityGroup === 'string' ? raw.nodeSecurityGroup : undefined;
   return {
     requiredFlows: flows as RequiredFlow[], ...(vpcCidr !== undefined ? { vpcCidr } : {}),
     ...(karpenter !== undefined ? { karpenterNodeGroup: karpenter } : {}),
+    nodeSecurityGroup, acknowledgements: acks,
   };
 }
 
@@ -73,7 +108,7 @@ const TABLE_REASONS = new Map([...RequiredFlows.all(), ...RequiredFlows.allTraff
 export const UNRESOLVED_PEER = '<unresolved peer group>';
 
 function readFlow(raw: unknown, resolvePeerGroup: PeerGroupResolver): RequiredFlow | undefined {
-  if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  if (!isJsonObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
   const source = enumValue(FlowRole, raw.source);
   const destination = enumValue(FlowRole, raw.destination);
   const protocol = enumValue(FlowProtocol, raw.protocol);
@@ -98,6 +133,3 @@ function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
 }
 
-function isRecord(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -5,6 +5,7 @@
  * checks that prove them: a flow added here is both created and verified.
  */
 import { requireArgument } from './argument-checks';
+import { formatPorts } from './traffic';
 
 /** Who sits at one end of a flow. */
 export enum FlowRole {
@@ -276,6 +277,8 @@ export class RequiredFlows {
 
   /** The flow `ControlPlaneToNodesWebhook<port>`: the table's row for that port, or a new one with `reason`. */
   public static webhookFlow(port: number, reason?: string): RequiredFlow {
+    requireArgument('RequiredFlows.webhookFlow', 'port', port, 'number');
+    requireArgument('RequiredFlows.webhookFlow', 'reason', reason, 'string', true);
     const row = TABLE.find((f) => f.category === WEBHOOK && f.fromPort === port);
     return row ?? flow(`ControlPlaneToNodesWebhook${port}`, CP, NODES, TCP, [port, port], WEBHOOK,
       reason ?? `API server to a webhook served on ${port} (webhookPorts).`);
@@ -289,9 +292,12 @@ export class RequiredFlows {
 
   /** Ports as printed for a protocol: ICMP flows carry type and code, protocol `-1` (or `all`) every port. */
   public static formatProtocolPorts(protocol: string, fromPort: number, toPort: number): string {
+    requireArgument('RequiredFlows.formatProtocolPorts', 'protocol', protocol, 'string');
+    requireArgument('RequiredFlows.formatProtocolPorts', 'fromPort', fromPort, 'number');
+    requireArgument('RequiredFlows.formatProtocolPorts', 'toPort', toPort, 'number');
     if (protocol === ALL || protocol === 'all') return 'all';
     if (protocol === ICMP) return `type ${fromPort} code ${toPort}`;
-    return fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
+    return formatPorts(fromPort, toPort);
   }
 
   private constructor() {}

@@ -1,62 +1,13 @@
 import { CfnReference, CfnResolver, LoadedStack, ResolvedValue, Unresolved } from './cfn-resolver';
 import { parseIpv4Cidr } from './cidr';
-
-/** Protocol of a rule after normalising `-1`, numbers and names: `all`, `tcp`, `udp`, `icmp`, `icmpv6` or another number. */
-export type RuleProtocol = string;
-
-/** One security-group rule, inline or standalone, with where it is written. */
-export interface SgRule {
-  readonly direction: 'ingress' | 'egress';
-  /** Key of the group the rule is on. */
-  readonly group: string;
-  readonly protocol: RuleProtocol;
-  readonly fromPort: number;
-  readonly toPort: number;
-  /** Key of the peer group, for rules that name one. */
-  readonly peerGroup?: string;
-  /** Peer IPv4 CIDR, for rules that name one. */
-  readonly peerCidr?: string;
-  /** Stack and logical ID of the rule resource, or of the group for an inline rule. */
-  readonly stackId: string;
-  readonly logicalId: string;
-  /** `SecurityGroupIngress[2]` for inline rules; undefined for standalone rule resources. */
-  readonly inlineAt?: string;
-  /** Not written in any template: the EKS-created group's documented defaults, or EC2's default egress. */
-  readonly implicit?: string;
-}
-
-/** A security group: declared in a template, created by EKS, or only referenced (an ID or parameter). */
-export interface SecurityGroupNode {
-  readonly key: string;
-  /** The EKS-created cluster security group, whose rules EKS owns and may rewrite on upgrade. */
-  readonly vendorManaged: boolean;
-  /** False for groups the assembly only refers to: their rules are unknown. */
-  readonly declared: boolean;
-  /** IPv4 CIDR of the group's VPC when the template states it. */
-  vpcCidr?: string;
-  readonly ingress: SgRule[];
-  readonly egress: SgRule[];
-}
+import { readEksCluster } from './eks-resources';
+import { GroupRef } from './group-ref';
+import { isJsonObject } from './json';
+import { GroupIndex, SecurityGroupNode, SgRule } from './network';
+import { ResourceType } from './resource-types';
+import { normaliseProtocol, RuleProtocol } from './traffic';
 
 const ALL_PORTS: [number, number] = [0, 65535];
-const PROTOCOL_NUMBERS: { [n: string]: RuleProtocol } = { '-1': 'all', '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
-export const VENDOR_GROUP_ATTRIBUTE = 'ClusterSecurityGroupId';
-
-/**
- * The additional security groups and the name of an EKS cluster resource: the native
- * `AWS::EKS::Cluster` (aws-eks-v2, raw CloudFormation) or the custom resource aws-eks (v1) writes.
- * Both expose the EKS-created group as `Fn::GetAtt <cluster>.ClusterSecurityGroupId`.
- */
-export function eksClusterShape(type: unknown, props: { [key: string]: unknown }): { securityGroupIds: unknown; name: unknown } | undefined {
-  if (type === 'AWS::EKS::Cluster') {
-    return { securityGroupIds: (props.ResourcesVpcConfig as { SecurityGroupIds?: unknown } | undefined)?.SecurityGroupIds, name: props.Name };
-  }
-  if (type === 'Custom::AWSCDK-EKS-Cluster') {
-    const config = props.Config as { name?: unknown; resourcesVpcConfig?: { securityGroupIds?: unknown } } | undefined;
-    return { securityGroupIds: config?.resourcesVpcConfig?.securityGroupIds, name: config?.name };
-  }
-  return undefined;
-}
 
 /**
  * Every security group of the assembly with its rules. Inline rules (`SecurityGroupIngress`/`Egress`
@@ -86,11 +37,11 @@ export class SecurityGroupGraph {
       for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
         const props = resource?.Properties ?? {};
         switch (resource?.Type) {
-          case 'AWS::EC2::SecurityGroup': this.addGroup(stack.id, logicalId, props); break;
-          case 'AWS::EC2::SecurityGroupIngress': this.addStandaloneRule('ingress', stack.id, logicalId, props); break;
-          case 'AWS::EC2::SecurityGroupEgress': this.addStandaloneRule('egress', stack.id, logicalId, props); break;
+          case ResourceType.SECURITY_GROUP: this.addGroup(stack.id, logicalId, props); break;
+          case ResourceType.SECURITY_GROUP_INGRESS: this.addStandaloneRule('ingress', stack.id, logicalId, props); break;
+          case ResourceType.SECURITY_GROUP_EGRESS: this.addStandaloneRule('egress', stack.id, logicalId, props); break;
           default: {
-            const cluster = eksClusterShape(resource?.Type, props);
+            const cluster = readEksCluster(resource?.Type, props);
             if (cluster) vendorVpcs.push(this.addVendorGroup(stack.id, logicalId, cluster.securityGroupIds));
           }
         }
@@ -102,16 +53,24 @@ export class SecurityGroupGraph {
 
   /** The group for a resolved security-group value, created as an undeclared group when only referenced. */
   public groupFor(value: ResolvedValue, where: string): SecurityGroupNode | undefined {
-    const key = groupKey(value);
-    if (key === undefined) {
+    const ref = GroupRef.fromValue(value);
+    if (ref === undefined) {
       this.warnings.push(`${where}: security group not resolvable (${describe(value)}); rules and attachments through it are not modelled`);
       return undefined;
     }
-    let group = this.groups.get(key);
-    if (!group) {
-      group = { key, vendorManaged: isVendorGroup(value), declared: false, ingress: [], egress: [] };
-      this.groups.set(key, group);
-    }
+    return this.node(ref, false);
+  }
+
+  /** The groups as the evaluation reads them. */
+  public index(): GroupIndex {
+    return new GroupIndex(this.groups);
+  }
+
+  private node(ref: GroupRef, declared: boolean): SecurityGroupNode {
+    const existing = this.groups.get(ref.key);
+    if (existing && (existing.declared || !declared)) return existing;
+    const group: SecurityGroupNode = { ref, key: ref.key, declared, ingress: existing?.ingress ?? [], egress: existing?.egress ?? [] };
+    this.groups.set(ref.key, group);
     return group;
   }
 
@@ -128,13 +87,8 @@ export class SecurityGroupGraph {
   }
 
   private addGroup(stackId: string, logicalId: string, props: { [key: string]: unknown }): void {
-    const key = `${stackId}/${logicalId}`;
-    const existing = this.groups.get(key);
-    const group: SecurityGroupNode = {
-      key, vendorManaged: false, declared: true,
-      ingress: existing?.ingress ?? [], egress: existing?.egress ?? [],
-    };
-    this.groups.set(key, group);
+    const group = this.node(GroupRef.ofResource(stackId, logicalId), true);
+    const key = group.key;
     group.vpcCidr = this.vpcCidr(props.VpcId, stackId);
     const where = `${stackId}/${logicalId}`;
     const inline = (name: 'SecurityGroupIngress' | 'SecurityGroupEgress', direction: 'ingress' | 'egress') => {
@@ -165,7 +119,9 @@ export class SecurityGroupGraph {
     const where = `${stackId}/${logicalId}`;
     const resolved = this.resolver.resolve(props, stackId);
     const peer = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
-    if (isObject(resolved) && [resolved.GroupId, resolved[peer]].some(isVendorGroup)) this.vendorRuleWriters.add(where);
+    if (isJsonObject(resolved) && [resolved.GroupId, resolved[peer]].some((v) => GroupRef.fromValue(v as ResolvedValue)?.isEksCreated)) {
+      this.vendorRuleWriters.add(where);
+    }
     if (props.GroupId === undefined) {
       this.warnings.push(`${where}: rule names its group by GroupName (default VPC) or not at all; not modelled`);
       return;
@@ -178,10 +134,10 @@ export class SecurityGroupGraph {
   // The EKS-created group is not in any template: it exists once the cluster does, with the defaults
   // the EKS user guide documents (sec-group-reqs): all traffic from itself, all traffic out.
   private addVendorGroup(stackId: string, logicalId: string, securityGroupIds: unknown): [SecurityGroupNode, string] {
-    const group = this.groupFor(new CfnReference(stackId, logicalId, VENDOR_GROUP_ATTRIBUTE), `${stackId}/${logicalId}`)!;
+    const group = this.node(GroupRef.eksCreatedBy(stackId, logicalId), false);
     const resolved = this.resolver.resolve(securityGroupIds, stackId);
     const additional = Array.isArray(resolved) ? resolved : [];
-    const firstAdditional = additional.map(groupKey).find((k) => k !== undefined) ?? '';
+    const firstAdditional = additional.map((v) => GroupRef.fromValue(v)?.key).find((k) => k !== undefined) ?? '';
     const source = { stackId, logicalId, protocol: 'all', fromPort: 0, toPort: 65535 } as const;
     group.ingress.push({ ...source, direction: 'ingress', group: group.key, peerGroup: group.key, implicit: 'EKS default: all traffic from itself' });
     group.egress.push({ ...source, direction: 'egress', group: group.key, peerCidr: '0.0.0.0/0', implicit: 'EKS default: all traffic out' });
@@ -201,14 +157,21 @@ export class SecurityGroupGraph {
     direction: 'ingress' | 'egress', group: string, entry: ResolvedValue, stackId: string, logicalId: string, inlineAt: string | undefined,
   ): SgRule | undefined {
     const where = `${stackId}/${logicalId}${inlineAt ? ` ${inlineAt}` : ''}`;
-    if (!isObject(entry)) {
+    if (!isJsonObject(entry)) {
       this.warnings.push(`${where}: rule is not an object (${describe(entry)}); not modelled`);
       return undefined;
     }
+    return this.ruleFrom(direction, group, entry as { [key: string]: ResolvedValue }, stackId, logicalId, inlineAt, where);
+  }
+
+  private ruleFrom(
+    direction: 'ingress' | 'egress', group: string, entry: { [key: string]: ResolvedValue }, stackId: string, logicalId: string,
+    inlineAt: string | undefined, where: string,
+  ): SgRule | undefined {
     const peerGroupValue = direction === 'ingress' ? entry.SourceSecurityGroupId : entry.DestinationSecurityGroupId;
     const peer = peerGroupValue === undefined ? undefined : this.groupFor(peerGroupValue, where);
     // A standalone rule is noted by addStandaloneRule, which also sees a group it cannot resolve.
-    if (inlineAt !== undefined && peer?.vendorManaged) this.vendorRuleWriters.add(`${stackId}/${logicalId}`);
+    if (inlineAt !== undefined && peer?.ref.isEksCreated) this.vendorRuleWriters.add(`${stackId}/${logicalId}`);
     if (direction === 'ingress' && peer) this.ingressPeers.set(group, (this.ingressPeers.get(group) ?? new Set()).add(peer.key));
     const protocol = normaliseProtocol(entry.IpProtocol);
     if (protocol === undefined) {
@@ -231,28 +194,6 @@ export class SecurityGroupGraph {
     this.warnings.push(`${where}: rule has no peer this model can read (${describe(entry.CidrIp ?? entry.SourceSecurityGroupName)}); not modelled`);
     return undefined;
   }
-}
-
-function isObject(value: ResolvedValue): value is { [key: string]: ResolvedValue } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof CfnReference) && !(value instanceof Unresolved);
-}
-
-/** The EKS-created group: `Fn::GetAtt <cluster>.ClusterSecurityGroupId`, directly or through an export or nested-stack parameter. */
-function isVendorGroup(value: ResolvedValue): boolean {
-  return groupKey(value)?.endsWith(`#${VENDOR_GROUP_ATTRIBUTE}`) ?? false;
-}
-
-/** Identity of a security group value: `stack/logicalId` for declared or EKS-created groups, the literal ID otherwise. */
-function groupKey(value: ResolvedValue): string | undefined {
-  if (value instanceof CfnReference) return value.key;
-  if (typeof value === 'string' && value.length > 0 && !value.includes('{{')) return value;
-  return undefined;
-}
-
-function normaliseProtocol(value: ResolvedValue): RuleProtocol | undefined {
-  if (typeof value === 'number') return PROTOCOL_NUMBERS[String(value)] ?? String(value);
-  if (typeof value !== 'string') return undefined;
-  return PROTOCOL_NUMBERS[value] ?? value.toLowerCase();
 }
 
 function portRange(protocol: RuleProtocol, from: ResolvedValue, to: ResolvedValue): [number, number] | undefined {

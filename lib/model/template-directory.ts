@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssemblyError, loadAssembly } from './cloud-assembly';
-import { StackTemplate } from './flow-model';
+import { StackTemplate } from './stack-template';
 
 /** The stack templates of one side of a comparison, and what could not be read. */
 export interface LoadedTemplates {

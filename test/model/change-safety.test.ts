@@ -1,5 +1,5 @@
 import { ChangeKind, ChangeSafety, FindingKind, IReplacementRules, PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY, ReplacementPath } from '../../lib/model/change-safety';
-import { StackTemplate } from '../../lib/model/flow-model';
+import { StackTemplate } from '../../lib/model/stack-template';
 import { changedPaths, pathMatches } from '../../lib/model/template-diff';
 
 /** A small table in place of the resource schemas: the model only sees this interface. */

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { FlowModel, StackTemplate } from '../../lib/model/flow-model';
+import { FlowModel } from '../../lib/model/flow-model';
+import { StackTemplate } from '../../lib/model/stack-template';
 import { FlowRole } from '../../lib/model/required-flows';
 import {
   TABLE_FLOW_IDS, database, egressRule, eksCluster, groupId, ingressRule, launchTemplate, nodegroup, ownedCluster,

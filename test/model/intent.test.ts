@@ -30,4 +30,17 @@ describe('cluster intent metadata', () => {
     expect(readIntent({ [INTENT_METADATA_KEY]: bad }, 'S/C', warnings)).toBeUndefined();
     expect(warnings).toHaveLength(1);
   });
+
+  test('records the owned node group and acknowledged findings; an acknowledgement without a reason is ignored with a warning', () => {
+    const flows = RequiredFlows.all();
+    const acknowledgements = [{ id: 'EksUpgradeSafety-EUP1', reason: 'Compute is in another app.' }];
+    const warnings: string[] = [];
+    const intent = readIntent({ [INTENT_METADATA_KEY]: intentMetadata(flows, { nodeSecurityGroup: 'NodeSg', acknowledgements }) }, 'S/C', warnings);
+    expect(intent).toEqual({ requiredFlows: flows, nodeSecurityGroup: 'NodeSg', acknowledgements });
+    expect(warnings).toEqual([]);
+
+    const raw = { ...intentMetadata(flows), acknowledgements: [{ id: 'EksUpgradeSafety-EUP1', reason: ' ' }, ...acknowledgements] };
+    expect(readIntent({ [INTENT_METADATA_KEY]: raw }, 'S/C', warnings)?.acknowledgements).toEqual(acknowledgements);
+    expect(warnings).toEqual([expect.stringContaining('S/C: cdk-safe-eks:intent has acknowledgements without an id and a reason')]);
+  });
 });

@@ -9,7 +9,7 @@ const ALL_TRAFFIC = RequiredFlows.allTraffic();
 /** An owned cluster that records the table plus the all-traffic rows, with `rules` as the all-traffic rules. */
 function equivalentCluster(rules: Resources, vpcCidr?: string): Resources {
   const resources = ownedCluster('C', VPC);
-  resources.CCluster.Metadata = { [INTENT_METADATA_KEY]: intentMetadata([...RequiredFlows.all(), ...ALL_TRAFFIC], vpcCidr) };
+  resources.CCluster.Metadata = { [INTENT_METADATA_KEY]: intentMetadata([...RequiredFlows.all(), ...ALL_TRAFFIC], { vpcCidr }) };
   return { ...resources, ...rules };
 }
 

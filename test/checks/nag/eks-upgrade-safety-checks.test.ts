@@ -5,6 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IApplyRule, NagMessageLevel } from 'cdk-nag';
 import { buildApp } from '../../../bin/app';
 import { ConnectivityRule, EksUpgradeSafetyChecks, RequiredFlows, SafeCluster } from '../../../lib';
+import { ALL_FINDING_RULES, Findings } from '../../../lib/model/findings';
 import { buildPlainEksApp } from '../../fixtures/plain-eks-app';
 import { testApp, testStack, testVpc } from '../../helpers';
 
@@ -56,7 +57,21 @@ describe('EksUpgradeSafetyChecks', () => {
       ['EksUpgradeSafety-ECL3', 'Error', 'EksClusterExplicitUpgradePolicy'],
       ['EksUpgradeSafety-EFG1', 'Warning', 'EksNoFargateProfile'],
       ['EksUpgradeSafety-EDS1', 'Error', 'DataStoreNoClusterSecurityGroupDependency'],
+      ['EksUpgradeSafety-EUP1', 'Error', 'EksClusterConnectivityProven'],
     ]);
+  });
+
+  test('the pack applies the catalogue: every rule of lib/model/findings.ts but EAS1 (assemblies only), with its text', () => {
+    expect(appliedRules().map(({ id, level, info, explanation }) => ({ id, level, info, explanation })))
+      .toEqual(ALL_FINDING_RULES.filter((r) => r !== Findings.ASSEMBLY_UNREADABLE).map(({ id, level, info, explanation }) => ({ id, level, info, explanation })));
+    expect(Object.values(ConnectivityRule).sort()).toEqual([Findings.FLOW.id, Findings.DATA_STORE.id, Findings.UNPROVEN.id, Findings.ASSEMBLY_UNREADABLE.id].sort());
+  });
+
+  test('RULES.md lists the catalogue\'s finding kinds row by row', () => {
+    const rulesMd = fs.readFileSync(path.join(__dirname, '../../../lib/checks/nag/RULES.md'), 'utf8');
+    const rows = rulesMd.split('\n').map((line) => /^\| (EksUpgradeSafety-\w+) \| (`.+) \|$/.exec(line)).filter((m) => m !== null).map((m) => [m![1], m![2]]);
+    expect(rows).toEqual(ALL_FINDING_RULES.filter((r) => r.findings !== '').map((r) => [r.id, r.findings]));
+    expect(rulesMd).toContain(Findings.ASSEMBLY_UNREADABLE.id);
   });
 
   test('ConnectivityChecks reports its flow findings under this pack\'s rule IDs, so one acknowledgement covers both', () => {

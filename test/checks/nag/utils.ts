@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { NagMessageLevel, NagPack, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { withAppView } from '../../../lib/checks/nag/private/cfn';
+import { TemplateView } from '../../../lib/checks/nag/private/cfn';
 
 type Rule = (node: CfnResource) => NagRuleResult;
 
@@ -21,7 +21,7 @@ export class TestPack extends NagPack {
 
   /** As EksUpgradeSafetyChecks does, so the rules are tested with the memos they run with. */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return withAppView(scope, () => super.validateScope(scope));
+    return TemplateView.during(scope, () => super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {

@@ -1,75 +1,82 @@
-import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { FlowModel } from '../../../model/flow-model';
+import { isJsonObject, JsonObject } from '../../../model/json';
+import { StackTemplate } from '../../../model/stack-template';
+import { renderElement, renderStack } from '../../../private/cdk-internals';
 
 /**
- * Reads a resource's properties the way its template will show them, for the settings rules that
- * judge one resource on its own. Rules look at resolved CloudFormation, not at L1/L2 objects, so that
- * every shape (typed L1, L2, property overrides, raw `CfnResource`) is judged by the same code.
- * References between resources are the flow model's job (`app-templates.ts`), not this file's.
+ * How the nag rules see the app: resources' properties the way the template will show them, and the
+ * flow model of the whole app. Rules look at resolved CloudFormation, not at L1/L2 objects, so that every
+ * shape (typed L1, L2, property overrides, raw `CfnResource`) is judged by the same code.
  *
- * Rendering and app-wide data are memoised for one validation pass (`withAppView`): rules that look
- * across the app would otherwise render the whole app once per resource they check. Outside a pass
- * every call computes afresh, with the same result.
+ * A `TemplateView` memoises rendering for one validation pass (`TemplateView.during`): rules that look
+ * across the app would otherwise render it once per resource they check. Outside a pass every call
+ * gets a fresh view and computes afresh, with the same result.
  */
+export type CfnObject = JsonObject;
 
-/** A JSON object of a resolved template. */
-export interface CfnObject {
-  readonly [key: string]: unknown;
+/** Views of the passes running now, by app root (a pass over one app never sees another app's memo). */
+const PASSES = new WeakMap<IConstruct, TemplateView>();
+
+export class TemplateView {
+  /** Runs one validation pass over the app of `scope` with a view whose memos live as long as the pass. */
+  public static during<T>(scope: IConstruct, validate: () => T): T {
+    const root = scope.node.root;
+    const previous = PASSES.get(root);
+    PASSES.set(root, new TemplateView(root));
+    try {
+      return validate();
+    } finally {
+      if (previous) PASSES.set(root, previous);
+      else PASSES.delete(root);
+    }
+  }
+
+  /** The view of the pass running over the app of `scope`, or a one-off view outside a pass. */
+  public static of(scope: IConstruct): TemplateView {
+    return PASSES.get(scope.node.root) ?? new TemplateView(scope.node.root);
+  }
+
+  private readonly properties = new Map<CfnResource, CfnObject>();
+  private model?: FlowModel;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /** The resolved `Properties` of a resource: typed L1 properties, overrides and raw overrides merged, keys as CloudFormation spells them. */
+  public resolvedProperties(node: CfnResource): CfnObject {
+    let properties = this.properties.get(node);
+    if (properties === undefined) {
+      properties = Object.values(renderElement(node).Resources ?? {})[0]?.Properties ?? {};
+      this.properties.set(node, properties);
+    }
+    return properties;
+  }
+
+  /** The library's flow model over every stack of the app (stages and nested stacks included), as synthesis writes them. */
+  public flowModel(): FlowModel {
+    this.model ??= FlowModel.fromTemplates(this.root.node.findAll().filter(Stack.isStack).map((stack): StackTemplate => {
+      const parent = stack.nestedStackParent;
+      const resource = stack.nestedStackResource;
+      return {
+        stackName: flowModelStackId(stack), template: renderStack(stack),
+        parentStackName: parent && flowModelStackId(parent), parentLogicalId: parent && resource && parent.resolve(resource.logicalId),
+      };
+    }));
+    return this.model;
+  }
 }
-
-interface TemplateFragment {
-  readonly Resources?: { readonly [logicalId: string]: { readonly Properties?: CfnObject } };
-}
-
-/** Memos for one app. Valid while the construct tree does not change, which holds during validation. */
-class AppView {
-  public readonly properties = new Map<CfnResource, CfnObject>();
-  public readonly derived = new Map<symbol, unknown>();
-
-  constructor(public readonly root: IConstruct) {}
-}
-
-let activeView: AppView | undefined;
 
 /** Runs one validation pass over the app of `scope` with memoised rendering and app-wide data. */
 export function withAppView<T>(scope: IConstruct, validate: () => T): T {
-  const previous = activeView;
-  activeView = new AppView(scope.node.root);
-  try {
-    return validate();
-  } finally {
-    activeView = previous;
-  }
+  return TemplateView.during(scope, validate);
 }
 
-/** App-wide data derived from the resolved templates: computed once per validation pass. */
-export function memoized<T>(scope: IConstruct, key: symbol, compute: () => T): T {
-  const view = viewOf(scope);
-  if (!view.derived.has(key)) view.derived.set(key, compute());
-  return view.derived.get(key) as T;
-}
+export const isCfnObject = isJsonObject;
 
-function viewOf(scope: IConstruct): AppView {
-  const root = scope.node.root;
-  return activeView?.root === root ? activeView : new AppView(root);
-}
-
-export function isCfnObject(value: unknown): value is CfnObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The resolved `Properties` of a resource: typed L1 properties, property overrides and raw overrides
- * merged, every token resolved, keys as CloudFormation spells them.
- */
+/** The resolved `Properties` of a resource, through the view of the running pass. */
 export function resolvedProperties(node: CfnResource): CfnObject {
-  const view = viewOf(node);
-  let properties = view.properties.get(node);
-  if (properties === undefined) {
-    properties = Object.values(renderFragment(node).Resources ?? {})[0]?.Properties ?? {};
-    view.properties.set(node, properties);
-  }
-  return properties;
+  return TemplateView.of(node).resolvedProperties(node);
 }
 
 /**
@@ -83,9 +90,9 @@ export function resolvedList(node: CfnResource, value: unknown, what: string): u
   throw new Error(`${node.node.path}: ${what} is ${JSON.stringify(value)}, not a list known at synth time.`);
 }
 
-// `_toCloudFormation` is how a stack renders each of its elements. It is internal to aws-cdk-lib, but
-// it is the only view that includes property overrides, which the typed L1 getters do not show.
-function renderFragment(element: CfnElement): TemplateFragment {
-  const renderable = element as unknown as { _toCloudFormation(): object };
-  return Stack.of(element).resolve(renderable._toCloudFormation());
+/** How the flow model names a stack: the artifact ID, nested stacks as `<parent>/<logical ID>`. */
+export function flowModelStackId(stack: Stack): string {
+  const parent = stack.nestedStackParent;
+  const resource = stack.nestedStackResource;
+  return parent && resource ? `${flowModelStackId(parent)}/${parent.resolve(resource.logicalId)}` : stack.artifactId;
 }

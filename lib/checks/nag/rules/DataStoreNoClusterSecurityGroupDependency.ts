@@ -1,7 +1,7 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { DATA_STORES } from '../../../model/attachments';
+import { DATA_STORES } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**

@@ -1,9 +1,8 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { FARGATE_PROFILE_TYPES } from '../../../model/resource-types';
 
-/** aws-eks-v2 and L1 profiles are native; aws-eks (v1) creates them through a custom resource. */
-const FARGATE_PROFILE_TYPES = ['AWS::EKS::FargateProfile', 'Custom::AWSCDK-EKS-FargateProfile'];
 
 /**
  * The app has no EKS Fargate profile. Fargate pods always run with the group EKS created for the
@@ -11,7 +10,7 @@ const FARGATE_PROFILE_TYPES = ['AWS::EKS::FargateProfile', 'Custom::AWSCDK-EKS-F
  * @param node the CfnResource to check
  */
 export default Object.defineProperty(
-  (node: CfnResource): NagRuleResult => FARGATE_PROFILE_TYPES.includes(node.cfnResourceType)
+  (node: CfnResource): NagRuleResult => FARGATE_PROFILE_TYPES.has(node.cfnResourceType)
     ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE,
   'name', { value: parse(__filename).name },
 );

@@ -1,6 +1,7 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { ResourceType } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
 /**
@@ -13,7 +14,7 @@ import { appFlowModel, flowModelKey } from '../private/app-templates';
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    if (node.cfnResourceType !== 'AWS::EKS::Nodegroup') return NagRuleCompliance.NOT_APPLICABLE;
+    if (node.cfnResourceType !== ResourceType.EKS_NODEGROUP) return NagRuleCompliance.NOT_APPLICABLE;
     const model = appFlowModel(node);
     const key = flowModelKey(node);
     // The model reads every AWS::EKS::Nodegroup of the app's templates, this one included.

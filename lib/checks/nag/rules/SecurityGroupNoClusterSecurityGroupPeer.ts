@@ -1,9 +1,9 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { SECURITY_GROUP_RULE_TYPES } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
 
-const SECURITY_GROUP_RULE_TYPES = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'];
 
 /**
  * No security-group rule (inline on a group, or a standalone ingress/egress resource) names the
@@ -14,7 +14,7 @@ const SECURITY_GROUP_RULE_TYPES = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Securit
  */
 export default Object.defineProperty(
   (node: CfnResource): NagRuleResult => {
-    if (!SECURITY_GROUP_RULE_TYPES.includes(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!SECURITY_GROUP_RULE_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
     const model = appFlowModel(node);
     const key = flowModelKey(node);
     if (model.writesVendorGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;

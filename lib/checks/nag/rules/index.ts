@@ -1,5 +1,6 @@
 // The pack's rules, one per file; internal to the pack (not exported from lib/index.ts).
 export { default as DataStoreNoClusterSecurityGroupDependency } from './DataStoreNoClusterSecurityGroupDependency';
+export { default as EksClusterConnectivityProven } from './EksClusterConnectivityProven';
 export { default as EksClusterControlPlaneLogsComplete } from './EksClusterControlPlaneLogsComplete';
 export { default as EksClusterExplicitUpgradePolicy } from './EksClusterExplicitUpgradePolicy';
 export { default as EksClusterNoPublicEndpoint } from './EksClusterNoPublicEndpoint';
