@@ -26,6 +26,7 @@ import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
 import { requireScope } from '../private/guards';
+import { acknowledgeRules } from '../private/acknowledgements';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { requireLiteralPort } from '../data/store-access';
 
@@ -545,19 +546,17 @@ function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, v
     // A year of access logs, then gone; replaced versions a month after they are.
     lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
   });
-  acknowledgeAll(logs, ['cdk-validator-cfnguard::s3_bucket_logging_enabled_check'],
-    'This bucket holds the load balancer access logs; logging access to the log bucket itself would need another bucket, endlessly.');
-  acknowledgeAll(logs, ['cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check'],
-    'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for them.');
-  acknowledgeAll(logs, ['cdk-validator-cfnguard::s3_event_notifications_enabled_check'],
+  acknowledgeRules(logs, ['cdk-validator-cfnguard::s3_event_notifications_enabled_check'],
     'Nothing consumes new access-log objects as events; log analysis reads the bucket on demand.');
-  acknowledgeAll(logs, ['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check'],
+  acknowledgeRules(logs, ['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check'],
     'Access logs are operational records kept a year under versioning; Object Lock (WORM retention) would make the lifecycle expiry impossible to apply.');
-  acknowledgeAll(logs, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
+  acknowledgeRules(logs, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
+    'cdk-validator-cfnguard::s3_bucket_logging_enabled_check'],
     'This bucket holds the load balancer access logs; logging access to the log bucket itself would need another bucket, endlessly.');
-  acknowledgeAll(logs, ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS'],
+  acknowledgeRules(logs, ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS',
+    'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check'],
     'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for them.');
-  acknowledgeAll(logs, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
+  acknowledgeRules(logs, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
     'Access logs are versioned and retained in the region they describe; cross-region replication is a disaster-recovery choice of the account, not of this pair.');
   const internetFacing = options.internetFacing ?? false;
   const alb = new elbv2.ApplicationLoadBalancer(stack, 'LoadBalancer', {
@@ -567,7 +566,7 @@ function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, v
     vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
   });
   if (!internetFacing) {
-    acknowledgeAll(alb, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
+    acknowledgeRules(alb, ['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled'],
       'The load balancer is internal: only the VPC (or allowedClients) reaches it. An internet-facing pair should attach an AWS WAF web ACL, and this finding then stays.');
   }
   alb.logAccessLogs(logs, 'alb');
@@ -588,10 +587,6 @@ function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, v
     shared.export(`${color}TargetGroupArn`, targetGroup.targetGroupArn);
   }
   return alb;
-}
-
-function acknowledgeAll(scope: Construct, ids: string[], reason: string): void {
-  for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
 }
 
 function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, prefix: string): void {

@@ -1,10 +1,11 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DataStoreKind, DependentDataStore } from './dependent-data-store';
+import { acknowledgeRules } from '../private/acknowledgements';
 import { requireScope } from '../private/guards';
 import { checkCacheInputs } from './store-input-checks';
 import { createRetainedKey, stableIdentifier } from './store-access';
@@ -134,13 +135,9 @@ export class DependentCache extends DependentDataStore {
       encryptionKey: this.encryptionKey,
       generateSecretString: { passwordLength: AUTH_TOKEN_LENGTH, excludePunctuation: true },
     });
-    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-      Validations.of(authToken).acknowledge({
-        id,
-        reason: 'Secrets Manager has no rotation function for ElastiCache AUTH tokens; a token is rotated with ModifyReplicationGroup '
-          + '(AuthTokenUpdateStrategy ROTATE then SET), which keeps the old token valid until clients have moved.',
-      });
-    }
+    acknowledgeRules(authToken, ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
+      'Secrets Manager has no rotation function for ElastiCache AUTH tokens; a token is rotated with ModifyReplicationGroup '
+      + '(AuthTokenUpdateStrategy ROTATE then SET), which keeps the old token valid until clients have moved.');
     return authToken;
   }
 

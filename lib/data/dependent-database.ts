@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DataStoreKind, DependentDataStore } from './dependent-data-store';
-import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
+import { acknowledgeEksManagedPolicies, acknowledgeRules } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
 import { checkProps, requireScope } from '../private/guards';
 import { checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
@@ -262,13 +262,9 @@ export class DependentDatabase extends DependentDataStore {
     // The rotation function's ingress rule carries the endpoint port as a deploy-time reference, which
     // the packs' common-port rules cannot read; its source is the function's security group, never a range.
     for (const rule of this.securityGroup.node.children.filter((c) => !before.has(c))) {
-      for (const id of ['HIPAA.Security-EC2RestrictedCommonPorts', 'HIPAA.Security-EC2RestrictedSSH', 'NIST.800.53.R5-EC2RestrictedCommonPorts',
-        'NIST.800.53.R5-EC2RestrictedSSH', 'PCI.DSS.321-EC2RestrictedCommonPorts', 'PCI.DSS.321-EC2RestrictedSSH']) {
-        Validations.of(rule).acknowledge({
-          id,
-          reason: 'The rule admits the rotation function\'s own security group on the database port (a deploy-time reference the rule cannot read), not an address range.',
-        });
-      }
+      acknowledgeRules(rule, ['HIPAA.Security-EC2RestrictedCommonPorts', 'HIPAA.Security-EC2RestrictedSSH', 'NIST.800.53.R5-EC2RestrictedCommonPorts',
+        'NIST.800.53.R5-EC2RestrictedSSH', 'PCI.DSS.321-EC2RestrictedCommonPorts', 'PCI.DSS.321-EC2RestrictedSSH'],
+      'The rule admits the rotation function\'s own security group on the database port (a deploy-time reference the rule cannot read), not an address range.');
     }
     return rotation;
   }
@@ -430,11 +426,7 @@ function addToBackupPlan(scope: Construct, plan: backup.IBackupPlan | undefined,
   acknowledgeEksManagedPolicies(selection, ['service-role/AWSBackupServiceRolePolicyForBackup'],
     'This is the policy AWS Backup documents for the role that takes backups; AWS keeps it in step with the services it backs up.');
   if (cluster) {
-    for (const id of ['HIPAA.Security-RDSInBackupPlan', 'NIST.800.53.R5-RDSInBackupPlan']) {
-      Validations.of(cluster).acknowledge({
-        id,
-        reason: 'The rule looks for each Aurora instance in a backup selection; AWS Backup backs Aurora up per cluster, and the plan selects the cluster.',
-      });
-    }
+    acknowledgeRules(cluster, ['HIPAA.Security-RDSInBackupPlan', 'NIST.800.53.R5-RDSInBackupPlan'],
+      'The rule looks for each Aurora instance in a backup selection; AWS Backup backs Aurora up per cluster, and the plan selects the cluster.');
   }
 }

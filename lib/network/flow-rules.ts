@@ -1,6 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../model/required-flows';
+import { acknowledgeRules } from '../private/acknowledgements';
 
 /** The owned security group that plays each role of a flow. */
 export interface FlowRoleGroups {
@@ -69,10 +69,6 @@ export function addFlowRules(groups: FlowRoleGroups, flows: readonly RequiredFlo
 const COMMON_PORT_RULES = ['HIPAA.Security-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'PCI.DSS.321-EC2RestrictedCommonPorts'];
 
 function acknowledgeSelfAllTraffic(group: ec2.ISecurityGroup): void {
-  for (const id of COMMON_PORT_RULES) {
-    Validations.of(group).acknowledge({
-      id,
-      reason: 'The all-traffic rule admits only this security group itself (node to node), exactly what the EKS-created group allowed between nodes; no address range is open.',
-    });
-  }
+  acknowledgeRules(group, COMMON_PORT_RULES,
+    'The all-traffic rule admits only this security group itself (node to node), exactly what the EKS-created group allowed between nodes; no address range is open.');
 }
