@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
-import { clusterFingerprint } from './cluster-change';
+import { clusterFingerprint, clusterResources } from './cluster-change';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { checkColorArgument, checkDataStoreArgument, checkPairProps } from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
@@ -17,6 +17,7 @@ import { PairStack } from './pair-stack';
 import { RenderedTemplate, renderStack } from './stack-render';
 import { AlbWeightedOptions, TrafficShift, TrafficShiftKind } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
+import { CloudFormationSchema } from '../checks/cloudformation-schema';
 import { SafeCluster } from '../cluster/safe-cluster';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { IDependentDataStore } from '../data/data-store-access';
@@ -167,6 +168,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly stateFile: string;
   private readonly recorded?: RecordedPair;
   private readonly dataStores: IDependentDataStore[] = [];
+  /** Read on first use only: when a live color's cluster changes and the guard names what is replaced. */
+  private schema?: CloudFormationSchema;
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
     super(requireScope('BlueGreenClusterPair', scope, id), id);
@@ -388,10 +391,10 @@ export class BlueGreenClusterPair extends Construct {
     const options = this.colorOptions(color);
     const cluster = this.clusterOf(color);
     if (options === undefined || cluster === undefined) return undefined;
-    const fingerprint = clusterFingerprint(render(Stack.of(cluster)));
+    const resources = clusterResources(render(Stack.of(cluster)));
     return {
       version: options.version.version, weight: options.weight ?? 0, clusterName: cluster.clusterName,
-      fingerprint, deletionProtection: options.deletionProtection ?? true,
+      fingerprint: clusterFingerprint(resources), resources, deletionProtection: options.deletionProtection ?? true,
     };
   }
 
@@ -414,6 +417,7 @@ export class BlueGreenClusterPair extends Construct {
       blue: this.desired(PairColor.BLUE, render),
       green: this.desired(PairColor.GREEN, render),
       proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
+      replacementRules: () => (this.schema ??= new CloudFormationSchema()),
     });
     for (const warning of result.warnings) Annotations.of(this.trafficStack).addWarningV2('cdk-safe-eks:weightJump', warning);
     return result.errors;

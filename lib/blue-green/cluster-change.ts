@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { sortKeys } from './pair-state';
+import { ChangeKind, ChangeSafety, IReplacementRules, ResourceChange } from '../model/change-safety';
 
 /**
  * Resource types whose change is a change of a color's cluster: the cluster, its node groups and
@@ -11,35 +12,79 @@ export const CLUSTER_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
 ]);
 const FINGERPRINT_LENGTH = 16;
+/** Changed resources a message names before it counts the rest: a renamed cluster changes every rule's tags. */
+const NAMED_CHANGES = 5;
+/** Stack name the two sides of the diff share: both are the same color stack, recorded and next. */
+const COLOR_STACK = 'color';
+
+/** A color's cluster resources: logical ID -> `{ Type, Properties }`, keys sorted. */
+export interface ClusterResources {
+  readonly [logicalId: string]: unknown;
+}
 
 /** What the guards compare for one color, recorded or about to be deployed. */
 export interface ClusterSnapshot {
   readonly version: string;
   readonly fingerprint: string;
+  /**
+   * The resources the fingerprint hashes, for the change-safety diff that says which one changes.
+   * State files recorded before they were kept have none; the fingerprint still decides there.
+   */
+  readonly resources?: ClusterResources;
 }
 
-/**
- * A stable hash of a color stack's cluster resources (logical ID, type and properties, keys sorted),
- * from its rendered template.
- */
-export function clusterFingerprint(template: { readonly Resources?: { readonly [id: string]: unknown } }): string {
+/** A color stack's cluster resources (logical ID, type and properties, keys sorted), from its rendered template. */
+export function clusterResources(template: { readonly Resources?: { readonly [id: string]: unknown } }): ClusterResources {
   const relevant: { [id: string]: unknown } = {};
   for (const [id, resource] of Object.entries(template.Resources ?? {})) {
     const r = resource as { Type?: string; Properties?: unknown };
     if (r.Type !== undefined && CLUSTER_RESOURCE_TYPES.has(r.Type)) relevant[id] = { Type: r.Type, Properties: r.Properties ?? {} };
   }
-  return createHash('sha256').update(JSON.stringify(sortKeys(relevant))).digest('hex').slice(0, FINGERPRINT_LENGTH);
+  return sortKeys(relevant) as ClusterResources;
+}
+
+/** A stable hash of a color's cluster resources (see `clusterResources`). */
+export function clusterFingerprint(resources: ClusterResources): string {
+  return createHash('sha256').update(JSON.stringify(resources)).digest('hex').slice(0, FINGERPRINT_LENGTH);
 }
 
 /**
  * How the cluster of a color changes between what was recorded and what is about to be deployed,
- * or undefined when it does not. The one place that decides "changed": a diff engine over the two
- * assemblies can replace the fingerprint comparison here to say which resource changed.
+ * or undefined when it does not. The change-safety diff engine decides, resource by resource, with the
+ * create-only properties of `rules` (asked only when something changed, so an unchanged color never
+ * loads the schemas); a recorded color without resources falls back to its fingerprint.
  */
-export function describeClusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot): string | undefined {
-  if (recorded.version !== next.version) return `version ${recorded.version} -> ${next.version}`;
+export function describeClusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules): string | undefined {
+  const parts: string[] = [];
+  if (recorded.version !== next.version) parts.push(`version ${recorded.version} -> ${next.version}`);
   if (recorded.fingerprint !== next.fingerprint) {
-    return `cluster fingerprint ${recorded.fingerprint} -> ${next.fingerprint} (its cluster, node groups, launch templates or owned rules change)`;
+    if (recorded.resources === undefined || next.resources === undefined) {
+      parts.push(`cluster fingerprint ${recorded.fingerprint} -> ${next.fingerprint} (its cluster, node groups, launch templates or owned rules change; `
+        + 'the state file records no resources for this color, so `cdk-safe-eks pair record` after the next deploy lets this message name them)');
+    } else {
+      const changes = resourceChanges(recorded.resources, next.resources, rules());
+      // Replacements first: they are what would take the live cluster down.
+      const ordered = [...changes].sort((a, b) => rank(a) - rank(b));
+      const named = ordered.slice(0, NAMED_CHANGES).map(describeResourceChange);
+      if (ordered.length > NAMED_CHANGES) named.push(`and ${ordered.length - NAMED_CHANGES} more resources (\`cdk-safe-eks diff\` lists them all)`);
+      if (named.length > 0) parts.push(named.join('; '));
+    }
   }
-  return undefined;
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** The resources that change between two records of one color, as the change-safety diff engine judges them. */
+export function resourceChanges(recorded: ClusterResources, next: ClusterResources, rules: IReplacementRules): ResourceChange[] {
+  const side = (resources: ClusterResources) => [{ stackName: COLOR_STACK, template: { Resources: { ...resources } } }];
+  return ChangeSafety.compare(side(recorded), side(next), rules).resources.filter((r) => r.change !== ChangeKind.UNCHANGED);
+}
+
+function rank(change: ResourceChange): number {
+  return change.change === ChangeKind.REPLACED ? 0 : change.change === ChangeKind.REMOVED ? 1 : change.change === ChangeKind.MAY_BE_REPLACED ? 2 : 3;
+}
+
+function describeResourceChange(change: ResourceChange): string {
+  const what = `${change.logicalId} (${change.type}) ${change.change}`;
+  if (change.change === ChangeKind.REPLACED || change.change === ChangeKind.MAY_BE_REPLACED) return `${what}: ${change.reasons.join(', ')}`;
+  return change.changedProperties.length > 0 ? `${what}: ${change.changedProperties.join(', ')}` : what;
 }

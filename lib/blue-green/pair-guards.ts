@@ -1,5 +1,6 @@
 import { ClusterSnapshot, describeClusterChange } from './cluster-change';
 import { RecordedColor, RecordedPair } from './pair-state';
+import { IReplacementRules } from '../model/change-safety';
 
 /** A color as it is about to be deployed. */
 export interface DesiredColor extends ClusterSnapshot {
@@ -20,7 +21,16 @@ export interface GuardInput {
   readonly green?: DesiredColor;
   /** Failing flows of a color's connectivity proof; asked only for colors given weight above 0. */
   readonly proofFailures?: (color: string) => string[];
+  /**
+   * The create-only properties the change-safety diff reads to tell a replaced resource from one
+   * updated in place; asked only when a live color's cluster changes.
+   *
+   * @default - no schema: every change of a live color is named as an update
+   */
+  readonly replacementRules?: () => IReplacementRules;
 }
+
+const NO_SCHEMA: IReplacementRules = { replacementPaths: () => undefined };
 
 export interface GuardResult {
   readonly errors: string[];
@@ -56,8 +66,10 @@ export function checkPairChange(input: GuardInput): GuardResult {
       continue;
     }
     const live = (recorded?.weight ?? 0) > 0 || desired.weight > 0;
-    const change = recorded === undefined ? 'a new cluster would be created' : describeClusterChange(recorded, desired);
-    if (live && change !== undefined) {
+    // Described only for a live color: the idle color changes freely, and never pays for the diff.
+    const change = !live ? undefined : recorded === undefined ? 'a new cluster would be created'
+      : describeClusterChange(recorded, desired, input.replacementRules ?? (() => NO_SCHEMA));
+    if (change !== undefined) {
       errors.push(say(color, `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change; got ${change}.`,
         `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
         + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``));

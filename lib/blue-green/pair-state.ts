@@ -16,6 +16,11 @@ export interface RecordedColor {
   readonly fingerprint: string;
   /** Whether EKS refuses to delete the cluster. */
   readonly deletionProtection: boolean;
+  /**
+   * The resources the fingerprint hashes (logical ID -> `{ Type, Properties }`), so that the guard's
+   * change-safety diff can name what changes. Absent from files recorded before the library kept them.
+   */
+  readonly resources?: { readonly [logicalId: string]: unknown };
 }
 
 /** One pair as recorded; a color that is absent has no cluster (never created, or retired). */
@@ -95,9 +100,13 @@ function parseColor(value: unknown, where: string, bad: (what: string) => Error)
     || typeof value.clusterName !== 'string' || typeof value.fingerprint !== 'string' || typeof value.deletionProtection !== 'boolean') {
     throw bad(`${where} needs version, weight, clusterName, fingerprint and deletionProtection`);
   }
+  const resources = value.resources;
+  if (resources !== undefined && !(isObject(resources) && Object.values(resources).every((r) => isObject(r) && typeof r.Type === 'string'))) {
+    throw bad(`${where}: "resources" must map logical IDs to {"Type": ..., "Properties": ...}`);
+  }
   return {
     version: value.version, weight: value.weight, clusterName: value.clusterName,
-    fingerprint: value.fingerprint, deletionProtection: value.deletionProtection,
+    fingerprint: value.fingerprint, deletionProtection: value.deletionProtection, ...(resources === undefined ? {} : { resources }),
   };
 }
 

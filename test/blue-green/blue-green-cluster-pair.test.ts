@@ -4,12 +4,13 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { CERTIFICATE_ARN, ENV, PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
+import { CERTIFICATE_ARN, ENV, NODEGROUPS, PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
 import { testApp } from '../helpers';
 import { DependentCache } from '../../lib/data/dependent-cache';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { recordPair } from '../../lib/cli/pair';
 import { readStateFile } from '../../lib/blue-green/pair-state';
+import { clusterFingerprint } from '../../lib/blue-green/cluster-change';
 import { ConnectivityReport } from '../../lib/model/flow-model';
 import { BlueGreenClusterPair, PairColor, TrafficShift, UpgradeStrategy } from '../../lib';
 
@@ -150,6 +151,11 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
     expect(recorded.blue).toBeUndefined();
     expect(recorded.green).toMatchObject({ version: '1.34', weight: 100, clusterName: 'payments-green-1-34', deletionProtection: true });
     expect(recorded.green!.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    // The resources the fingerprint hashes travel with it, for the guard's diff; the fingerprint is their hash.
+    const types = Object.values(recorded.green!.resources ?? {}).map((r) => (r as { Type: string }).Type);
+    expect(new Set(types)).toEqual(new Set(['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
+      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']));
+    expect(clusterFingerprint(recorded.green!.resources!)).toBe(recorded.green!.fingerprint);
   });
 });
 
@@ -171,17 +177,29 @@ describe('guards fire at synth, against the recorded state', () => {
     return file;
   };
 
-  test('a version change of the live color is refused, naming the color, both versions and the way out', () => {
+  test('a version change of the live color is refused, naming the color, both versions, what the diff engine says and the way out', () => {
     const message = errorsOf({ blue: color(V1_34, 100), green: color(V1_34, 0) }, blueLiveState());
-    expect(message).toContain('Payments: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; got version 1.33 -> 1.34.');
+    // REPLACE renames the cluster: the change-safety diff, with the CloudFormation schemas, says it and its node group are replaced.
+    expect(message).toContain('Payments: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; '
+      + 'got version 1.33 -> 1.34; ClusterC2E21B66 (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes; '
+      + 'ClusterGeneralB559E85E (AWS::EKS::Nodegroup) replaced: ClusterC2E21B66 is replaced, and ClusterName.Ref (create-only: ClusterName) names it');
     expect(message).toContain('make the change on Green while its weight is 0');
   });
 
-  test('a node group change of the live color is refused even with an unchanged version', () => {
+  test('a node group change of the live color is refused even with an unchanged version, naming the property', () => {
     const message = errorsOf({
-      blue: color(V1_33, 100, { nodegroups: { General: { minSize: 3, desiredSize: 3, maxSize: 6 } } }), green: color(V1_34, 0),
+      blue: color(V1_33, 100, { nodegroups: { General: { ...NODEGROUPS.General, desiredSize: 3 } } }), green: color(V1_34, 0),
     }, blueLiveState());
-    expect(message).toMatch(/color Blue: it serves traffic .* got cluster fingerprint [0-9a-f]{16} -> [0-9a-f]{16}/);
+    expect(message).toContain('color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; '
+      + 'got ClusterGeneralB559E85E (AWS::EKS::Nodegroup) updated: ScalingConfig.DesiredSize.');
+  });
+
+  test('a state file recorded without resources (before the library kept them) still refuses by fingerprint', () => {
+    const recorded = readStateFile(blueLiveState());
+    const old = tempStateFile({ ...recorded, pairs: { Payments: { ...recorded.pairs.Payments, blue: { ...recorded.pairs.Payments.blue, resources: undefined } } } });
+    expect(errorsOf({ blue: color(V1_33, 100), green: color(V1_34, 0) }, old)).toBe('');
+    expect(errorsOf({ blue: color(V1_33, 100, { nodegroups: { General: { ...NODEGROUPS.General, desiredSize: 3 } } }), green: color(V1_34, 0) }, old))
+      .toMatch(/color Blue: it serves traffic .* got cluster fingerprint [0-9a-f]{16} -> [0-9a-f]{16} \(.*`cdk-safe-eks pair record` after the next deploy lets this message name them\)/);
   });
 
   test('weights outside 0-100 or not summing to 100 are refused', () => {

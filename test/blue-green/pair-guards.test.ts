@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/pair-guards';
 import { RecordedPair } from '../../lib/blue-green/pair-state';
-import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, describeClusterChange } from '../../lib/blue-green/cluster-change';
+import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources, describeClusterChange } from '../../lib/blue-green/cluster-change';
+import { IReplacementRules } from '../../lib/model/change-safety';
 import { MODELLED_TYPES } from '../../lib/model/resource-types';
 
 const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({
@@ -31,9 +32,55 @@ describe('checkPairChange', () => {
     expect(result.errors).toEqual([expect.stringContaining('App/P: color Green: it may not receive weight 100: its connectivity proof fails (before or after the incident replay): NodesToDatabase nodes -> database tcp 5432 missing.')]);
   });
 
-  test('describeClusterChange names the version first, then the fingerprint', () => {
-    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.34', fingerprint: 'b' })).toBe('version 1.33 -> 1.34');
-    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.33', fingerprint: 'a' })).toBeUndefined();
+  // The create-only properties the tests need, as the resource schemas declare them.
+  const schema: IReplacementRules = {
+    replacementPaths: (type) => ({ 'AWS::EKS::Cluster': [{ path: 'Name', conditional: false }], 'AWS::EKS::Nodegroup': [{ path: 'NodegroupName', conditional: false }] })[type],
+  };
+  const cluster = { Type: 'AWS::EKS::Cluster', Properties: { Name: 'p-blue', Version: '1.33' } };
+  const nodegroup = { Type: 'AWS::EKS::Nodegroup', Properties: { NodegroupName: 'general', ScalingConfig: { MinSize: 2, DesiredSize: 3 } } };
+  const snapshot = (version: string, resources: { [id: string]: unknown }) => {
+    const r = clusterResources({ Resources: resources });
+    return { version, fingerprint: clusterFingerprint(r), resources: r };
+  };
+
+  test('describeClusterChange names each changed resource as the change-safety diff judges it', () => {
+    const before = snapshot('1.33', { Cluster: cluster, General: nodegroup });
+    const resized = snapshot('1.33', { Cluster: cluster, General: { ...nodegroup, Properties: { ...nodegroup.Properties, ScalingConfig: { MinSize: 2, DesiredSize: 5 } } } });
+    expect(describeClusterChange(before, resized, () => schema)).toBe('General (AWS::EKS::Nodegroup) updated: ScalingConfig.DesiredSize');
+    const renamed = snapshot('1.34', { Cluster: { ...cluster, Properties: { Name: 'p-blue-2', Version: '1.34' } }, General: nodegroup });
+    expect(describeClusterChange(before, renamed, () => schema)).toBe(
+      'version 1.33 -> 1.34; Cluster (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes');
+    const withoutGroup = snapshot('1.33', { Cluster: cluster });
+    expect(describeClusterChange(before, withoutGroup, () => schema)).toBe('General (AWS::EKS::Nodegroup) removed');
+  });
+
+  test('describeClusterChange reads the schema only when the cluster changes', () => {
+    const before = snapshot('1.33', { Cluster: cluster });
+    const asked = jest.fn(() => schema);
+    expect(describeClusterChange(before, snapshot('1.33', { Cluster: cluster }), asked)).toBeUndefined();
+    expect(describeClusterChange(before, { ...before, version: '1.34' }, asked)).toBe('version 1.33 -> 1.34');
+    expect(asked).not.toHaveBeenCalled();
+  });
+
+  test('a color recorded without resources (an older state file) is judged by its fingerprint', () => {
+    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.34', fingerprint: 'b', resources: {} }, () => schema)).toBe(
+      'version 1.33 -> 1.34; cluster fingerprint a -> b (its cluster, node groups, launch templates or owned rules change; the state file records '
+      + 'no resources for this color, so `cdk-safe-eks pair record` after the next deploy lets this message name them)');
+    expect(describeClusterChange({ version: '1.33', fingerprint: 'a' }, { version: '1.33', fingerprint: 'a' }, () => schema)).toBeUndefined();
+  });
+
+  test('the guard asks for the schema only when a live color changes, and names what is replaced', () => {
+    const asked = jest.fn(() => schema);
+    const live = snapshot('1.33', { Cluster: cluster });
+    const recorded: RecordedPair = { upgradeStrategy: 'REPLACE', blue: { ...live, weight: 100, clusterName: 'p-blue', deletionProtection: true } };
+    const idleGreen = colorAt('1.34', 0, { deletionProtection: false });
+    expect(run({ recorded, blue: { ...live, weight: 100, clusterName: 'p-blue', deletionProtection: true }, green: idleGreen, replacementRules: asked }).errors).toEqual([]);
+    expect(asked).not.toHaveBeenCalled();
+    const renamed = snapshot('1.33', { Cluster: { ...cluster, Properties: { ...cluster.Properties, Name: 'p-blue-2' } } });
+    const errors = run({ recorded, blue: { ...renamed, weight: 100, clusterName: 'p-blue-2', deletionProtection: true }, green: idleGreen, replacementRules: asked }).errors;
+    expect(errors).toEqual([expect.stringContaining('App/P: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; '
+      + 'got Cluster (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes.')]);
+    expect(asked).toHaveBeenCalledTimes(1);
   });
 
   test('the pair renders only modelled types, so every type the fingerprint hashes must be one of them', () => {
@@ -41,10 +88,13 @@ describe('checkPairChange', () => {
   });
 
   test('clusterFingerprint ignores resources that are not the cluster, its nodes or rules, and key order', () => {
-    const cluster = { Type: 'AWS::EKS::Cluster', Properties: { Name: 'a', Version: '1.33' } };
-    const base = clusterFingerprint({ Resources: { C: cluster } });
-    expect(clusterFingerprint({ Resources: { C: { Properties: { Version: '1.33', Name: 'a' }, Type: 'AWS::EKS::Cluster' }, O: { Type: 'AWS::IAM::Role' } } })).toBe(base);
-    expect(clusterFingerprint({ Resources: { C: { ...cluster, Properties: { Name: 'a', Version: '1.34' } } } })).not.toBe(base);
+    const base = clusterFingerprint(clusterResources({ Resources: { C: cluster } }));
+    expect(clusterFingerprint(clusterResources({ Resources: { C: { Properties: { Version: '1.33', Name: 'p-blue' }, Type: 'AWS::EKS::Cluster' }, O: { Type: 'AWS::IAM::Role' } } }))).toBe(base);
+    expect(clusterFingerprint(clusterResources({ Resources: { C: { ...cluster, Properties: { Name: 'p-blue', Version: '1.34' } } } }))).not.toBe(base);
+  });
+
+  test('the fingerprint of a given cluster never changes across library releases (committed state files hold it)', () => {
+    expect(clusterFingerprint(clusterResources({ Resources: { C: cluster } }))).toBe('047a4c8f080152b6');
   });
 });
 

@@ -96,6 +96,9 @@ describe('cdk-safe-eks pair', () => {
     const broken = cli('pair', 'status', '--state-file', stateFile);
     expect(broken.code).toBe(ExitCode.UNUSABLE);
     expect(broken.err).toContain('is not valid JSON');
+    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 1, pairs: { Payments: { ...blueLive, blue: { ...blueLive.blue, resources: { Cluster: 'AWS::EKS::Cluster' } } } } }));
+    expect(cli('pair', 'status', '--state-file', stateFile).err)
+      .toContain('pair "Payments" color blue: "resources" must map logical IDs to {"Type": ..., "Properties": ...}. Fix: restore the file from version control');
     expect(cli('pair', 'record', '--pair', 'Payments', '--assembly', dir(), '--state-file', path.join(dir(), 'new.json')).err).toContain('Payments.blue-green.json does not exist');
   });
 });
