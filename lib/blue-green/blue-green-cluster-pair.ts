@@ -170,6 +170,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly dataStores: IDependentDataStore[] = [];
   /** Read on first use only: when a live color's cluster changes and the guard names what is replaced. */
   private schema?: CloudFormationSchema;
+  /** What the guard validated in this synthesis, for the assembly file `pair record` reads. */
+  private validatedColors?: { readonly blue?: DesiredColor; readonly green?: DesiredColor };
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
     super(requireScope('BlueGreenClusterPair', scope, id), id);
@@ -399,23 +401,25 @@ export class BlueGreenClusterPair extends Construct {
   }
 
   private desiredStateJson(): string {
+    // The colors the guard just validated, when it ran in this synthesis (it runs right before the
+    // synthesizers); taken once, so a later synthesis without validation renders afresh.
     const render = renderer();
-    const state = {
-      pair: this.node.id, stateFile: this.stateFile, upgradeStrategy: this.upgradeStrategy,
-      blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render),
-    };
+    const colors = this.validatedColors ?? { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
+    this.validatedColors = undefined;
+    const state = { pair: this.node.id, stateFile: this.stateFile, upgradeStrategy: this.upgradeStrategy, ...colors };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 
   private guard(): string[] {
     // Rendered once per pass: each color's template serves its fingerprint and its proof, Shared both proofs.
     const render = renderer();
+    const colors = { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
+    this.validatedColors = colors;
     const result = checkPairChange({
       pair: this.node.path,
       upgradeStrategy: this.upgradeStrategy,
       recorded: this.recorded,
-      blue: this.desired(PairColor.BLUE, render),
-      green: this.desired(PairColor.GREEN, render),
+      ...colors,
       proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
     });
