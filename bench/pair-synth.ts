@@ -103,7 +103,8 @@ export function pairSynthBench(runs = 7): void {
 
   // The README's main job: `npx cdk synth`, which starts the CLI, runs the app as cdk.json says and reads the assembly back.
   const files: Array<[string, string]> = [
-    ['plain aws-eks-v2, one cluster', path.join(__dirname, 'plain-one-cluster-app.ts')],
+    ['plain aws-eks-v2, one cluster (the target\'s baseline)', path.join(__dirname, 'plain-one-cluster-app.ts')],
+    ['the same with cdk-nag AwsSolutions', path.join(__dirname, 'plain-one-cluster-nag-app.ts')],
     ['example pair (bin/app.ts, 3 plugins)', path.join(ROOT, 'bin', 'app.ts')],
   ];
   const processRuns = 7;
