@@ -312,7 +312,7 @@ export class ChangeSafety {
   }
 
   private resourceChanges(): ResourceChange[] {
-    const retired = new Set(this.options.retiredStacks ?? []);
+    const retired = new Set([...this.options.retiredStacks ?? [], ...this.retiredColorStacks()]);
     const changes: ResourceChange[] = [];
     for (const [k, verdict] of [...this.verdicts].sort(([a], [b]) => a.localeCompare(b))) {
       const [stack, logicalId] = k.split('\u0000');
@@ -339,6 +339,26 @@ export class ChangeSafety {
       }
     }
     return changes;
+  }
+
+  /**
+   * Stacks whose pair-marked cluster leaves while its color has weight 0 and no deletion protection:
+   * the second step of retiring a color, which empties that color's stack. Its resources may go, as
+   * those of a stack retired with `retiredStacks` may; a protected one is still a finding.
+   */
+  private retiredColorStacks(): string[] {
+    const stacks: string[] = [];
+    for (const [stack, resources] of this.before.stacks) {
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        if (this.verdicts.get(key(stack, logicalId))?.change !== ChangeKind.REMOVED) continue;
+        const idle = this.idleColor(resource);
+        if (idle === undefined || idle.protected) continue;
+        stacks.push(stack);
+        this.warnings.push(`${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} (weight 0, not protected) is removed: `
+          + `the color is retired, as the last step of \`cdk-safe-eks pair plan\` intends.`);
+      }
+    }
+    return stacks;
   }
 
   /**

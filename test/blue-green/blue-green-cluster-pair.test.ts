@@ -12,6 +12,8 @@ import { recordPair } from '../../lib/cli/pair';
 import { readStateFile } from '../../lib/blue-green/pair-state';
 import { clusterFingerprint } from '../../lib/blue-green/cluster-change';
 import { ConnectivityReport } from '../../lib/model/flow-model';
+import { ChangeKind, ChangeSafety } from '../../lib/model/change-safety';
+import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
 import { BlueGreenClusterPair, PairColor, TrafficShift, UpgradeStrategy } from '../../lib';
 
 const V1_33 = eks.KubernetesVersion.V1_33;
@@ -86,6 +88,26 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
     expect(first).toHaveLength(1);
     for (const s of states.slice(0, 4)) expect(blueCluster(s)).toEqual(first);
     expect(blueCluster(byName('blue-unprotected'))[0]).toBe(first[0].replace(/ true$/, ' false'));
+  });
+
+  test('through the change-safety diff, every step of the upgrade is safe: nothing stateful is replaced or lost, Shared never changes', () => {
+    const schema = new CloudFormationSchema();
+    const templatesOf = (s: State) => STACKS.map((stack) => ({ stackName: stack, template: JSON.parse(s.templates[stack]) }));
+    for (let i = 1; i < states.length; i++) {
+      const [before, after] = [states[i - 1], states[i]];
+      const report = ChangeSafety.compare(templatesOf(before), templatesOf(after), schema);
+      const step = `${before.name} -> ${after.name}`;
+      expect({ step, findings: report.findings }).toEqual({ step, findings: [] });
+      const touched = report.resources.filter((r) => r.change !== ChangeKind.UNCHANGED);
+      expect({ step, shared: touched.filter((r) => r.stack === 'Payments-Shared') }).toEqual({ step, shared: [] });
+      const lostState = touched.filter((r) => STATEFUL_TYPES.includes(r.type) && r.type !== 'AWS::EKS::Cluster'
+        && [ChangeKind.REPLACED, ChangeKind.REMOVED, ChangeKind.MAY_BE_REPLACED].includes(r.change));
+      expect({ step, lostState }).toEqual({ step, lostState: [] });
+    }
+    // The only cluster that ever leaves is Blue's, after it was unprotected at weight 0.
+    const retire = ChangeSafety.compare(templatesOf(byName('blue-unprotected')), templatesOf(byName('blue-retired')), schema);
+    expect(retire.resources.filter((r) => r.type === 'AWS::EKS::Cluster' && r.change !== ChangeKind.UNCHANGED))
+      .toEqual([expect.objectContaining({ stack: 'Payments-Blue', change: ChangeKind.REMOVED })]);
   });
 
   test('a weight shift changes only the Traffic stack', () => {

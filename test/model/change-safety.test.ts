@@ -159,6 +159,19 @@ describe('blue-green pairs: the idle color is replaced by design', () => {
     expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('still deletion-protected')]));
   });
 
+  test('weight 0 and no deletion protection: retiring the color (its cluster and groups leave its stack) is safe, with a note', () => {
+    const before = (green: number, isProtected: boolean) => [stack('P-Green', {
+      Cluster: marked({ Name: 'p-green-1-33', DeletionProtection: isProtected }), Nodes: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'nodes' } },
+    }), traffic(green)];
+    const retire = (green: number, isProtected: boolean) => ChangeSafety.compare(before(green, isProtected), [stack('P-Green', {}), traffic(green)], rules);
+    const report = retire(0, false);
+    expect(report.findings).toEqual([]);
+    expect(report.resources.map((r) => [r.logicalId, r.change, r.unsafe])).toEqual([['Cluster', ChangeKind.REMOVED, false], ['Nodes', ChangeKind.REMOVED, false]]);
+    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the idle Green cluster of pair P (weight 0, not protected) is removed: the color is retired')]));
+    expect(retire(0, true).findings.map((f) => f.kind)).toEqual(expect.arrayContaining([FindingKind.PROTECTED_REMOVED, FindingKind.REMOVED]));
+    expect(retire(10, false).findings.map((f) => f.kind)).toEqual([FindingKind.REMOVED, FindingKind.REMOVED]);
+  });
+
   test('a color with weight is never replaced safely', () => {
     const report = compare(10, false);
     expect(report.safe).toBe(false);
