@@ -109,9 +109,16 @@ describe('property: no accepted sequence changes the cluster of a color with wei
     blueWeight: fc.constantFrom(0, 10, 50, 90, 100, 101), blueRetired: fc.boolean(), greenRetired: fc.boolean(),
     blueProtected: fc.boolean(), greenProtected: fc.boolean(),
   });
-  const desired = (v: number, nodes: number, weight: number, protectedCluster: boolean): DesiredColor => ({
-    version: `1.${v}`, weight, clusterName: `p-${v}`, fingerprint: `v${v}-n${nodes}-p${protectedCluster}`, deletionProtection: protectedCluster,
-  });
+  // Each color carries the resources the guard diffs (a cluster and a node group), with their fingerprint.
+  const desired = (v: number, nodes: number, weight: number, protectedCluster: boolean): DesiredColor => {
+    const resources = clusterResources({
+      Resources: {
+        Cluster: { Type: 'AWS::EKS::Cluster', Properties: { Name: `p-${v}`, Version: `1.${v}`, DeletionProtection: protectedCluster } },
+        General: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: { Ref: 'Cluster' }, ScalingConfig: { DesiredSize: nodes } } },
+      },
+    });
+    return { version: `1.${v}`, weight, clusterName: `p-${v}`, fingerprint: clusterFingerprint(resources), resources, deletionProtection: protectedCluster };
+  };
 
   for (const strategy of ['REPLACE', 'IN_PLACE']) {
     test(strategy, () => {
@@ -120,14 +127,15 @@ describe('property: no accepted sequence changes the cluster of a color with wei
         for (const s of steps) {
           const blue = s.blueRetired ? undefined : desired(s.blueVersion, s.blueNodes, s.blueWeight, s.blueProtected);
           const green = s.greenRetired ? undefined : desired(s.greenVersion, s.greenNodes, 100 - s.blueWeight, s.greenProtected);
-          const { errors } = checkPairChange({ pair: 'P', upgradeStrategy: strategy, recorded, blue, green });
+          const { errors } = checkPairChange({ pair: 'P', upgradeStrategy: strategy, recorded, blue, green, replacementRules: () => schema });
           if (errors.length > 0) continue;
           if (recorded !== undefined) {
             for (const [before, after] of [[recorded.blue, blue], [recorded.green, green]]) {
               const live = (before?.weight ?? 0) > 0 || (after?.weight ?? 0) > 0;
               if (!live) continue;
-              // A live color keeps its cluster exactly: same version and fingerprint, never created or retired.
+              // A live color keeps its cluster exactly: same version and resources, never created or retired.
               expect(after?.fingerprint).toBe(before?.fingerprint);
+              expect(after?.resources).toEqual(before?.resources);
               expect(after?.version).toBe(before?.version);
             }
             // IN_PLACE never skips a minor version.
