@@ -8,6 +8,10 @@ import { MODELLED_TYPES } from '../../lib/model/resource-types';
 const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({
   version, weight, clusterName: `p-x-${version}`, fingerprint: `fp-${version}`, deletionProtection: true, ...extra,
 });
+// The create-only properties the tests need, as the resource schemas declare them.
+const schema: IReplacementRules = {
+  replacementPaths: (type) => ({ 'AWS::EKS::Cluster': [{ path: 'Name', conditional: false }], 'AWS::EKS::Nodegroup': [{ path: 'NodegroupName', conditional: false }] })[type],
+};
 const run = (input: Partial<GuardInput>) => checkPairChange({ pair: 'App/P', upgradeStrategy: 'REPLACE', ...input });
 
 describe('checkPairChange', () => {
@@ -32,10 +36,6 @@ describe('checkPairChange', () => {
     expect(result.errors).toEqual([expect.stringContaining('App/P: color Green: it may not receive weight 100: its connectivity proof fails (before or after the incident replay): NodesToDatabase nodes -> database tcp 5432 missing.')]);
   });
 
-  // The create-only properties the tests need, as the resource schemas declare them.
-  const schema: IReplacementRules = {
-    replacementPaths: (type) => ({ 'AWS::EKS::Cluster': [{ path: 'Name', conditional: false }], 'AWS::EKS::Nodegroup': [{ path: 'NodegroupName', conditional: false }] })[type],
-  };
   const cluster = { Type: 'AWS::EKS::Cluster', Properties: { Name: 'p-blue', Version: '1.33' } };
   const nodegroup = { Type: 'AWS::EKS::Nodegroup', Properties: { NodegroupName: 'general', ScalingConfig: { MinSize: 2, DesiredSize: 3 } } };
   const snapshot = (version: string, resources: { [id: string]: unknown }) => {
