@@ -81,7 +81,8 @@ export interface DependentDatabaseProps {
    */
   readonly databaseName?: string;
   /**
-   * Name of the master user whose password Secrets Manager generates and holds.
+   * Name of the master user whose password Secrets Manager generates and holds: 1 to 16 letters,
+   * digits or underscores, starting with a letter, and not reserved by RDS or PostgreSQL.
    *
    * @default 'dbadmin'
    */

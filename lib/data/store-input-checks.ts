@@ -2,7 +2,7 @@ import { IResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IValidation } from 'constructs';
 import {
-  cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, postgresNameProblem, replicationGroupIdProblem,
+  cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, masterUsernameProblem, postgresNameProblem, replicationGroupIdProblem,
   reservedPostgresUsernameProblem,
 } from '../model/aws-naming-rules';
 import { namesEksCreatedGroup } from '../model/group-ref';
@@ -48,12 +48,10 @@ export function checkDatabaseInputs(scope: Construct, props: object): void {
     deletionProtection: { type: 'boolean' },
   });
   const p = props as { [key: string]: unknown };
-  for (const prop of ['databaseName', 'masterUsername']) {
-    const name = p[prop] as string | undefined;
-    if (isLiteral(name)) refuse(scope, name, postgresNameProblem(name, prop));
-  }
+  const databaseName = p.databaseName as string | undefined;
+  if (isLiteral(databaseName)) refuse(scope, databaseName, postgresNameProblem(databaseName, 'databaseName'));
   const username = p.masterUsername as string | undefined;
-  if (isLiteral(username)) refuse(scope, username, reservedPostgresUsernameProblem(username));
+  if (isLiteral(username)) refuse(scope, username, masterUsernameProblem(username) ?? reservedPostgresUsernameProblem(username));
   const instanceType = p.instanceType?.toString();
   if (isLiteral(instanceType)) refuse(scope, instanceType, instanceTypeProblem(instanceType, 'instanceType'));
   checkSameRegion(scope, 'storageEncryptionKey', p.storageEncryptionKey as IResource | undefined);

@@ -157,6 +157,21 @@ export function postgresNameProblem(name: string, prop: string): NamingProblem |
 }
 
 /**
+ * RDS and Aurora master user names: 1 to 16 letters, digits or underscores, starting with a letter
+ * (shorter than PostgreSQL's own 63: the RDS API refuses a longer one when the cluster is created).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html and
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername)
+ */
+export function masterUsernameProblem(name: string): NamingProblem | undefined {
+  if (/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) return undefined;
+  return {
+    code: 'MasterUsername',
+    problem: '`masterUsername` must be 1 to 16 letters, digits or underscores, starting with a letter (the RDS limit for a master user).',
+    fix: 'choose a shorter name, such as "dbadmin"',
+  };
+}
+
+/**
  * Master user names RDS refuses for PostgreSQL: its own accounts (`rdsadmin`, `rdsrepladmin`,
  * `rds_*`), PostgreSQL's `pg_*` role prefix, and PostgreSQL reserved key words ("can't be a
  * reserved word for the chosen database engine").

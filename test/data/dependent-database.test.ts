@@ -233,6 +233,7 @@ describe('bad input', () => {
     ['a database name starting with a digit', { databaseName: '1payments' }, /`databaseName` must be 1 to 63/],
     ['master user rdsadmin', { masterUsername: 'rdsadmin' }, /reserved/],
     ['master user pg_admin', { masterUsername: 'pg_admin' }, /reserved/],
+    ['a 17-character master user', { masterUsername: 'payments_admin_01' }, /`masterUsername` must be 1 to 16 letters, digits or underscores/],
     ['16 readers', { readers: 16 }, /`readers` must be a whole number from 0 to 15/],
     ['36 days of backups', { backupRetention: Duration.days(36) }, /backupRetention \(days\)/],
     ['36 hours of backups', { backupRetention: Duration.hours(36) }, /backupRetention \(days\)/],

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem,
-  kubernetesVersionProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
+  kubernetesVersionProblem, masterUsernameProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
   reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../../lib/model/aws-naming-rules';
 
@@ -101,6 +101,16 @@ describe('RDS and ElastiCache names', () => {
     fc.assert(fc.property(fc.string({ maxLength: 70 }).filter((s) => !/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(s)), (s) => {
       expect(postgresNameProblem(s, 'databaseName')?.problem).toMatch(/`databaseName` must be 1 to 63/);
     }));
+  });
+
+  test('master user names: 1 to 16 letters, digits or _, a letter first (RDS, shorter than PostgreSQL allows)', () => {
+    fc.assert(fc.property(fc.constantFrom(...alnum.filter((c) => /[A-Za-z]/.test(c))), chars([...alnum, '_'], 0, 15), (first, rest) => {
+      expect(masterUsernameProblem(first + rest)).toBeUndefined();
+    }));
+    fc.assert(fc.property(fc.string({ maxLength: 70 }).filter((s) => !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(s)), (s) => {
+      expect(masterUsernameProblem(s)?.problem).toMatch(/`masterUsername` must be 1 to 16/);
+    }));
+    expect(masterUsernameProblem('payments_service_admin')?.code).toBe('MasterUsername');
   });
 
   test('master user names RDS reserves: its own accounts, pg_ roles, PostgreSQL reserved words', () => {
