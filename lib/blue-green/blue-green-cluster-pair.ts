@@ -383,7 +383,7 @@ export class BlueGreenClusterPair extends Construct {
       }
       new route53.CnameRecord(stack, `${color}Record`, {
         zone: options.zone, recordName: options.recordName, domainName: dnsName,
-        ttl: options.ttl, weight: weight(color), setIdentifier: color.toLowerCase(),
+        ttl: options.ttl ?? DEFAULT_RECORD_TTL, weight: weight(color), setIdentifier: color.toLowerCase(),
       });
     }
   }
@@ -423,7 +423,7 @@ export class BlueGreenClusterPair extends Construct {
       proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
     });
-    for (const warning of result.warnings) Annotations.of(this.trafficStack).addWarningV2('cdk-safe-eks:weightJump', warning);
+    for (const warning of result.warnings) Annotations.of(this.trafficStack).addWarningV2(warning.id, warning.message);
     return result.errors;
   }
 
@@ -451,6 +451,9 @@ export class BlueGreenClusterPair extends Construct {
 }
 
 type Renderer = (stack: Stack) => RenderedTemplate;
+
+/** TTL of route53Weighted records: a shift, and a rollback, waits on DNS caches this long at most. */
+const DEFAULT_RECORD_TTL = Duration.seconds(60);
 
 /**
  * Renders each stack at most once, with the resources the flow model reads (a superset of those the

@@ -32,9 +32,15 @@ export interface GuardInput {
 
 const NO_SCHEMA: IReplacementRules = { replacementPaths: () => undefined };
 
+/** A guard's warning: the annotation ID it is shown (and acknowledged) under, and its message. */
+export interface GuardWarning {
+  readonly id: string;
+  readonly message: string;
+}
+
 export interface GuardResult {
   readonly errors: string[];
-  readonly warnings: string[];
+  readonly warnings: GuardWarning[];
 }
 
 const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
@@ -43,7 +49,7 @@ const MAX_WEIGHT = 100;
 /** All guards of a pair: weights, the live-color freeze, retirement, version steps and connectivity. */
 export function checkPairChange(input: GuardInput): GuardResult {
   const errors: string[] = [];
-  const warnings: string[] = [];
+  const warnings: GuardWarning[] = [];
   const say = (color: string, problem: string, fix: string) => `${input.pair}: color ${color}: ${problem} Fix: ${fix}`;
 
   let total = 0;
@@ -56,6 +62,13 @@ export function checkPairChange(input: GuardInput): GuardResult {
       if (!Number.isInteger(desired.weight) || desired.weight < 0 || desired.weight > MAX_WEIGHT) {
         errors.push(say(color, `weight must be a whole number from 0 to ${MAX_WEIGHT}; got ${desired.weight}.`, `set ${key}.weight to a whole number between 0 and ${MAX_WEIGHT}`));
       }
+    }
+    if (desired !== undefined && desired.weight > 0 && !desired.deletionProtection) {
+      warnings.push({
+        id: 'cdk-safe-eks:liveColorUnprotected',
+        message: `${input.pair}: color ${color}: it serves traffic (weight ${desired.weight}) without deletion protection, so deleting its stack by mistake deletes `
+          + `the cluster. Protect it while its weight is 0 (${key}.deletionProtection true, deploy, \`cdk-safe-eks pair record\`), as \`cdk-safe-eks pair plan\` does before the first shift.`,
+      });
     }
     if (input.recorded === undefined) {
       if (desired !== undefined && desired.weight > 0) errors.push(...proof(input, color, desired, say));
@@ -79,8 +92,8 @@ export function checkPairChange(input: GuardInput): GuardResult {
     }
     if (desired.weight > 0) errors.push(...proof(input, color, desired, say));
     if (recorded !== undefined && recorded.weight === 0 && desired.weight === MAX_WEIGHT) {
-      warnings.push(`${input.pair}: color ${color}: weight jumps from 0 to ${MAX_WEIGHT} in one deploy, with no canary. `
-        + `Consider 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps.`);
+      warnings.push({ id: 'cdk-safe-eks:weightJump', message: `${input.pair}: color ${color}: weight jumps from 0 to ${MAX_WEIGHT} in one deploy, with no canary. `
+        + `Consider 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps.` });
     }
   }
   if (input.blue === undefined && input.green === undefined) {

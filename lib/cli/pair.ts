@@ -61,7 +61,8 @@ export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string
   const record = `npx cdk-safe-eks pair record --pair ${pairId}`;
   const versionLiteral = (v: string) => `eks.KubernetesVersion.of('${v}')`;
 
-  if (idle !== undefined && !inPlace && idle.version !== toVersion && idle.deletionProtection) {
+  const unprotect = idle !== undefined && !inPlace && idle.version !== toVersion && idle.deletionProtection;
+  if (unprotect) {
     steps.push(`Let CloudFormation replace the idle cluster: set ${idleKey}.deletionProtection to false.\n     ${deploy(idleName)} && ${record}`);
   }
   const versions = inPlace && idle !== undefined ? inPlaceSteps(idle.version, toVersion) : [toVersion];
@@ -69,6 +70,10 @@ export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string
     steps.push(`Edit the app: ${idleKey}: { version: ${versionLiteral(v)}, weight: 0 }${idle === undefined || !inPlace ? '' : ' (in place, one minor version)'}; leave ${liveKey} as it is.\n     ${deploy(idleName)}`);
   }
   steps.push(`Prove the new color before it gets traffic (every flow, also after the incident replay):\n     npx cdk synth && npx cdk-safe-eks verify cdk.out --replay && ${record}`);
+  if (unprotect || (idle !== undefined && !idle.deletionProtection)) {
+    // Once it has weight its cluster is frozen, deletion protection included: protect it while it is idle.
+    steps.push(`Protect ${idleName} before it takes traffic: set ${idleKey}.deletionProtection to true (an update in place).\n     ${deploy(idleName)} && ${record}`);
+  }
   for (const weight of SHIFT_STEPS) {
     steps.push(`Shift ${weight}% to ${idleName}: ${liveKey}.weight ${100 - weight}, ${idleKey}.weight ${weight}.\n     ${deploy('Traffic')} && ${record}`);
     steps.push(weight < 100

@@ -56,6 +56,7 @@ export function checkDatabaseInputs(scope: Construct, props: object): void {
   if (isLiteral(instanceType)) refuse(scope, instanceType, instanceTypeProblem(instanceType, 'instanceType'));
   checkSameRegion(scope, 'storageEncryptionKey', p.storageEncryptionKey as IResource | undefined);
   checkTopLevelStack(scope);
+  checkDefaultSubnets(scope, props);
 }
 
 /** `DependentCacheProps`: types, ElastiCache names and versions, the key's region, the stack kind. */
@@ -76,6 +77,24 @@ export function checkCacheInputs(scope: Construct, props: object): void {
   if (isLiteral(p.engineVersion)) refuse(scope, p.engineVersion, cacheEngineVersionProblem(p.engine ?? 'valkey', p.engineVersion));
   checkSameRegion(scope, 'encryptionKey', (props as { encryptionKey?: IResource }).encryptionKey);
   checkTopLevelStack(scope);
+  checkDefaultSubnets(scope, props);
+}
+
+/**
+ * A store goes into the VPC's isolated subnets unless `vpcSubnets` says otherwise: a VPC without any
+ * (`SafeVpc`'s default layout is public and private with egress) would fail deep in aws-cdk-lib with a
+ * message about the VPC, not the store.
+ */
+function checkDefaultSubnets(scope: Construct, props: object): void {
+  const { vpc, vpcSubnets } = props as { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection };
+  if (vpc === undefined || vpcSubnets !== undefined || vpc.isolatedSubnets.length > 0) return;
+  const counts: Array<[number, string]> = [[vpc.privateSubnets.length, 'private with egress'], [vpc.publicSubnets.length, 'public']];
+  const kinds = counts.filter(([n]) => n > 0).map(([n, kind]) => `${n} ${kind}`);
+  throw new SafeEksError(scope, 'NoIsolatedSubnets',
+    '`vpc` has no isolated subnets, where a store goes by default (it needs no route to anywhere), and `vpcSubnets` is not set.',
+    `${vpc.node.path} with ${kinds.length > 0 ? kinds.join(' and ') : 'no'} subnets`,
+    'pass `vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }` to use the private subnets, or create the VPC with a `PRIVATE_ISOLATED` '
+    + 'subnet group (`subnetConfiguration`); adding a subnet group to a deployed VPC moves its subnets, so do that only in a new VPC');
 }
 
 /**

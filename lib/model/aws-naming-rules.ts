@@ -112,13 +112,19 @@ export function nodegroupNameProblem(name: string): NamingProblem | undefined {
  * Source: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
 export function instanceTypeProblem(instanceType: string, prop: string): NamingProblem | undefined {
-  if (/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(instanceType)) return undefined;
+  const parts = /^[a-z][a-z0-9-]*\.([a-z0-9-]+)$/.exec(instanceType);
+  if (parts && INSTANCE_SIZE.test(parts[1])) return undefined;
   return {
     code: 'InstanceType',
-    problem: `\`${prop}\` is not an EC2 instance type of the form <series>.<size>, such as m6i.large.`,
+    problem: parts
+      ? `\`${prop}\` has no EC2 instance size "${parts[1]}": sizes are nano, micro, small, medium, large, xlarge, <n>xlarge, metal and metal-<n>xl.`
+      : `\`${prop}\` is not an EC2 instance type of the form <series>.<size>, such as m6i.large.`,
     fix: 'use ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE) or a name such as "m6i.large"',
   };
 }
+
+/** The size part of an instance type name (`large`, `24xlarge`, `metal-24xl`), as the same source lists them. */
+const INSTANCE_SIZE = /^(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal(-[1-9][0-9]*xl)?)$/;
 
 /**
  * EC2 security group IDs: `sg-` and 8 or 17 lowercase hexadecimal digits.
@@ -164,10 +170,12 @@ export function postgresNameProblem(name: string, prop: string): NamingProblem |
  */
 export function masterUsernameProblem(name: string): NamingProblem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) return undefined;
+  const tooLong = /^[A-Za-z][A-Za-z0-9_]*$/.test(name);
   return {
     code: 'MasterUsername',
     problem: '`masterUsername` must be 1 to 16 letters, digits or underscores, starting with a letter (the RDS limit for a master user).',
-    fix: 'choose a shorter name, such as "dbadmin"',
+    fix: tooLong ? `shorten it to 16 characters or fewer, such as ${JSON.stringify(name.slice(0, 16))}`
+      : 'use only letters, digits and underscores, starting with a letter, such as "dbadmin" (no hyphens, dots or spaces)',
   };
 }
 

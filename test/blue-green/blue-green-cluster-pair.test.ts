@@ -281,6 +281,8 @@ describe('TrafficShift.route53Weighted and input errors', () => {
     Template.fromStack(pair.trafficStack).resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'CNAME' }, 2);
     Template.fromStack(pair.trafficStack).hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'api.example.com.', SetIdentifier: 'green', Weight: 10, ResourceRecords: ['green.elb.example.com'],
+      // The documented default: a shift or a rollback waits on DNS caches for a minute, not aws-cdk-lib's 30.
+      TTL: '60',
     });
     Template.fromStack(pair.sharedStack).resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
     expect(pair.loadBalancer).toBeUndefined();

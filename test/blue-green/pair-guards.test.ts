@@ -22,6 +22,15 @@ describe('checkPairChange', () => {
     ]);
   });
 
+  test('a color that serves traffic without deletion protection is a warning, with its way out', () => {
+    expect(run({ blue: colorAt('1.33', 90), green: colorAt('1.34', 10, { deletionProtection: false }) }).warnings).toEqual([{
+      id: 'cdk-safe-eks:liveColorUnprotected',
+      message: 'App/P: color Green: it serves traffic (weight 10) without deletion protection, so deleting its stack by mistake deletes the cluster. '
+        + 'Protect it while its weight is 0 (green.deletionProtection true, deploy, `cdk-safe-eks pair record`), as `cdk-safe-eks pair plan` does before the first shift.',
+    }]);
+    expect(run({ blue: colorAt('1.33', 100), green: colorAt('1.34', 0, { deletionProtection: false }) }).warnings).toEqual([]);
+  });
+
   test('a pair with both colors retired is refused', () => {
     expect(run({}).errors).toEqual([expect.stringContaining('App/P: a pair needs a color that serves traffic; got blue and green both retired.')]);
   });

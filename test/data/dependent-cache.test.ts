@@ -136,6 +136,13 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('bad input', () => {
+  test('a VPC without isolated subnets needs vpcSubnets', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'TwoTier', { maxAzs: 2, natGateways: 1 });
+    expect(() => new DependentCache(stack, 'Cache', { vpc })).toThrow(/^Test\/Cache: `vpc` has no isolated subnets, .* Got: Test\/TwoTier with 2 private with egress and 2 public subnets\. Fix: pass `vpcSubnets/);
+    expect(() => new DependentCache(stack, 'Private', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } })).not.toThrow();
+  });
+
   test.each([
     ['port 0', { port: 0 }, /`port` must be a whole number from 1 to 65535/],
     ['a token port', { port: Token.asNumber({ Ref: 'Port' }) }, /`port` must be a literal number, not a token/],

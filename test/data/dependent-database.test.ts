@@ -250,6 +250,16 @@ describe('bad input', () => {
     expect(construct({ port: 70000 })).toThrow(/^Test\/Database: .* Got: 70000\. Fix: /);
   });
 
+  test('a VPC without isolated subnets needs vpcSubnets, said in the store\'s words, not aws-cdk-lib\'s', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'TwoTier', { maxAzs: 2, natGateways: 1 });
+    expect(() => new DependentDatabase(stack, 'Database', { vpc })).toThrow(
+      'Test/Database: `vpc` has no isolated subnets, where a store goes by default (it needs no route to anywhere), and `vpcSubnets` is not set. '
+      + 'Got: Test/TwoTier with 2 private with egress and 2 public subnets. Fix: pass `vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }`');
+    const database = new DependentDatabase(stack, 'Private', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    expect(database.connections.securityGroups).toHaveLength(1);
+  });
+
   test('every port from 1 to 65535 is accepted and every other whole number refused (property)', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 65535 }), (port) => {
       expect(construct({ port })().port).toBe(port);

@@ -69,9 +69,19 @@ describe('EKS names', () => {
 
 describe('EC2 names and IDs', () => {
   test('instance types: <series>.<size>, lowercase', () => {
-    for (const ok of ['m5.large', 'm6i.2xlarge', 'c7gn.metal', 'r8i-flex.large', 'u-6tb1.metal', 'u7i-6tb.metal']) expect(instanceTypeProblem(ok, 'x')).toBeUndefined();
+    for (const ok of ['m5.large', 'm6i.2xlarge', 'c7gn.metal', 'r8i-flex.large', 'u-6tb1.metal', 'u7i-6tb.metal', 't4g.nano', 'c7i.metal-24xl',
+      'u7i-12tb.224xlarge', 'x2iedn.xlarge']) expect(instanceTypeProblem(ok, 'x')).toBeUndefined();
+    // A typo in the size is refused, naming the size.
+    for (const typo of ['m7g.larg', 'm6i.xlarg', 'c7i.2xl', 'm6i.0xlarge', 'c7i.metal-24']) {
+      expect(instanceTypeProblem(typo, 'instanceTypes[0]')?.problem).toMatch(/^`instanceTypes\[0\]` has no EC2 instance size "/);
+    }
+    fc.assert(fc.property(fc.constantFrom('nano', 'micro', 'small', 'medium', 'large', 'xlarge', 'metal'), fc.integer({ min: 1, max: 448 }), fc.boolean(),
+      (named, n, numbered) => {
+        expect(instanceTypeProblem(`m7i.${numbered ? `${n}xlarge` : named}`, 'x')).toBeUndefined();
+        expect(instanceTypeProblem(`m7i.metal-${n}xl`, 'x')).toBeUndefined();
+      }));
     fc.assert(fc.property(fc.string({ maxLength: 20 }).filter((s) => !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(s)), (s) => {
-      expect(instanceTypeProblem(s, 'instanceTypes[0]')?.problem).toMatch(/`instanceTypes\[0\]` is not an EC2 instance type/);
+      expect(instanceTypeProblem(s, 'instanceTypes[0]')?.problem).toMatch(/`instanceTypes\[0\]` is not an EC2 instance type of the form/);
     }));
   });
 
@@ -110,7 +120,9 @@ describe('RDS and ElastiCache names', () => {
     fc.assert(fc.property(fc.string({ maxLength: 70 }).filter((s) => !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(s)), (s) => {
       expect(masterUsernameProblem(s)?.problem).toMatch(/`masterUsername` must be 1 to 16/);
     }));
-    expect(masterUsernameProblem('payments_service_admin')?.code).toBe('MasterUsername');
+    // The fix names what is wrong: the length, or the characters.
+    expect(masterUsernameProblem('payments_service_admin')?.fix).toBe('shorten it to 16 characters or fewer, such as "payments_service"');
+    expect(masterUsernameProblem('orders-admin')?.fix).toMatch(/^use only letters, digits and underscores/);
   });
 
   test('master user names RDS reserves: its own accounts, pg_ roles, PostgreSQL reserved words', () => {
