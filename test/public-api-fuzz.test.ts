@@ -222,6 +222,13 @@ const RECIPES: { [key: string]: Recipe } = {
     },
     call: method('addDataStore'),
   },
+  'BlueGreenClusterPair.acknowledgeLiveUpdate': {
+    make: (env) => ({
+      target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })),
+      args: [lib.PairColor.GREEN, 'scale General for the sale'],
+    }),
+    call: method('acknowledgeLiveUpdate'),
+  },
   'BlueGreenClusterPair.clusterOf': {
     make: (env) => ({ target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })), args: [lib.PairColor.BLUE] }),
     call: method('clusterOf'),

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint, clusterResources } from './cluster-change';
 import { DesiredColor, checkPairChange } from './pair-guards';
-import { checkColorArgument, checkDataStoreArgument, checkPairProps } from './pair-input-checks';
+import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairProps } from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { RenderedTemplate, renderStack } from './stack-render';
@@ -170,6 +170,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly dataStores: IDependentDataStore[] = [];
   /** Read on first use only: when a live color's cluster changes and the guard names what is replaced. */
   private schema?: CloudFormationSchema;
+  /** Reasons given to `acknowledgeLiveUpdate`, by color name as the guard names colors. */
+  private readonly liveUpdates: { [color: string]: string } = {};
   /** What the guard validated in this synthesis, for the assembly file `pair record` reads. */
   private validatedColors?: { readonly blue?: DesiredColor; readonly green?: DesiredColor };
 
@@ -262,6 +264,18 @@ export class BlueGreenClusterPair extends Construct {
     }
     this.dataStores.push(store);
     for (const cluster of [this.blue, this.green]) if (cluster) store.allowFrom(cluster);
+  }
+
+  /**
+   * Lets the cluster of `color` be updated in place while it serves traffic: a node group resized, a
+   * tag or rule a new release of this library adds. The guard still refuses a new version and any
+   * resource the change-safety diff says is replaced or removed, and warns with `reason` for the rest.
+   * Remove the call once the change is deployed and recorded.
+   */
+  public acknowledgeLiveUpdate(color: PairColor, reason: string): void {
+    checkColorArgument(this, color, COLORS, 'acknowledgeLiveUpdate');
+    checkLiveUpdateReason(this, reason);
+    this.liveUpdates[color === PairColor.BLUE ? 'Blue' : 'Green'] = reason;
   }
 
   /** The cluster of `color`, or undefined when that color is retired. */
@@ -422,6 +436,7 @@ export class BlueGreenClusterPair extends Construct {
       ...colors,
       proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
+      liveUpdates: this.liveUpdates,
     });
     for (const warning of result.warnings) Annotations.of(this.trafficStack).addWarningV2(warning.id, warning.message);
     return result.errors;

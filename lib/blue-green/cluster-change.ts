@@ -55,14 +55,32 @@ export function clusterFingerprint(resources: ClusterResources): string {
  * loads the schemas); a recorded color without resources falls back to its fingerprint.
  */
 export function describeClusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules): string | undefined {
+  return clusterChange(recorded, next, rules)?.description;
+}
+
+/** How a color's cluster changes, and whether every change is one CloudFormation makes in place. */
+export interface ClusterChange {
+  readonly description: string;
+  /**
+   * True when the version stays and each changed resource is updated in place or added: nothing is
+   * replaced or removed (and the state file recorded the resources, so the diff could tell).
+   */
+  readonly inPlaceOnly: boolean;
+}
+
+/** The change of a color's cluster between the recorded and the next snapshot, or undefined when there is none. */
+export function clusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules): ClusterChange | undefined {
   const parts: string[] = [];
+  let inPlaceOnly = recorded.version === next.version;
   if (recorded.version !== next.version) parts.push(`version ${recorded.version} -> ${next.version}`);
   if (recorded.fingerprint !== next.fingerprint) {
     if (recorded.resources === undefined || next.resources === undefined) {
+      inPlaceOnly = false;
       parts.push(`cluster fingerprint ${recorded.fingerprint} -> ${next.fingerprint} (its cluster, node groups, launch templates or owned rules change; `
         + 'the state file records no resources for this color, so `cdk-safe-eks pair record` after the next deploy lets this message name them)');
     } else {
       const changes = resourceChanges(recorded.resources, next.resources, rules());
+      inPlaceOnly &&= changes.every((c) => IN_PLACE.has(c.change));
       // Replacements first: they are what would take the live cluster down.
       const ordered = [...changes].sort((a, b) => rank(a) - rank(b));
       const named = ordered.slice(0, NAMED_CHANGES).map(describeResourceChange);
@@ -70,8 +88,11 @@ export function describeClusterChange(recorded: ClusterSnapshot, next: ClusterSn
       if (named.length > 0) parts.push(named.join('; '));
     }
   }
-  return parts.length > 0 ? parts.join('; ') : undefined;
+  return parts.length > 0 ? { description: parts.join('; '), inPlaceOnly } : undefined;
 }
+
+/** What CloudFormation does to a live cluster's resources without taking any away. */
+const IN_PLACE: ReadonlySet<ChangeKind> = new Set([ChangeKind.UPDATED, ChangeKind.ADDED]);
 
 /** The resources that change between two records of one color, as the change-safety diff engine judges them. */
 export function resourceChanges(recorded: ClusterResources, next: ClusterResources, rules: IReplacementRules): ResourceChange[] {

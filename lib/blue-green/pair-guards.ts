@@ -1,4 +1,4 @@
-import { ClusterSnapshot, describeClusterChange } from './cluster-change';
+import { ClusterSnapshot, clusterChange } from './cluster-change';
 import { RecordedColor, RecordedPair } from './pair-state';
 import { IReplacementRules } from '../model/change-safety';
 
@@ -28,6 +28,13 @@ export interface GuardInput {
    * @default - no schema: every change of a live color is named as an update
    */
   readonly replacementRules?: () => IReplacementRules;
+  /**
+   * Colors whose live cluster may be updated in place (nothing replaced or removed, the version kept),
+   * with the reason `BlueGreenClusterPair.acknowledgeLiveUpdate` was given: `{ Blue: 'reason' }`.
+   *
+   * @default - none: any change of a live color is refused
+   */
+  readonly liveUpdates?: { readonly [color: string]: string };
 }
 
 const NO_SCHEMA: IReplacementRules = { replacementPaths: () => undefined };
@@ -80,12 +87,25 @@ export function checkPairChange(input: GuardInput): GuardResult {
     }
     const live = (recorded?.weight ?? 0) > 0 || desired.weight > 0;
     // Described only for a live color: the idle color changes freely, and never pays for the diff.
-    const change = !live ? undefined : recorded === undefined ? 'a new cluster would be created'
-      : describeClusterChange(recorded, desired, input.replacementRules ?? (() => NO_SCHEMA));
-    if (change !== undefined) {
-      errors.push(say(color, `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change; got ${change}.`,
-        `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
-        + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``));
+    const change = !live ? undefined : recorded === undefined ? { description: 'a new cluster would be created', inPlaceOnly: false }
+      : clusterChange(recorded, desired, input.replacementRules ?? (() => NO_SCHEMA));
+    const acknowledged = input.liveUpdates?.[color];
+    if (change !== undefined && acknowledged !== undefined && change.inPlaceOnly) {
+      warnings.push({
+        id: 'cdk-safe-eks:liveColorUpdated',
+        message: `${input.pair}: color ${color}: it serves traffic and its cluster is updated in place, as acknowledged ("${acknowledged}"): ${change.description}.`,
+      });
+    } else if (change !== undefined) {
+      const serving = `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change`;
+      errors.push(acknowledged !== undefined
+        ? say(color, `${serving} other than by updates in place, which acknowledgeLiveUpdate accepts; got ${change.description}.`,
+          `make this change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps): a replaced or removed resource, or a new version, `
+          + 'takes the live cluster down with it')
+        : say(color, `${serving}; got ${change.description}.`,
+          `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
+          + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``
+          + (change.inPlaceOnly ? `; this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), `
+            + `acknowledge it with pair.acknowledgeLiveUpdate(PairColor.${color.toUpperCase()}, '<reason>')` : '')));
     }
     if (recorded !== undefined && recorded.version !== desired.version) {
       errors.push(...versionStep(input.upgradeStrategy, color, key, recorded, desired, say));

@@ -60,8 +60,17 @@ export function checkDataStoreArgument(scope: IConstruct, store: unknown): void 
 }
 
 /** `BlueGreenClusterPair.clusterOf`: one of `colors` (the `PairColor` values; passed in, as the enum lives with the pair). */
-export function checkColorArgument(scope: IConstruct, color: unknown, colors: readonly string[]): void {
-  checkValue(scope, 'clusterOf: color', color, { type: 'string', name: 'PairColor', required: true, oneOf: colors });
+export function checkColorArgument(scope: IConstruct, color: unknown, colors: readonly string[], method = 'clusterOf'): void {
+  checkValue(scope, `${method}: color`, color, { type: 'string', name: 'PairColor', required: true, oneOf: colors });
+}
+
+/** The reason of `acknowledgeLiveUpdate`: a string that says something (it is shown in every synth's warning). */
+export function checkLiveUpdateReason(scope: IConstruct, reason: unknown): void {
+  checkValue(scope, 'acknowledgeLiveUpdate: reason', reason, { type: 'string', required: true });
+  if ((reason as string).trim() === '') {
+    throw new SafeEksError(scope, 'AcknowledgementWithoutReason', 'an acknowledgement needs a reason.', JSON.stringify(reason),
+      'say why the live cluster must change now, e.g. "scale General to 6 nodes for the sale"');
+  }
 }
 
 /** `TrafficShift.albWeighted` options. */

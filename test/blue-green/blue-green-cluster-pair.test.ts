@@ -216,6 +216,19 @@ describe('guards fire at synth, against the recorded state', () => {
       + 'got ClusterGeneralB559E85E (AWS::EKS::Nodegroup) updated: ScalingConfig.DesiredSize.');
   });
 
+  test('acknowledgeLiveUpdate lets the live color be resized in place, with a warning; its version still may not change', () => {
+    const resized = { blue: color(V1_33, 100, { nodegroups: { General: { ...NODEGROUPS.General, desiredSize: 3 } } }), green: color(V1_34, 0) };
+    const { app, pair } = buildPairApp({ ...resized, stateFile: blueLiveState() });
+    pair.acknowledgeLiveUpdate(PairColor.BLUE, 'scale General to 3 nodes');
+    const warnings = app.synth().getStackByName('Payments-Traffic').messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings.join('\n')).toContain('Payments: color Blue: it serves traffic and its cluster is updated in place, as acknowledged ("scale General to 3 nodes"): '
+      + 'ClusterGeneralB559E85E (AWS::EKS::Nodegroup) updated: ScalingConfig.DesiredSize.');
+    const upgraded = buildPairApp({ blue: color(V1_34, 100), green: color(V1_34, 0), stateFile: blueLiveState() });
+    upgraded.pair.acknowledgeLiveUpdate(PairColor.BLUE, 'try to upgrade the live color');
+    expect(() => upgraded.app.synth()).toThrow(/color Blue: .* other than by updates in place, which acknowledgeLiveUpdate accepts; got version 1\.33 -> 1\.34;/);
+    expect(() => pair.acknowledgeLiveUpdate(PairColor.GREEN, ' ')).toThrow('Payments: an acknowledgement needs a reason. Got: " ". Fix: say why the live cluster must change now');
+  });
+
   test('a state file recorded without resources (before the library kept them) still refuses by fingerprint', () => {
     const recorded = readStateFile(blueLiveState());
     const old = tempStateFile({ ...recorded, pairs: { Payments: { ...recorded.pairs.Payments, blue: { ...recorded.pairs.Payments.blue, resources: undefined } } } });

@@ -92,6 +92,34 @@ describe('checkPairChange', () => {
     expect(asked).toHaveBeenCalledTimes(1);
   });
 
+  test('acknowledgeLiveUpdate: a live color updated in place is a warning with the reason; a replacement or a new version is still refused', () => {
+    const live = snapshot('1.33', { Cluster: cluster, General: nodegroup });
+    const recorded: RecordedPair = { upgradeStrategy: 'REPLACE', blue: { ...live, weight: 100, clusterName: 'p-blue', deletionProtection: true } };
+    const asDeployed = (s: ReturnType<typeof snapshot>) => ({ ...s, weight: 100, clusterName: 'p-blue', deletionProtection: true });
+    const resized = snapshot('1.33', { Cluster: cluster, General: { ...nodegroup, Properties: { ...nodegroup.Properties, ScalingConfig: { MinSize: 2, DesiredSize: 6 } } } });
+    const liveUpdates = { Blue: 'scale General for the sale' };
+    // Without the acknowledgement the error says that this change could be acknowledged.
+    expect(run({ recorded, blue: asDeployed(resized), replacementRules: () => schema }).errors).toEqual([expect.stringContaining(
+      "this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), acknowledge it with "
+      + "pair.acknowledgeLiveUpdate(PairColor.BLUE, '<reason>')")]);
+    expect(run({ recorded, blue: asDeployed(resized), replacementRules: () => schema, liveUpdates })).toEqual({
+      errors: [],
+      warnings: [{
+        id: 'cdk-safe-eks:liveColorUpdated',
+        message: 'App/P: color Blue: it serves traffic and its cluster is updated in place, as acknowledged ("scale General for the sale"): '
+          + 'General (AWS::EKS::Nodegroup) updated: ScalingConfig.DesiredSize.',
+      }],
+    });
+    const renamed = snapshot('1.33', { Cluster: { ...cluster, Properties: { ...cluster.Properties, Name: 'p-blue-2' } }, General: nodegroup });
+    expect(run({ recorded, blue: asDeployed(renamed), replacementRules: () => schema, liveUpdates }).errors).toEqual([expect.stringContaining(
+      'other than by updates in place, which acknowledgeLiveUpdate accepts; got Cluster (AWS::EKS::Cluster) replaced')]);
+    const upgraded = snapshot('1.34', { Cluster: { ...cluster, Properties: { ...cluster.Properties, Version: '1.34' } }, General: nodegroup });
+    expect(run({ recorded, blue: asDeployed(upgraded), replacementRules: () => schema, liveUpdates }).errors)
+      .toEqual(expect.arrayContaining([expect.stringContaining('other than by updates in place, which acknowledgeLiveUpdate accepts; got version 1.33 -> 1.34;')]));
+    const withoutGroup = snapshot('1.33', { Cluster: cluster });
+    expect(run({ recorded, blue: asDeployed(withoutGroup), replacementRules: () => schema, liveUpdates }).errors).toEqual([expect.stringContaining('General (AWS::EKS::Nodegroup) removed')]);
+  });
+
   test('the pair renders only modelled types, so every type the fingerprint hashes must be one of them', () => {
     expect([...CLUSTER_RESOURCE_TYPES].filter((t) => !MODELLED_TYPES.has(t))).toEqual([]);
   });
@@ -129,22 +157,28 @@ describe('property: no accepted sequence changes the cluster of a color with wei
     return { version: `1.${v}`, weight, clusterName: `p-${v}`, fingerprint: clusterFingerprint(resources), resources, deletionProtection: protectedCluster };
   };
 
-  for (const strategy of ['REPLACE', 'IN_PLACE']) {
-    test(strategy, () => {
+  const cases: Array<[string, { [color: string]: string } | undefined]> = [
+    ['REPLACE', undefined], ['IN_PLACE', undefined], ['REPLACE', { Blue: 'resize', Green: 'resize' }], ['IN_PLACE', { Blue: 'resize', Green: 'resize' }],
+  ];
+  for (const [strategy, liveUpdates] of cases) {
+    test(`${strategy}${liveUpdates ? ', live updates acknowledged on both colors' : ''}`, () => {
       fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         let recorded: RecordedPair | undefined;
         for (const s of steps) {
           const blue = s.blueRetired ? undefined : desired(s.blueVersion, s.blueNodes, s.blueWeight, s.blueProtected);
           const green = s.greenRetired ? undefined : desired(s.greenVersion, s.greenNodes, 100 - s.blueWeight, s.greenProtected);
-          const { errors } = checkPairChange({ pair: 'P', upgradeStrategy: strategy, recorded, blue, green, replacementRules: () => schema });
+          const { errors } = checkPairChange({ pair: 'P', upgradeStrategy: strategy, recorded, blue, green, replacementRules: () => schema, liveUpdates });
           if (errors.length > 0) continue;
           if (recorded !== undefined) {
             for (const [before, after] of [[recorded.blue, blue], [recorded.green, green]]) {
               const live = (before?.weight ?? 0) > 0 || (after?.weight ?? 0) > 0;
               if (!live) continue;
-              // A live color keeps its cluster exactly: same version and resources, never created or retired.
-              expect(after?.fingerprint).toBe(before?.fingerprint);
-              expect(after?.resources).toEqual(before?.resources);
+              // A live color keeps its cluster: same version and name (a new name replaces it), never created or retired.
+              // Without an acknowledgement nothing else changes either; with one, only updates in place do.
+              const name = (c?: DesiredColor) => (c?.resources?.Cluster as { Properties: { Name: string } } | undefined)?.Properties.Name;
+              expect(after?.version).toBe(before?.version);
+              expect(name(after)).toBe(name(before));
+              if (liveUpdates === undefined) expect(after?.resources).toEqual(before?.resources);
               expect(after?.version).toBe(before?.version);
             }
             // IN_PLACE never skips a minor version.
