@@ -107,7 +107,7 @@ export function pairSynthBench(runs = 7): void {
     ['the same with cdk-nag AwsSolutions', path.join(__dirname, 'plain-one-cluster-nag-app.ts')],
     ['example pair (bin/app.ts, 3 plugins)', path.join(ROOT, 'bin', 'app.ts')],
   ];
-  const processRuns = 7;
+  const processRuns = 11;
   files.forEach(([, file]) => timeCdkSynth(file));
   const processTimes: number[][] = files.map(() => []);
   for (let i = 0; i < processRuns; i++) files.forEach(([, file], j) => processTimes[j].push(timeCdkSynth(file)));
