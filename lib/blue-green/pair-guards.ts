@@ -85,28 +85,9 @@ export function checkPairChange(input: GuardInput): GuardResult {
       if (recorded !== undefined) errors.push(...retirement(color, key, other, recorded, say));
       continue;
     }
-    const live = (recorded?.weight ?? 0) > 0 || desired.weight > 0;
-    // Described only for a live color: the idle color changes freely, and never pays for the diff.
-    const change = !live ? undefined : recorded === undefined ? { description: 'a new cluster would be created', inPlaceOnly: false }
-      : clusterChange(recorded, desired, input.replacementRules ?? (() => NO_SCHEMA));
-    const acknowledged = input.liveUpdates?.[color];
-    if (change !== undefined && acknowledged !== undefined && change.inPlaceOnly) {
-      warnings.push({
-        id: 'cdk-safe-eks:liveColorUpdated',
-        message: `${input.pair}: color ${color}: it serves traffic and its cluster is updated in place, as acknowledged ("${acknowledged}"): ${change.description}.`,
-      });
-    } else if (change !== undefined) {
-      const serving = `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change`;
-      errors.push(acknowledged !== undefined
-        ? say(color, `${serving} other than by updates in place, which acknowledgeLiveUpdate accepts; got ${change.description}.`,
-          `make this change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps): a replaced or removed resource, or a new version, `
-          + 'takes the live cluster down with it')
-        : say(color, `${serving}; got ${change.description}.`,
-          `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
-          + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``
-          + (change.inPlaceOnly ? `; this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), `
-            + `acknowledge it with pair.acknowledgeLiveUpdate(PairColor.${color.toUpperCase()}, '<reason>')` : '')));
-    }
+    const freeze = liveColorFreeze(input, color, other, recorded, desired, say);
+    if (freeze.error !== undefined) errors.push(freeze.error);
+    if (freeze.warning !== undefined) warnings.push(freeze.warning);
     if (recorded !== undefined && recorded.version !== desired.version) {
       errors.push(...versionStep(input.upgradeStrategy, color, key, recorded, desired, say));
     }
@@ -124,6 +105,43 @@ export function checkPairChange(input: GuardInput): GuardResult {
       + `Fix: set blue.weight and green.weight so that they add up to ${MAX_WEIGHT}.`);
   }
   return { errors, warnings };
+}
+
+/**
+ * A color whose recorded or new weight is above 0 keeps its cluster: any change is an error, except
+ * an update in place of a color given to `acknowledgeLiveUpdate`, which is a warning. The change is
+ * described only for a live color: the idle color changes freely, and never pays for the diff.
+ */
+function liveColorFreeze(input: GuardInput, color: string, other: string, recorded: RecordedColor | undefined, desired: DesiredColor,
+  say: (color: string, problem: string, fix: string) => string): { error?: string; warning?: GuardWarning } {
+  const live = (recorded?.weight ?? 0) > 0 || desired.weight > 0;
+  const change = !live ? undefined : recorded === undefined ? { description: 'a new cluster would be created', inPlaceOnly: false }
+    : clusterChange(recorded, desired, input.replacementRules ?? (() => NO_SCHEMA));
+  if (change === undefined) return {};
+  const acknowledged = input.liveUpdates?.[color];
+  if (acknowledged !== undefined && change.inPlaceOnly) {
+    return {
+      warning: {
+        id: 'cdk-safe-eks:liveColorUpdated',
+        message: `${input.pair}: color ${color}: it serves traffic and its cluster is updated in place, as acknowledged ("${acknowledged}"): ${change.description}.`,
+      },
+    };
+  }
+  const serving = `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change`;
+  if (acknowledged !== undefined) {
+    return {
+      error: say(color, `${serving} other than by updates in place, which acknowledgeLiveUpdate accepts; got ${change.description}.`,
+        `make this change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps): a replaced or removed resource, or a new version, `
+        + 'takes the live cluster down with it'),
+    };
+  }
+  return {
+    error: say(color, `${serving}; got ${change.description}.`,
+      `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
+      + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``
+      + (change.inPlaceOnly ? `; this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), `
+        + `acknowledge it with pair.acknowledgeLiveUpdate(PairColor.${color.toUpperCase()}, '<reason>')` : '')),
+  };
 }
 
 function retirement(color: string, key: string, other: string, recorded: RecordedColor,
