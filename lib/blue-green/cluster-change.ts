@@ -48,16 +48,6 @@ export function clusterFingerprint(resources: ClusterResources): string {
   return createHash('sha256').update(JSON.stringify(resources)).digest('hex').slice(0, FINGERPRINT_LENGTH);
 }
 
-/**
- * How the cluster of a color changes between what was recorded and what is about to be deployed,
- * or undefined when it does not. The change-safety diff engine decides, resource by resource, with the
- * create-only properties of `rules` (asked only when something changed, so an unchanged color never
- * loads the schemas); a recorded color without resources falls back to its fingerprint.
- */
-export function describeClusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules): string | undefined {
-  return clusterChange(recorded, next, rules)?.description;
-}
-
 /** How a color's cluster changes, and whether every change is one CloudFormation makes in place. */
 export interface ClusterChange {
   readonly description: string;
@@ -68,7 +58,12 @@ export interface ClusterChange {
   readonly inPlaceOnly: boolean;
 }
 
-/** The change of a color's cluster between the recorded and the next snapshot, or undefined when there is none. */
+/**
+ * How the cluster of a color changes between what was recorded and what is about to be deployed,
+ * or undefined when it does not. The change-safety diff engine decides, resource by resource, with the
+ * create-only properties of `rules` (asked only when something changed, so an unchanged color never
+ * loads the schemas); a recorded color without resources falls back to its fingerprint.
+ */
 export function clusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules): ClusterChange | undefined {
   const parts: string[] = [];
   let inPlaceOnly = recorded.version === next.version;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/pair-guards';
 import { RecordedPair } from '../../lib/blue-green/pair-state';
-import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources, describeClusterChange } from '../../lib/blue-green/cluster-change';
+import { CLUSTER_RESOURCE_TYPES, ClusterSnapshot, clusterChange, clusterFingerprint, clusterResources } from '../../lib/blue-green/cluster-change';
 import { IReplacementRules } from '../../lib/model/change-safety';
 import { MODELLED_TYPES } from '../../lib/model/resource-types';
 
@@ -12,6 +12,7 @@ const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> =
 const schema: IReplacementRules = {
   replacementPaths: (type) => ({ 'AWS::EKS::Cluster': [{ path: 'Name', conditional: false }], 'AWS::EKS::Nodegroup': [{ path: 'NodegroupName', conditional: false }] })[type],
 };
+const describeClusterChange = (recorded: ClusterSnapshot, next: ClusterSnapshot, rules: () => IReplacementRules) => clusterChange(recorded, next, rules)?.description;
 const run = (input: Partial<GuardInput>) => checkPairChange({ pair: 'App/P', upgradeStrategy: 'REPLACE', ...input });
 
 describe('checkPairChange', () => {
@@ -61,6 +62,8 @@ describe('checkPairChange', () => {
       'version 1.33 -> 1.34; Cluster (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes');
     const withoutGroup = snapshot('1.33', { Cluster: cluster });
     expect(describeClusterChange(before, withoutGroup, () => schema)).toBe('General (AWS::EKS::Nodegroup) removed');
+    // Only the resize is an update in place, which acknowledgeLiveUpdate may let through.
+    expect([resized, renamed, withoutGroup].map((next) => clusterChange(before, next, () => schema)?.inPlaceOnly)).toEqual([true, false, false]);
   });
 
   test('describeClusterChange reads the schema only when the cluster changes', () => {
