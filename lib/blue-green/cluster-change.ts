@@ -90,7 +90,7 @@ export function clusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, 
 const IN_PLACE: ReadonlySet<ChangeKind> = new Set([ChangeKind.UPDATED, ChangeKind.ADDED]);
 
 /** The resources that change between two records of one color, as the change-safety diff engine judges them. */
-export function resourceChanges(recorded: ClusterResources, next: ClusterResources, rules: IReplacementRules): ResourceChange[] {
+function resourceChanges(recorded: ClusterResources, next: ClusterResources, rules: IReplacementRules): ResourceChange[] {
   const side = (resources: ClusterResources) => [{ stackName: COLOR_STACK, template: { Resources: { ...resources } } }];
   return ChangeSafety.compare(side(recorded), side(next), rules).resources.filter((r) => r.change !== ChangeKind.UNCHANGED);
 }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DataStoreKind, DependentDataStore } from './dependent-data-store';
 import { acknowledgeRules } from '../private/acknowledgements';
 import { requireScope } from '../private/guards';
-import { checkCacheInputs } from './store-input-checks';
+import { DEFAULT_STORE_SUBNETS, checkCacheInputs } from './store-input-checks';
 import { createRetainedKey, stableIdentifier } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 
@@ -144,7 +144,7 @@ export class DependentCache extends DependentDataStore {
   private createSubnetGroup(props: DependentCacheProps): elasticache.CfnSubnetGroup {
     return new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `cdk-safe-eks cache ${this.node.path}`,
-      subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+      subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? DEFAULT_STORE_SUBNETS).subnetIds,
     });
   }
 

@@ -10,7 +10,7 @@ import { DataStoreKind, DependentDataStore } from './dependent-data-store';
 import { acknowledgeEksManagedPolicies, acknowledgeRules } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
 import { checkProps, requireScope } from '../private/guards';
-import { checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
+import { DEFAULT_STORE_SUBNETS, checkDatabaseInputs, checkGrantConnectArguments } from './store-input-checks';
 import { createRetainedKey, stableIdentifier } from './store-access';
 import { requireIntegerInRange } from '../private/validate';
 
@@ -284,7 +284,7 @@ export class DependentDatabase extends DependentDataStore {
     return {
       common: {
         vpc: props.vpc,
-        vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        vpcSubnets: props.vpcSubnets ?? DEFAULT_STORE_SUBNETS,
         securityGroups: [this.securityGroup],
         port: this.port,
         credentials: rds.Credentials.fromSecret(masterSecret),

@@ -80,8 +80,11 @@ export function checkCacheInputs(scope: Construct, props: object): void {
   checkDefaultSubnets(scope, props);
 }
 
+/** Where a store goes unless `vpcSubnets` says otherwise: it needs no route to anywhere. */
+export const DEFAULT_STORE_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
 /**
- * A store goes into the VPC's isolated subnets unless `vpcSubnets` says otherwise: a VPC without any
+ * A store goes into the VPC's isolated subnets (`DEFAULT_STORE_SUBNETS`) unless `vpcSubnets` says otherwise: a VPC without any
  * (`SafeVpc`'s default layout is public and private with egress) would fail deep in aws-cdk-lib with a
  * message about the VPC, not the store.
  */
