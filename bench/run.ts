@@ -2,12 +2,14 @@
  * `npm run bench`: cost of the connectivity proof. Side by side in one run: 10 vs 100 clusters for
  * each stage (templates -> model, evaluate with replay, assembly on disk -> report as the CLI does it),
  * the per-cluster synth-time validation against the synthesis it is part of, and synthesis of the
- * example blue-green pair against a plain aws-eks-v2 app with one cluster.
+ * example blue-green pair against a plain aws-eks-v2 app with one cluster, and where each one's cold
+ * synthesis spends its time.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { pairSynthBench } from './pair-synth';
+import { synthPhasesBench } from './synth-phases';
 import { syntheticTemplates, writeAssembly } from './synthetic-assembly';
 import { ClusterConnectivityValidation } from '../lib/checks/cluster-connectivity-validation';
 import { FlowModel } from '../lib/model/flow-model';
@@ -103,3 +105,4 @@ function validationBench(): void {
 assemblyBench();
 validationBench();
 pairSynthBench();
+synthPhasesBench();
