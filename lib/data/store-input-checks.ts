@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IValidation } from 'constructs';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, instanceTypeProblem, masterUsernameProblem, postgresNameProblem, replicationGroupIdProblem,
-  reservedPostgresUsernameProblem,
+  reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem,
 } from '../model/aws-naming-rules';
 import { namesEksCreatedGroup } from '../model/group-ref';
 import { literalClusterSecurityGroupId } from '../private/cdk-internals';
@@ -49,7 +49,7 @@ export function checkDatabaseInputs(scope: Construct, props: object): void {
   });
   const p = props as { [key: string]: unknown };
   const databaseName = p.databaseName as string | undefined;
-  if (isLiteral(databaseName)) refuse(scope, databaseName, postgresNameProblem(databaseName, 'databaseName'));
+  if (isLiteral(databaseName)) refuse(scope, databaseName, postgresNameProblem(databaseName, 'databaseName') ?? reservedPostgresDatabaseNameProblem(databaseName));
   const username = p.masterUsername as string | undefined;
   if (isLiteral(username)) refuse(scope, username, masterUsernameProblem(username) ?? reservedPostgresUsernameProblem(username));
   const instanceType = p.instanceType?.toString();

@@ -187,15 +187,37 @@ export function masterUsernameProblem(name: string): NamingProblem | undefined {
  * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
  */
 export function reservedPostgresUsernameProblem(name: string): NamingProblem | undefined {
-  if (/^(rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i.test(name)) {
-    return { code: 'ReservedUsername', problem: '`masterUsername` is reserved by RDS or PostgreSQL.', fix: 'choose another name, such as "dbadmin"' };
-  }
+  return reservedPostgresNameProblem(name, /^(rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i, {
+    code: 'ReservedUsername', prop: 'masterUsername', system: 'is reserved by RDS or PostgreSQL', refusedAs: 'a master user name', fix: 'choose another name, such as "dbadmin"',
+  });
+}
+
+/**
+ * Database names RDS refuses for PostgreSQL: PostgreSQL reserved key words ("can't be a word reserved
+ * by the specified database engine") and the databases every RDS PostgreSQL already has.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html (DatabaseName);
+ * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
+ */
+export function reservedPostgresDatabaseNameProblem(name: string): NamingProblem | undefined {
+  return reservedPostgresNameProblem(name, /^(rdsadmin|template0|template1)$/i, {
+    code: 'ReservedDatabaseName', prop: 'databaseName', system: 'names a database RDS PostgreSQL already has', refusedAs: 'a database name', fix: 'choose another name, such as "app"',
+  });
+}
+
+/** How a reserved name is reported: the code, the prop, why RDS's own names are refused, and the fix. */
+interface ReservedNameWording {
+  readonly code: string;
+  readonly prop: string;
+  readonly system: string;
+  readonly refusedAs: string;
+  readonly fix: string;
+}
+
+/** A name RDS refuses for PostgreSQL: one of its own (`system`), or a PostgreSQL reserved key word. */
+function reservedPostgresNameProblem(name: string, system: RegExp, wording: ReservedNameWording): NamingProblem | undefined {
+  if (system.test(name)) return { code: wording.code, problem: `\`${wording.prop}\` ${wording.system}.`, fix: wording.fix };
   if (POSTGRES_RESERVED_WORDS.has(name.toLowerCase())) {
-    return {
-      code: 'ReservedUsername',
-      problem: '`masterUsername` is a PostgreSQL reserved key word, which RDS refuses as a master user name.',
-      fix: 'choose another name, such as "dbadmin"',
-    };
+    return { code: wording.code, problem: `\`${wording.prop}\` is a PostgreSQL reserved key word, which RDS refuses as ${wording.refusedAs}.`, fix: wording.fix };
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem,
   kubernetesVersionProblem, masterUsernameProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
-  reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
+  reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../../lib/model/aws-naming-rules';
 
 const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
@@ -130,6 +130,13 @@ describe('RDS and ElastiCache names', () => {
       expect(reservedPostgresUsernameProblem(name)?.code).toBe('ReservedUsername');
     }
     for (const name of ['dbadmin', 'postgres', 'app_user', 'users']) expect(reservedPostgresUsernameProblem(name)).toBeUndefined();
+  });
+
+  test('database names RDS refuses: PostgreSQL reserved words and the databases it already has', () => {
+    for (const name of ['select', 'SELECT', 'table', 'user', 'rdsadmin', 'template0', 'Template1']) {
+      expect(reservedPostgresDatabaseNameProblem(name)?.code).toBe('ReservedDatabaseName');
+    }
+    for (const name of ['payments', 'postgres', 'app_db', 'users']) expect(reservedPostgresDatabaseNameProblem(name)).toBeUndefined();
   });
 
   test('replication group IDs and node types', () => {
