@@ -10,8 +10,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint, clusterResources } from './cluster-change';
-import { DesiredColor, checkPairChange } from './pair-guards';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairProps } from './pair-input-checks';
+import { DesiredColor, MAX_WEIGHT, checkPairChange } from './pair-guards';
+import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairProps, checkTrafficShift } from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { RenderedTemplate, renderStack } from './stack-render';
@@ -28,6 +28,7 @@ import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
 import { requireScope } from '../private/guards';
 import { acknowledgeRules } from '../private/acknowledgements';
+import { requireIntegerInRange } from '../private/validate';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { requireLiteralPort } from '../data/store-access';
 
@@ -261,6 +262,10 @@ export class BlueGreenClusterPair extends Construct {
     if (Stack.of(store) !== this.sharedStack) {
       throw new SafeEksError(this, 'DataStoreOutsideShared', 'data stores of a pair live in its Shared stack, which no color change touches.',
         `${store.node.path} in stack ${Stack.of(store).stackName}`, `create the store with scope pair.sharedStack, e.g. new DependentDatabase(pair.sharedStack, '${store.node.id}', { vpc: pair.vpc })`);
+    }
+    if (this.dataStores.includes(store)) {
+      throw new SafeEksError(this, 'DataStoreAddedTwice', 'this data store was already added to the pair.', store.node.path,
+        'call addDataStore once per store: both colors get their rules to it from that one call');
     }
     this.dataStores.push(store);
     for (const cluster of [this.blue, this.green]) if (cluster) store.allowFrom(cluster);
@@ -624,6 +629,9 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
     throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` is required.', 'undefined',
       'set trafficShift: TrafficShift.albWeighted({ certificateArn })');
   }
+  checkTrafficShift(scope, props.trafficShift, props.env);
+  // Checked here as well as by the guard: a Route 53 record refuses a bad weight as soon as it is made, in its own words.
+  for (const key of ['blue', 'green'] as const) requireIntegerInRange(scope, `${key}.weight`, props[key]?.weight, 0, MAX_WEIGHT);
   if (props.availabilityZones === undefined && (props.env?.region === undefined || Token.isUnresolved(props.env.region))) {
     throw new SafeEksError(scope, 'PairRegion', 'the region must be literal so that the zones can be named without a lookup.',
       show(props.env?.region), 'set env.region, or list `availabilityZones`');

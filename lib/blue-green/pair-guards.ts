@@ -51,7 +51,8 @@ export interface GuardResult {
 }
 
 const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
-const MAX_WEIGHT = 100;
+/** The largest weight of a color: weights are percentages of the traffic. */
+export const MAX_WEIGHT = 100;
 
 /** All guards of a pair: weights, the live-color freeze, retirement, version steps and connectivity. */
 export function checkPairChange(input: GuardInput): GuardResult {
@@ -162,9 +163,13 @@ function versionStep(strategy: string, color: string, key: string, recorded: Rec
   const from = minor(recorded.version);
   const to = minor(desired.version);
   if (strategy === 'IN_PLACE' && (to === undefined || from === undefined || to !== from + 1)) {
+    if (from !== undefined && to !== undefined && to < from) {
+      return [say(color, `IN_PLACE moves a cluster one minor version up at a time, and EKS cannot downgrade a cluster; got ${recorded.version} -> ${desired.version}.`,
+        `set ${key}.version back to ${recorded.version}; to run ${desired.version}, use UpgradeStrategy.REPLACE, which recreates the cluster at any version`)];
+    }
     return [say(color, `IN_PLACE moves a cluster one minor version up at a time; got ${recorded.version} -> ${desired.version}.`,
       from === undefined ? 'set the recorded version first'
-        : `set ${key}.version to 1.${from + 1} and deploy it first, or use UpgradeStrategy.REPLACE, which recreates the cluster at any version`)];
+        : `set ${key}.version to 1.${from + 1}, deploy it and run \`cdk-safe-eks pair record\` first, or use UpgradeStrategy.REPLACE, which recreates the cluster at any version`)];
   }
   if (strategy !== 'IN_PLACE' && recorded.deletionProtection) {
     return [say(color, `REPLACE recreates the cluster (${recorded.clusterName}) for ${recorded.version} -> ${desired.version}, and the old one has deletion protection, so CloudFormation could not delete it.`,

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { ipv4CidrProblem } from '../model/aws-naming-rules';
-import { SafeEksError } from '../private/errors';
+import { SafeEksError, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
 
 /**
@@ -72,6 +72,41 @@ export function checkLiveUpdateReason(scope: IConstruct, reason: unknown): void 
       'say why the live cluster must change now, e.g. "scale General to 6 nodes for the sale"');
   }
 }
+
+/** Carried by every `TrafficShift` its factories make (a global symbol, so that two copies of the library agree). */
+export const TRAFFIC_SHIFT_BRAND = Symbol.for('cdk-safe-eks.TrafficShift');
+
+/**
+ * The pair's traffic shift: made by a `TrafficShift` factory (a hand-built object of the same shape
+ * type-checks but has no listener or records behind it), and, for ALB weights, a certificate the load
+ * balancer can use: an ACM certificate in the pair's own account and region.
+ */
+export function checkTrafficShift(scope: IConstruct, shift: unknown, env: { readonly account?: string; readonly region?: string }): void {
+  if (typeof shift !== 'object' || shift === null || Reflect.get(shift, TRAFFIC_SHIFT_BRAND) !== true) {
+    throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` must be made by a TrafficShift factory.', show(shift),
+      'set trafficShift: TrafficShift.albWeighted({ certificateArn }) or TrafficShift.route53Weighted({ zone, recordName })');
+  }
+  const arn: unknown = Reflect.get(Reflect.get(shift, 'albOptions') ?? {}, 'certificateArn');
+  if (typeof arn !== 'string' || Token.isUnresolved(arn)) return;
+  const match = CERTIFICATE_ARN.exec(arn);
+  if (match === null) {
+    throw new SafeEksError(scope, 'CertificateArn', '`certificateArn` must be the ARN of an ACM certificate.', show(arn),
+      `give arn:aws:acm:${env.region ?? '<region>'}:${env.account ?? '<account>'}:certificate/<id> (ACM console, or \`aws acm list-certificates\`)`);
+  }
+  const [, region, account] = match;
+  const literal = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
+  if (literal(env.region) && region !== env.region) {
+    throw new SafeEksError(scope, 'CertificateRegion', `an Application Load Balancer uses certificates of its own region only; this one is in ${region}, the pair in ${env.region}.`,
+      show(arn), `request or import the certificate in ACM in ${env.region} and give that ARN`);
+  }
+  if (literal(env.account) && account !== env.account) {
+    throw new SafeEksError(scope, 'CertificateAccount', `an Application Load Balancer uses certificates of its own account only; this one belongs to ${account}, the pair to ${env.account}.`,
+      show(arn), `import or request the certificate in account ${env.account} and give that ARN`);
+  }
+}
+
+/** `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 
 /** `TrafficShift.albWeighted` options. */
 export function checkAlbWeightedOptions(options: unknown): void {

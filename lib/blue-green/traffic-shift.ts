@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { checkAlbWeightedOptions, checkRoute53WeightedOptions } from './pair-input-checks';
+import { TRAFFIC_SHIFT_BRAND, checkAlbWeightedOptions, checkRoute53WeightedOptions } from './pair-input-checks';
 
 /** Options of `TrafficShift.albWeighted`. */
 export interface AlbWeightedOptions {
   /**
-   * ARN of the ACM certificate of the HTTPS listener, in the pair's region (a literal ARN, or
-   * `certificate.certificateArn` of one created in a stack of your own).
+   * ARN of the ACM certificate of the HTTPS listener, in the pair's account and region (a literal ARN,
+   * checked at synth, or `certificate.certificateArn` of one created in a stack of your own).
    */
   readonly certificateArn: string;
   /**
@@ -122,5 +122,7 @@ export class TrafficShift {
     this.kind = kind;
     this.albOptions = alb;
     this.route53Options = route53Options;
+    // Marks instances made by the factories: an object literal of the same shape compiles, but has no listener or records behind it.
+    Object.defineProperty(this, TRAFFIC_SHIFT_BRAND, { value: true });
   }
 }

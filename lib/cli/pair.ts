@@ -66,9 +66,11 @@ export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string
     steps.push(`Let CloudFormation replace the idle cluster: set ${idleKey}.deletionProtection to false.\n     ${deploy(idleName)} && ${record}`);
   }
   const versions = inPlace && idle !== undefined ? inPlaceSteps(idle.version, toVersion) : [toVersion];
-  for (const v of versions) {
-    steps.push(`Edit the app: ${idleKey}: { version: ${versionLiteral(v)}, weight: 0 }${idle === undefined || !inPlace ? '' : ' (in place, one minor version)'}; leave ${liveKey} as it is.\n     ${deploy(idleName)}`);
-  }
+  versions.forEach((v, i) => {
+    // The guard compares each in-place step with the recorded version: every step but the last (proven and recorded next) is recorded here.
+    const recordStep = i < versions.length - 1 ? ` && ${record}` : '';
+    steps.push(`Edit the app: ${idleKey}: { version: ${versionLiteral(v)}, weight: 0 }${idle === undefined || !inPlace ? '' : ' (in place, one minor version)'}; leave ${liveKey} as it is.\n     ${deploy(idleName)}${recordStep}`);
+  });
   steps.push(`Prove the new color before it gets traffic (every flow, also after the incident replay):\n     npx cdk synth && npx cdk-safe-eks verify cdk.out --replay && ${record}`);
   if (unprotect || (idle !== undefined && !idle.deletionProtection)) {
     // Once it has weight its cluster is frozen, deletion protection included: protect it while it is idle.

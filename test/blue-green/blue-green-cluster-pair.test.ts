@@ -240,8 +240,8 @@ describe('guards fire at synth, against the recorded state', () => {
   test('weights outside 0-100 or not summing to 100 are refused', () => {
     expect(errorsOf({ blue: color(V1_33, 100), green: color(V1_34, 10) }, blueLiveState()))
       .toContain('weights must sum to 100; got blue 100 + green 10 = 110');
-    expect(errorsOf({ blue: color(V1_33, 100.5), green: color(V1_34, -0.5) }, blueLiveState()))
-      .toContain('color Blue: weight must be a whole number from 0 to 100; got 100.5.');
+    expect(() => buildPairApp({ blue: color(V1_33, 100.5), green: color(V1_34, -0.5), stateFile: blueLiveState() }))
+      .toThrow('Payments: `blue.weight` must be a whole number from 0 to 100. Got: 100.5.');
   });
 
   test('a live color cannot be retired, and retiring a protected color takes two steps', () => {
@@ -255,7 +255,14 @@ describe('guards fire at synth, against the recorded state', () => {
     expect(errorsOf({ blue: color(V1_33, 100), green: color(eks.KubernetesVersion.V1_35, 0) }, blueLiveState()))
       .toContain('color Green: REPLACE recreates the cluster (payments-green-1-34) for 1.34 -> 1.35, and the old one has deletion protection');
     const inPlace = tempStateFile({ formatVersion: 1, pairs: { Payments: { ...readStateFile(blueLiveState()).pairs.Payments, upgradeStrategy: 'IN_PLACE' } } });
-    expect(errorsOf({ blue: color(V1_33, 100), green: color(eks.KubernetesVersion.of('1.36'), 0), upgradeStrategy: UpgradeStrategy.IN_PLACE }, inPlace)).toContain('color Green: IN_PLACE moves a cluster one minor version up at a time; got 1.34 -> 1.36.');
+    const skipped = errorsOf({ blue: color(V1_33, 100), green: color(eks.KubernetesVersion.of('1.36'), 0), upgradeStrategy: UpgradeStrategy.IN_PLACE }, inPlace);
+    expect(skipped).toContain('color Green: IN_PLACE moves a cluster one minor version up at a time; got 1.34 -> 1.36.');
+    expect(skipped).toContain('set green.version to 1.35, deploy it and run `cdk-safe-eks pair record` first');
+    // A downgrade is not a skipped step: EKS cannot go back, so the fix is the recorded version, not the next one.
+    const down = errorsOf({ blue: color(V1_33, 100), green: color(V1_33, 0), upgradeStrategy: UpgradeStrategy.IN_PLACE }, inPlace);
+    expect(down).toContain('EKS cannot downgrade a cluster; got 1.34 -> 1.33.');
+    expect(down).toContain('set green.version back to 1.34');
+    expect(down).not.toContain('to 1.35');
   });
 
   test('a 0 -> 100 jump warns on the Traffic stack', () => {
@@ -320,6 +327,9 @@ describe('TrafficShift.route53Weighted and input errors', () => {
     const elsewhere = new Stack(app, 'Elsewhere', { env: ENV });
     expect(() => pair.addDataStore(new DependentCache(elsewhere, 'Cache', { vpc: pair.vpc })))
       .toThrow(/Payments: data stores of a pair live in its Shared stack, which no color change touches\. Got: Elsewhere\/Cache in stack Elsewhere/);
+    const cache = new DependentCache(pair.sharedStack, 'ExtraCache', { vpc: pair.vpc });
+    pair.addDataStore(cache);
+    expect(() => pair.addDataStore(cache)).toThrow('Payments: this data store was already added to the pair. Got: Payments-Shared/ExtraCache. Fix: call addDataStore once per store');
     const broken = tempStateFile();
     fs.writeFileSync(broken, '{"formatVersion": 1, "pairs": {"Payments": {}}}');
     expect(() => buildPairApp({ blue: color(V1_33, 100), stateFile: broken }))

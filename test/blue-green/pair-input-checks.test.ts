@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { BlueGreenClusterPair, BlueGreenClusterPairProps, PairColor, TrafficShift } from '../../lib';
+import { BlueGreenClusterPair, BlueGreenClusterPairProps, PairColor, TrafficShift, TrafficShiftKind } from '../../lib';
 import { checkColorArgument, checkDataStoreArgument, checkPairProps } from '../../lib/blue-green/pair-input-checks';
 import { SafeEksError } from '../../lib/private/errors';
 
@@ -60,6 +60,33 @@ describe('blue-green input checks', () => {
     expect(thrown(() => TrafficShift.albWeighted({} as never))?.message).toMatch(/^TrafficShift\.albWeighted: `certificateArn` is required/);
     expect(thrown(() => TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN, targetPort: '8080' } as never))?.code).toBe('PropType');
     expect(thrown(() => TrafficShift.route53Weighted({ recordName: 'app' } as never))?.message).toMatch(/`zone` is required/);
+  });
+
+  test('the traffic shift must come from a factory, and its certificate from the pair\'s account and region', () => {
+    const pair = (props: Partial<BlueGreenClusterPairProps>) => thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, ...props }));
+    // Same shape, but no listener or records would stand behind it.
+    const literal = pair({ trafficShift: { kind: TrafficShiftKind.ALB_WEIGHTED } as TrafficShift });
+    expect(literal?.message).toBe('Pair: `trafficShift` must be made by a TrafficShift factory. Got: {"kind":"ALB_WEIGHTED"}. '
+      + 'Fix: set trafficShift: TrafficShift.albWeighted({ certificateArn }) or TrafficShift.route53Weighted({ zone, recordName })');
+    const withCertificate = (certificateArn: string) => pair({ trafficShift: TrafficShift.albWeighted({ certificateArn }) });
+    expect(withCertificate('')?.code).toBe('CertificateArn');
+    expect(withCertificate('my-cert')?.message).toMatch(/`certificateArn` must be the ARN of an ACM certificate\. Got: "my-cert"\. Fix: give arn:aws:acm:eu-west-1:111111111111:certificate\/<id>/);
+    expect(withCertificate(CERTIFICATE_ARN.replace('eu-west-1', 'us-east-1'))?.message)
+      .toMatch(/uses certificates of its own region only; this one is in us-east-1, the pair in eu-west-1\..*Fix: request or import the certificate in ACM in eu-west-1/);
+    expect(withCertificate(CERTIFICATE_ARN.replace('111111111111', '222222222222'))?.code).toBe('CertificateAccount');
+    expect(withCertificate(CERTIFICATE_ARN.replace('arn:aws:', 'arn:aws-cn:').replace('eu-west-1', 'cn-north-1'))?.code).toBe('CertificateRegion');
+    // A certificate made in a stack of one's own is a token: checked by CloudFormation, not here.
+    expect(withCertificate(Token.asString({ resolve: () => 'x' }))).toBeUndefined();
+    expect(withCertificate(CERTIFICATE_ARN)).toBeUndefined();
+  });
+
+  test('weights are checked before anything is built, for Route 53 records as for the ALB', () => {
+    const zone = { hostedZoneId: 'Z0000000000000', zoneName: 'example.com' } as never;
+    const trafficShift = TrafficShift.route53Weighted({ zone, recordName: 'api', blueDnsName: 'b.example.com', greenDnsName: 'g.example.com' });
+    const refused = thrown(() => new BlueGreenClusterPair(new App(), 'Pair', {
+      ...VALID, trafficShift, blue: { version: eks.KubernetesVersion.V1_34, weight: 101 }, green: { version: eks.KubernetesVersion.V1_34, weight: -1 },
+    }));
+    expect(refused?.message).toBe('Pair: `blue.weight` must be a whole number from 0 to 100. Got: 101. Fix: set `blue.weight` to a whole number between 0 and 100');
   });
 
   test('the pair refuses a bad scope, id or prop before it creates a stack', () => {

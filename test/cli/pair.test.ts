@@ -85,6 +85,9 @@ describe('cdk-safe-eks pair', () => {
     expect(out).not.toContain('deletionProtection to false');
     expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.34'), weight: 0 } (in place, one minor version)");
     expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.35'), weight: 0 } (in place, one minor version)");
+    // The guard compares each step with the recorded version, so every intermediate step is recorded before the next.
+    expect(out).toContain("(in place, one minor version); leave blue as it is.\n     npx cdk deploy Payments-Green && npx cdk-safe-eks pair record --pair Payments\n");
+    expect(out.match(/pair record --pair Payments/g)!.length).toBeGreaterThanOrEqual(2 + 3 + 1);
   });
 
   test('plan refuses what it cannot plan, with exit 2 and a message', () => {
