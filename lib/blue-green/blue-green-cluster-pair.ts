@@ -11,9 +11,10 @@ import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint, clusterResources } from './cluster-change';
 import { DesiredColor, MAX_WEIGHT, checkPairChange } from './pair-guards';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairProps, checkTrafficShift } from './pair-input-checks';
-import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
+import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkAdminRoleArns, checkPairProps, checkTrafficShift } from './pair-input-checks';
+import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
+import { DEFAULT_ZONE_SUFFIXES, PAIR_SUBNETS } from './pair-subnets';
 import { RenderedTemplate, renderStack } from './stack-render';
 import { AlbWeightedOptions, TrafficShift, TrafficShiftKind } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
@@ -192,11 +193,10 @@ export class BlueGreenClusterPair extends Construct {
       this.recorded = readStateFile(this.stateFile).pairs[id];
     } catch (e) {
       if (!(e instanceof PairStateError)) throw e;
-      throw new SafeEksError(this, 'PairStateFile', 'the state file of blue-green pairs cannot be read.', e.message,
-        'restore the file from version control, or delete it and run `cdk-safe-eks pair record` after the next deploy');
+      throw new SafeEksError(this, 'PairStateFile', 'the state file of blue-green pairs cannot be read.', e.problem, STATE_FILE_FIX);
     }
 
-    const azs = props.availabilityZones ?? ['a', 'b', 'c'].map((z) => `${props.env.region}${z}`);
+    const azs = props.availabilityZones ?? DEFAULT_ZONE_SUFFIXES.map((z) => `${props.env.region}${z}`);
     this.sharedStack = new PairStack(scope, `${id}-Shared`, {
       env: props.env, zones: azs, terminationProtection: true,
       description: `cdk-safe-eks pair ${id}: VPC, keys, load balancer and data stores; never changed by a color`,
@@ -541,11 +541,7 @@ function createVpc(stack: Stack, cidr: string, azs: string[]): ec2.Vpc {
     ipAddresses: ec2.IpAddresses.cidr(cidr),
     availabilityZones: azs,
     natGateways: 1,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-    ],
+    subnetConfiguration: [...PAIR_SUBNETS],
   });
   // For ingresses a color's AWS Load Balancer Controller creates itself; constant, so no color change touches it.
   for (const subnet of vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
@@ -630,6 +626,7 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
       'set trafficShift: TrafficShift.albWeighted({ certificateArn })');
   }
   checkTrafficShift(scope, props.trafficShift, props.env);
+  checkAdminRoleArns(scope, props.adminRoleArns);
   // Checked here as well as by the guard: a Route 53 record refuses a bad weight as soon as it is made, in its own words.
   for (const key of ['blue', 'green'] as const) requireIntegerInRange(scope, `${key}.weight`, props[key]?.weight, 0, MAX_WEIGHT);
   if (props.availabilityZones === undefined && (props.env?.region === undefined || Token.isUnresolved(props.env.region))) {
@@ -637,5 +634,5 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
       show(props.env?.region), 'set env.region, or list `availabilityZones`');
   }
   const alb = props.trafficShift.albOptions;
-  if (alb?.targetPort !== undefined) requireLiteralPort(scope, 'targetPort', alb.targetPort);
+  if (alb?.targetPort !== undefined) requireLiteralPort(scope, 'targetPort', alb.targetPort, 'the pods behind the Service listen on', [8080, 8443]);
 }

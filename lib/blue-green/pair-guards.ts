@@ -89,7 +89,8 @@ export function checkPairChange(input: GuardInput): GuardResult {
     const freeze = liveColorFreeze(input, color, other, recorded, desired, say);
     if (freeze.error !== undefined) errors.push(freeze.error);
     if (freeze.warning !== undefined) warnings.push(freeze.warning);
-    if (recorded !== undefined && recorded.version !== desired.version) {
+    // A frozen live color has its error already; the version rules (and their fixes) are for a color that may change.
+    if (recorded !== undefined && recorded.version !== desired.version && freeze.error === undefined) {
       errors.push(...versionStep(input.upgradeStrategy, color, key, recorded, desired, say));
     }
     if (desired.weight > 0) errors.push(...proof(input, color, desired, say));
@@ -129,19 +130,22 @@ function liveColorFreeze(input: GuardInput, color: string, other: string, record
     };
   }
   const serving = `it serves traffic (recorded weight ${recorded?.weight ?? 0}, new weight ${desired.weight}), so its cluster must not change`;
+  // An idle color that gets weight in the same deploy as its change: the change goes first, alone.
+  const wayOut = (recorded?.weight ?? 0) === 0
+    ? `deploy the change with ${color.toLowerCase()}.weight 0 first and run \`cdk-safe-eks pair record\`, then shift traffic to ${color} (\`cdk-safe-eks pair plan\` prints the steps)`
+    : `leave ${color} as recorded and make the change on the color at weight 0 (${other}, once it has no traffic; \`cdk-safe-eks pair plan\` prints the steps)`;
   if (acknowledged !== undefined) {
     return {
       error: say(color, `${serving} other than by updates in place, which acknowledgeLiveUpdate accepts; got ${change.description}.`,
-        `make this change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps): a replaced or removed resource, or a new version, `
-        + 'takes the live cluster down with it'),
+        `${wayOut}: a replaced or removed resource, or a new version, takes the live cluster down with it`),
     };
   }
   return {
     error: say(color, `${serving}; got ${change.description}.`,
-      `leave ${color} as recorded and make the change on ${other} while its weight is 0 (\`cdk-safe-eks pair plan\` prints the steps), `
-      + `or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``
-      + (change.inPlaceOnly ? `; this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), `
-        + `acknowledge it with pair.acknowledgeLiveUpdate(PairColor.${color.toUpperCase()}, '<reason>')` : '')),
+      (recorded?.weight ?? 0) === 0 ? wayOut
+        : `${wayOut}, or first shift ${color}'s weight to 0 alone, deploy the Traffic stack and run \`cdk-safe-eks pair record\``
+        + (change.inPlaceOnly ? `; this change is an update in place, so if it must reach the live cluster (a node group's size, a library release's new tag), `
+          + `acknowledge it with pair.acknowledgeLiveUpdate(PairColor.${color.toUpperCase()}, '<reason>')` : '')),
   };
 }
 

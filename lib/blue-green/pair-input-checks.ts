@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { ipv4CidrProblem } from '../model/aws-naming-rules';
 import { SafeEksError, show } from '../private/errors';
@@ -49,7 +50,14 @@ export function checkPairProps(scope: IConstruct, props: unknown): void {
     // ec2.Vpc divides the block into subnets at synth, so it must be known then.
     throw new SafeEksError(scope, 'VpcCidrToken', '`vpcCidr` must be a literal CIDR block, not a token.', 'a token', 'write the block, e.g. "10.40.0.0/16"');
   }
-  if (isLiteral(cidr)) refuse(scope, cidr, ipv4CidrProblem(cidr, 'vpcCidr'));
+  if (!isLiteral(cidr)) return;
+  refuse(scope, cidr, ipv4CidrProblem(cidr, 'vpcCidr'));
+  const zones = Array.isArray(p.availabilityZones) ? p.availabilityZones.length : DEFAULT_ZONE_SUFFIXES.length;
+  const longest = longestPairVpcPrefix(zones);
+  if (Number(cidr.split('/')[1]) > longest) {
+    throw new SafeEksError(scope, 'VpcCidrSize', `\`vpcCidr\` is too small for the pair's subnets: a public /24, a private /20 (pod IPs) and an isolated /24 in each of ${zones} zones need a /${longest} or larger.`,
+      show(cidr), `give a /${longest} or shorter prefix, such as "10.40.0.0/16"`);
+  }
 }
 
 /** `BlueGreenClusterPair.addDataStore`: a store of this library (or `DataStoreAccess`). */
@@ -104,6 +112,17 @@ export function checkTrafficShift(scope: IConstruct, shift: unknown, env: { read
       show(arn), `import or request the certificate in account ${env.account} and give that ARN`);
   }
 }
+
+/** Each literal admin role ARN is an IAM role's: `arn:<partition>:iam::<account>:role/<path and name>`. */
+export function checkAdminRoleArns(scope: IConstruct, arns: readonly string[] | undefined): void {
+  (arns ?? []).forEach((arn, i) => {
+    if (Token.isUnresolved(arn) || ROLE_ARN.test(arn)) return;
+    throw new SafeEksError(scope, 'AdminRoleArn', `\`adminRoleArns[${i}]\` must be the ARN of an IAM role.`, show(arn),
+      'give the role\'s ARN, such as "arn:aws:iam::111111111111:role/platform-admin" (IAM console, or `aws iam get-role --role-name <name>`)');
+  });
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /** `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;

@@ -43,10 +43,13 @@ export function pairAssemblyFileName(pairId: string): string {
 }
 const FORMAT_VERSION = 1;
 
-/** The state file cannot be read or has the wrong shape; the message says which and how to fix it. */
+/** How to mend a state file that cannot be read: the same whatever is wrong with it. */
+export const STATE_FILE_FIX = 'restore the file from version control, or delete it and run `cdk-safe-eks pair record` after the next deploy';
+
+/** The state file cannot be read or has the wrong shape; `problem` says which, the message also how to fix it. */
 export class PairStateError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(public readonly problem: string) {
+    super(`${problem}. Fix: ${STATE_FILE_FIX}.`);
     this.name = 'PairStateError';
   }
 }
@@ -58,12 +61,12 @@ export function emptyState(): PairStateFile {
 /** Reads the state file; a file that does not exist is an empty state (nothing deployed yet). */
 export function readStateFile(file: string): PairStateFile {
   if (!fs.existsSync(file)) return emptyState();
+  if (fs.statSync(file).isDirectory()) throw new PairStateError(`${file} is a directory, not a state file`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch (e) {
-    throw new PairStateError(`${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}). `
-      + 'Fix: restore it from version control, or run `cdk-safe-eks pair record` after the next deploy.');
+    throw new PairStateError(`${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   return parseState(parsed, file);
 }
@@ -78,7 +81,7 @@ export function stateToJson(state: PairStateFile): string {
 }
 
 function parseState(value: unknown, file: string): PairStateFile {
-  const bad = (what: string) => new PairStateError(`${file}: ${what}. Fix: restore the file from version control, or delete it and run \`cdk-safe-eks pair record\` after the next deploy.`);
+  const bad = (what: string) => new PairStateError(`${file}: ${what}`);
   if (!isObject(value) || value.formatVersion !== FORMAT_VERSION || !isObject(value.pairs)) {
     throw bad(`expected {"formatVersion": ${FORMAT_VERSION}, "pairs": {...}}`);
   }

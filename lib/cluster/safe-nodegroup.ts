@@ -239,14 +239,15 @@ function validateOptions(scope: Construct, props: SafeNodegroupProps): void {
   validateSizeOrder(scope, props);
 }
 
+/** Every pair of the literal sizes given must be in order: two of three (`minSize: 5, maxSize: 2`) already contradict. */
 function validateSizeOrder(scope: Construct, props: SafeNodegroupProps): void {
-  const sizes = [props.minSize, props.desiredSize, props.maxSize];
-  if (sizes.some((s) => s === undefined || Token.isUnresolved(s))) return;
-  const [min, desired, max] = sizes as number[];
-  if (!(min <= desired && desired <= max)) {
+  const given: Array<[string, number | undefined]> = [['minSize', props.minSize], ['desiredSize', props.desiredSize], ['maxSize', props.maxSize]];
+  const sizes = given.filter((entry): entry is [string, number] => entry[1] !== undefined && !Token.isUnresolved(entry[1]));
+  const inOrder = sizes.every(([, size], i) => i === 0 || sizes[i - 1][1] <= size);
+  if (!inOrder) {
     throw new SafeEksError(scope, 'NodegroupSizeOrder',
       'Node group sizes must satisfy minSize <= desiredSize <= maxSize.',
-      `minSize=${min}, desiredSize=${desired}, maxSize=${max}`, 'reorder the sizes so that minSize <= desiredSize <= maxSize');
+      sizes.map(([name, size]) => `${name}=${size}`).join(', '), 'reorder the sizes so that minSize <= desiredSize <= maxSize');
   }
 }
 

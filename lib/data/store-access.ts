@@ -44,16 +44,17 @@ const MAX_RULE_DESCRIPTION = 255;
 
 /**
  * Throws unless `port` is a literal whole number from 1 to 65535. Tokens are refused: the port
- * is written into rules in other stacks and compared with what clients ask for, at synth.
+ * is written into rules in other stacks and compared with what clients ask for, at synth. The fix
+ * says what listens on it (`listensOn`) and gives typical ports.
  */
-export function requireLiteralPort(scope: IConstruct, prop: string, port: number): void {
+export function requireLiteralPort(scope: IConstruct, prop: string, port: number, listensOn = 'the store listens on', typical: readonly number[] = [5432, 6379]): void {
   if (Token.isUnresolved(port)) {
     throw new SafeEksError(scope, 'PortToken', `\`${prop}\` must be a literal number, not a token.`, show(Token.asString(port)),
-      `pass the port as a number, for example ${prop}: 5432`);
+      `pass the port as a number, for example ${prop}: ${typical[0]}`);
   }
   if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
     throw new SafeEksError(scope, 'PortOutOfRange', `\`${prop}\` must be a whole number from ${MIN_PORT} to ${MAX_PORT}.`,
-      show(port), `set \`${prop}\` to the port the store listens on, for example 5432 or 6379`);
+      show(port), `set \`${prop}\` to the port ${listensOn}, for example ${typical.join(' or ')}`);
   }
 }
 

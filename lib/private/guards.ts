@@ -113,7 +113,7 @@ function article(name: string): string {
 
 /** Like `show`, but says what kind of object arrived: `{}` alone would not tell a Python caller much. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -205,7 +206,14 @@ describe('guards fire at synth, against the recorded state', () => {
     expect(message).toContain('Payments: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; '
       + 'got version 1.33 -> 1.34; ClusterC2E21B66 (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes; '
       + 'ClusterGeneralB559E85E (AWS::EKS::Nodegroup) replaced: ClusterC2E21B66 is replaced, and ClusterName.Ref (create-only: ClusterName) names it');
-    expect(message).toContain('make the change on Green while its weight is 0');
+    expect(message).toContain('make the change on the color at weight 0 (Green, once it has no traffic;');
+    // The freeze is the one error: the version rules' own fix (unprotect it first) would be refused too.
+    expect(message).not.toContain('REPLACE recreates the cluster');
+  });
+
+  test('an idle color changed and given weight in the same deploy is told to take the change first, alone', () => {
+    const message = errorsOf({ blue: color(V1_33, 90), green: color(eks.KubernetesVersion.V1_35, 10) }, blueLiveState());
+    expect(message).toMatch(/color Green: it serves traffic \(recorded weight 0, new weight 10\), so its cluster must not change; got version 1\.34 -> 1\.35.* Fix: deploy the change with green\.weight 0 first and run `cdk-safe-eks pair record`, then shift traffic to Green/);
   });
 
   test('a node group change of the live color is refused even with an unchanged version, naming the property', () => {
@@ -333,6 +341,10 @@ describe('TrafficShift.route53Weighted and input errors', () => {
     const broken = tempStateFile();
     fs.writeFileSync(broken, '{"formatVersion": 1, "pairs": {"Payments": {}}}');
     expect(() => buildPairApp({ blue: color(V1_33, 100), stateFile: broken }))
-      .toThrow(/Payments: the state file of blue-green pairs cannot be read\. Got: .*pair "Payments" has no upgradeStrategy/);
+      .toThrow(/Payments: the state file of blue-green pairs cannot be read\. Got: .*pair "Payments" has no upgradeStrategy\. Fix: restore the file from version control/);
+    // One fix, not the reader's and the pair's both; a directory is named as one, not as bad JSON.
+    const message = (stateFile: string) => { try { buildPairApp({ blue: color(V1_33, 100), stateFile }); return ''; } catch (e) { return (e as Error).message; } };
+    expect(message(broken).match(/Fix:/g)).toHaveLength(1);
+    expect(message(os.tmpdir())).toMatch(/cannot be read\. Got: .* is a directory, not a state file\. Fix: /);
   });
 });

@@ -1,10 +1,12 @@
 import * as os from 'os';
 import * as path from 'path';
-import { App, Token } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { BlueGreenClusterPair, BlueGreenClusterPairProps, PairColor, TrafficShift, TrafficShiftKind } from '../../lib';
 import { checkColorArgument, checkDataStoreArgument, checkPairProps } from '../../lib/blue-green/pair-input-checks';
+import { PAIR_SUBNETS } from '../../lib/blue-green/pair-subnets';
 import { SafeEksError } from '../../lib/private/errors';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
@@ -50,6 +52,28 @@ describe('blue-green input checks', () => {
     expect(check({ vpcCidr: Token.asString({ resolve: () => '10.40.0.0/16' }) })?.code).toBe('VpcCidrToken');
   });
 
+  test('the VPC CIDR must hold the pair\'s subnets: exactly where ec2.Vpc stops fitting them', () => {
+    expect(check({ vpcCidr: '10.0.0.0/28' })?.message)
+      .toBe('Pair: `vpcCidr` is too small for the pair\'s subnets: a public /24, a private /20 (pod IPs) and an isolated /24 in each of 3 zones need a /17 or larger. '
+        + 'Got: "10.0.0.0/28". Fix: give a /17 or shorter prefix, such as "10.40.0.0/16"');
+    // The check agrees with ec2.Vpc itself, for every zone count and prefix around the limit.
+    for (const zones of [1, 2, 3, 4, 6]) {
+      for (let prefix = 16; prefix <= 21; prefix++) {
+        const availabilityZones = ['a', 'b', 'c', 'd', 'e', 'f'].slice(0, zones).map((z) => `eu-west-1${z}`);
+        const vpcCidr = `10.0.0.0/${prefix}`;
+        const ours = check({ vpcCidr, availabilityZones }) === undefined;
+        const stack = new Stack(new App(), 'S', { env: VALID.env });
+        let fits = true;
+        try {
+          new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(vpcCidr), availabilityZones, natGateways: 1, subnetConfiguration: [...PAIR_SUBNETS] });
+        } catch {
+          fits = false;
+        }
+        expect({ zones, prefix, ours }).toEqual({ zones, prefix, ours: fits });
+      }
+    }
+  });
+
   test('methods check their argument', () => {
     expect(thrown(() => checkDataStoreArgument(scope, { node: {} }))?.message).toMatch(/`addDataStore: store` must be an IDependentDataStore/);
     expect(thrown(() => checkColorArgument(scope, 'blue', Object.values(PairColor)))?.message).toMatch(/one of "Blue", "Green"/);
@@ -78,6 +102,20 @@ describe('blue-green input checks', () => {
     // A certificate made in a stack of one's own is a token: checked by CloudFormation, not here.
     expect(withCertificate(Token.asString({ resolve: () => 'x' }))).toBeUndefined();
     expect(withCertificate(CERTIFICATE_ARN)).toBeUndefined();
+  });
+
+  test('a bad target port is described as the pods\' port, not a store\'s', () => {
+    const refused = thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, trafficShift: TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN, targetPort: 0 }) }));
+    expect(refused?.message).toBe('Pair: `targetPort` must be a whole number from 1 to 65535. Got: 0. Fix: set `targetPort` to the port the pods behind the Service listen on, for example 8080 or 8443');
+  });
+
+  test('admin role ARNs must be IAM role ARNs (aws-cdk-lib would refuse them with no path or fix)', () => {
+    const pair = (adminRoleArns: string[]) => thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, adminRoleArns }));
+    expect(pair(['arn:aws:iam::111111111111:role/ok', 'platform-admin'])?.message)
+      .toMatch(/^Pair: `adminRoleArns\[1\]` must be the ARN of an IAM role\. Got: "platform-admin"\. Fix: give the role's ARN/);
+    expect(pair([''])?.code).toBe('AdminRoleArn');
+    expect(pair(['arn:aws:iam::111111111111:user/alice'])?.code).toBe('AdminRoleArn');
+    expect(pair(['arn:aws:iam::111111111111:role/teams/platform-admin', 'arn:aws-us-gov:iam::111111111111:role/x'])).toBeUndefined();
   });
 
   test('weights are checked before anything is built, for Route 53 records as for the ALB', () => {

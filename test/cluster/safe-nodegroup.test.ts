@@ -156,6 +156,13 @@ describe('sizes', () => {
     }), { numRuns: 30 });
   });
 
+  test('two sizes out of order are refused without the third (aws-cdk-lib would say it with no path or fix)', () => {
+    expect(() => withNodegroup({ minSize: 5, maxSize: 2 })).toThrow('Node group sizes must satisfy minSize <= desiredSize <= maxSize. Got: minSize=5, maxSize=2.');
+    expect(() => withNodegroup({ desiredSize: 7, maxSize: 6 })).toThrow('Got: desiredSize=7, maxSize=6.');
+    expect(() => withNodegroup({ minSize: 3, desiredSize: 2 })).toThrow('Got: minSize=3, desiredSize=2.');
+    expect(() => withNodegroup({ minSize: 2, maxSize: 2 })).not.toThrow();
+  });
+
   test('fractional, negative or huge sizes and volume sizes are refused', () => {
     const bad = fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 16385 }), fc.double({ noInteger: true, noNaN: true }));
     fc.assert(fc.property(bad, (n) => {

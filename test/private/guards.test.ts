@@ -12,6 +12,7 @@ describe('type guards for jsii callers', () => {
     expect(() => checkProps(scope, 'props', { vpc: 'vpc-1' }, { vpc: { type: 'object', name: 'ec2.IVpc', members: ['vpcId'] } }))
       .toThrow('S: `vpc` must be an ec2.IVpc. Got: string "vpc-1". Fix: pass `vpc` as an ec2.IVpc, or leave it unset');
     expect(() => checkProps(scope, 'props', null, {})).toThrow(/`props` must be an object of properties\. Got: null/);
+    expect(() => checkProps(scope, 'options', undefined, {})).toThrow('S: `options` must be an object of properties. Got: undefined. Fix:');
   });
 
   test('arrays are checked element by element; enums by value; tokens pass where CDK encodes them', () => {
