@@ -280,6 +280,10 @@ export class BlueGreenClusterPair extends Construct {
   public acknowledgeLiveUpdate(color: PairColor, reason: string): void {
     checkColorArgument(this, color, COLORS, 'acknowledgeLiveUpdate');
     checkLiveUpdateReason(this, reason);
+    if (this.colorOptions(color) === undefined) {
+      throw new SafeEksError(this, 'RetiredColor', `color ${color} is retired, so it has no cluster to update.`, `acknowledgeLiveUpdate(PairColor.${color.toUpperCase()})`,
+        'remove the call, or give the color its options again');
+    }
     this.liveUpdates[color === PairColor.BLUE ? 'Blue' : 'Green'] = reason;
   }
 
@@ -627,6 +631,12 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
   }
   checkTrafficShift(scope, props.trafficShift, props.env);
   checkAdminRoleArns(scope, props.adminRoleArns);
+  const region = props.env.region;
+  const foreign = (props.availabilityZones ?? []).find((az) => !Token.isUnresolved(az) && region !== undefined && !Token.isUnresolved(region) && !az.startsWith(region));
+  if (foreign !== undefined) {
+    throw new SafeEksError(scope, 'AvailabilityZone', `every availability zone must be in the pair's region, ${region}.`, show(foreign),
+      `name zones of ${region}, such as "${region}a", or set env.region to the zones' region`);
+  }
   // Checked here as well as by the guard: a Route 53 record refuses a bad weight as soon as it is made, in its own words.
   for (const key of ['blue', 'green'] as const) requireIntegerInRange(scope, `${key}.weight`, props[key]?.weight, 0, MAX_WEIGHT);
   if (props.availabilityZones === undefined && (props.env?.region === undefined || Token.isUnresolved(props.env.region))) {

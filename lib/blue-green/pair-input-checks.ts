@@ -2,9 +2,9 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { UpgradeStrategy } from './upgrade-strategy';
-import { ipv4CidrProblem } from '../model/aws-naming-rules';
+import { dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem } from '../model/aws-naming-rules';
 import { SafeEksError, show } from '../private/errors';
-import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
+import { InputProblem, TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
 
 /**
  * Runtime type checks of the blue-green entry points, run before they touch their arguments, so
@@ -139,6 +139,11 @@ export function checkAlbWeightedOptions(options: unknown): void {
     servicePort: { type: 'number' },
     namespace: { type: 'string' },
   });
+  const o = options as AlbWeightedLiterals;
+  const scope = 'TrafficShift.albWeighted';
+  if (isLiteral(o.healthCheckPath)) refuse(scope, o.healthCheckPath, healthCheckPathProblem(o.healthCheckPath));
+  if (isLiteral(o.serviceName)) refuse(scope, o.serviceName, kubernetesNameProblem(o.serviceName, 'serviceName', 'Service'));
+  if (isLiteral(o.namespace)) refuse(scope, o.namespace, kubernetesNameProblem(o.namespace, 'namespace', 'namespace'));
 }
 
 /** `TrafficShift.route53Weighted` options. */
@@ -150,4 +155,46 @@ export function checkRoute53WeightedOptions(options: unknown): void {
     greenDnsName: { type: 'string' },
     ttl: { type: 'object', name: 'Duration', members: ['toSeconds'] },
   });
+  const o = options as Route53WeightedLiterals;
+  const scope = 'TrafficShift.route53Weighted';
+  if (isLiteral(o.recordName)) refuse(scope, o.recordName, recordNameProblem(o.recordName, o.zone.zoneName));
+  for (const prop of ['blueDnsName', 'greenDnsName'] as const) {
+    const name = o[prop];
+    if (isLiteral(name)) refuse(scope, name, dnsNameProblem(name, prop));
+  }
+  if (isLiteral(o.blueDnsName) && isLiteral(o.greenDnsName) && o.blueDnsName.replace(/\.$/, '').toLowerCase() === o.greenDnsName.replace(/\.$/, '').toLowerCase()) {
+    throw new SafeEksError(scope, 'SameDnsName', 'both colors point to the same DNS name, so a shift between them would move no traffic.', show(o.blueDnsName),
+      'give each color the DNS name of its own cluster\'s ingress');
+  }
+}
+
+/** The literal-checked fields of `AlbWeightedOptions`, once their types are known. */
+interface AlbWeightedLiterals {
+  readonly healthCheckPath?: string;
+  readonly serviceName?: string;
+  readonly namespace?: string;
+}
+
+/** The literal-checked fields of `Route53WeightedOptions`, once their types are known. */
+interface Route53WeightedLiterals {
+  readonly zone: { readonly zoneName: string };
+  readonly recordName: string;
+  readonly blueDnsName?: string;
+  readonly greenDnsName?: string;
+}
+
+/**
+ * A record name relative to the zone, or fully qualified (with a final dot, or ending with the zone's
+ * name) inside it; route53.RecordSet appends the zone to any other name, so "api.other.org" would become
+ * "api.other.org.example.com".
+ */
+function recordNameProblem(name: string, zoneName: string): InputProblem | undefined {
+  if (name.trim() === '') {
+    return { code: 'RecordName', problem: '`recordName` must not be empty.', fix: `give the name clients resolve, such as "api" (api.${zoneName.replace(/\.$/, '')})` };
+  }
+  if (!name.endsWith('.') || Token.isUnresolved(zoneName)) return undefined;
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  const fqdn = name.slice(0, -1).toLowerCase();
+  if (fqdn === zone || fqdn.endsWith(`.${zone}`)) return undefined;
+  return { code: 'RecordName', problem: `\`recordName\` is fully qualified but outside the zone ${zone}.`, fix: `use a name in the zone, such as "api.${zone}.", or the zone of that name` };
 }

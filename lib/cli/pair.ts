@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { minor } from '../blue-green/pair-guards';
+import { kubernetesVersionProblem } from '../model/aws-naming-rules';
 import {
   PairStateError, PairStateFile, RecordedColor, RecordedPair, pairAssemblyFileName, readStateFile, writeStateFile,
 } from '../blue-green/pair-state';
@@ -95,7 +96,8 @@ export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string
 
 /** Checks `toVersion` against the recorded pair; returns the problem, or undefined. */
 export function planProblem(pair: RecordedPair, toVersion: string): string | undefined {
-  if (minor(toVersion) === undefined) return `--to must be a Kubernetes minor version such as 1.35; got ${JSON.stringify(toVersion)}`;
+  // The same rule as a cluster's version: "1.N", no leading zero (1.034 is not 1.34).
+  if (kubernetesVersionProblem(toVersion) !== undefined) return `--to must be a Kubernetes minor version such as 1.35; got ${JSON.stringify(toVersion)}`;
   if (pair.blue === undefined && pair.green === undefined) return 'both colors are retired; there is no live color to keep serving traffic';
   const live = Math.max(pair.blue?.weight ?? 0, pair.green?.weight ?? 0);
   if (live < 100) return 'traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade';

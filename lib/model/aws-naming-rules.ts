@@ -287,3 +287,48 @@ export function regionOfArn(arn: string): string | undefined {
   const parts = arn.split(':');
   return parts.length >= 6 && parts[0] === 'arn' && parts[3] !== '' ? parts[3] : undefined;
 }
+
+/**
+ * A Kubernetes Service name (an RFC 1035 label: 1 to 63 lowercase letters, digits or hyphens,
+ * starting with a letter, ending with a letter or digit) or a namespace name (an RFC 1123 label,
+ * which may also start with a digit).
+ * Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+ */
+export function kubernetesNameProblem(name: string, prop: string, kind: 'Service' | 'namespace'): NamingProblem | undefined {
+  const pattern = kind === 'Service' ? /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+  if (pattern.test(name)) return undefined;
+  return {
+    code: 'KubernetesName',
+    problem: `\`${prop}\` must be a Kubernetes ${kind} name: 1 to 63 lowercase letters, digits or hyphens, starting with a ${kind === 'Service' ? 'letter' : 'letter or digit'} and ending with a letter or digit.`,
+    fix: `use the ${kind} name as kubectl shows it, such as "${kind === 'Service' ? 'web' : 'default'}"`,
+  };
+}
+
+/**
+ * An Application Load Balancer health-check path: starts with "/", at most 1024 characters.
+ * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthCheckPath)
+ */
+export function healthCheckPathProblem(path: string): NamingProblem | undefined {
+  if (path.startsWith('/') && path.length <= 1024) return undefined;
+  return {
+    code: 'HealthCheckPath',
+    problem: '`healthCheckPath` must be a path starting with "/", at most 1024 characters.',
+    fix: path.startsWith('/') ? 'shorten the path' : `write it with the leading slash, "/${path.replace(/^\/*/, '')}"`,
+  };
+}
+
+/**
+ * A DNS host name as a record's value: dot-separated labels of letters, digits and hyphens (an
+ * optional final dot), at most 253 characters; no scheme, port or path.
+ * Source: RFC 1123 section 2.1; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
+ */
+export function dnsNameProblem(name: string, prop: string): NamingProblem | undefined {
+  const labels = name.replace(/\.$/, '').split('.');
+  const valid = name.length <= 253 && labels.every((l) => /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(l));
+  if (valid) return undefined;
+  return {
+    code: 'DnsName',
+    problem: `\`${prop}\` must be a DNS host name (no scheme, port or path).`,
+    fix: 'give the load balancer\'s DNS name as its console shows it, such as "k8s-web-1234567890.eu-west-1.elb.amazonaws.com"',
+  };
+}

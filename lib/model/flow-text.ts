@@ -12,9 +12,10 @@ export function flowFails(flow: FlowCheck): boolean {
   return !flowPassed(flow) && flow.acknowledged === undefined;
 }
 
-/** `tcp 443`. */
+/** `tcp 443`, or `all traffic`. */
 export function flowTraffic(flow: FlowCheck): string {
-  return `${flow.protocol} ${flow.ports}`;
+  // An all-traffic flow prints its ports as "all" too: "all all" says nothing twice.
+  return flow.ports === 'all' ? 'all traffic' : `${flow.protocol} ${flow.ports}`;
 }
 
 /** `ControlPlaneToNodesKubelet (control plane of S/C -> nodes tcp 10250)`. */

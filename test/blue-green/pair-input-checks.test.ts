@@ -86,6 +86,22 @@ describe('blue-green input checks', () => {
     expect(thrown(() => TrafficShift.route53Weighted({ recordName: 'app' } as never))?.message).toMatch(/`zone` is required/);
   });
 
+  test('the factories refuse literal values the load balancer, Kubernetes or Route 53 would refuse at deploy', () => {
+    const alb = (options: object) => thrown(() => TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN, ...options }));
+    expect(alb({ healthCheckPath: 'healthz' })?.message).toBe('TrafficShift.albWeighted: `healthCheckPath` must be a path starting with "/", at most 1024 characters. '
+      + 'Got: "healthz". Fix: write it with the leading slash, "/healthz"');
+    expect(alb({ serviceName: 'My_Svc' })?.code).toBe('KubernetesName');
+    expect(alb({ namespace: '' })?.code).toBe('KubernetesName');
+    expect(alb({ serviceName: 'web-v2', namespace: '2024-shop', healthCheckPath: '/ready' })).toBeUndefined();
+    const zone = { hostedZoneId: 'Z0000000000000', zoneName: 'example.com' } as never;
+    const r53 = (options: object) => thrown(() => TrafficShift.route53Weighted({ zone, recordName: 'api', ...options }));
+    expect(r53({ recordName: '' })?.message).toMatch(/`recordName` must not be empty\. Got: ""\. Fix: give the name clients resolve, such as "api" \(api\.example\.com\)/);
+    expect(r53({ recordName: 'api.other.org.' })?.message).toMatch(/`recordName` is fully qualified but outside the zone example\.com/);
+    expect(r53({ blueDnsName: 'https://b.example.com/' })?.code).toBe('DnsName');
+    expect(r53({ blueDnsName: 'lb.example.com', greenDnsName: 'LB.example.com.' })?.message).toMatch(/both colors point to the same DNS name/);
+    expect(r53({ recordName: 'api.example.com.', blueDnsName: 'b.elb.amazonaws.com', greenDnsName: 'g.elb.amazonaws.com' })).toBeUndefined();
+  });
+
   test('the traffic shift must come from a factory, and its certificate from the pair\'s account and region', () => {
     const pair = (props: Partial<BlueGreenClusterPairProps>) => thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, ...props }));
     // Same shape, but no listener or records would stand behind it.
@@ -102,6 +118,15 @@ describe('blue-green input checks', () => {
     // A certificate made in a stack of one's own is a token: checked by CloudFormation, not here.
     expect(withCertificate(Token.asString({ resolve: () => 'x' }))).toBeUndefined();
     expect(withCertificate(CERTIFICATE_ARN)).toBeUndefined();
+  });
+
+  test('zones outside the pair\'s region, and a live update of a retired color, are refused', () => {
+    expect(thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, availabilityZones: ['eu-west-1a', 'us-east-1b'] }))?.message)
+      .toBe('Pair: every availability zone must be in the pair\'s region, eu-west-1. Got: "us-east-1b". Fix: name zones of eu-west-1, such as "eu-west-1a", or set env.region to the zones\' region');
+    const pair = new BlueGreenClusterPair(new App(), 'Pair', VALID);
+    expect(thrown(() => pair.acknowledgeLiveUpdate(PairColor.GREEN, 'resize'))?.message)
+      .toMatch(/^Pair: color Green is retired, so it has no cluster to update\./);
+    expect(thrown(() => pair.acknowledgeLiveUpdate(PairColor.BLUE, 'resize'))).toBeUndefined();
   });
 
   test('a bad target port is described as the pods\' port, not a store\'s', () => {

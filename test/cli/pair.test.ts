@@ -97,6 +97,8 @@ describe('cdk-safe-eks pair', () => {
     fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 1, pairs: { Payments: { ...blueLive, blue: { ...blueLive.blue, weight: 90 }, green: { ...blueLive.green, weight: 10 } } } }));
     const split = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
     expect(split).toEqual({ code: ExitCode.UNUSABLE, out: '', err: 'cdk-safe-eks: traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade\n' });
+    expect(cli('pair', 'plan', '--pair', 'Payments', '--to', '1.035', '--state-file', stateFile).err)
+      .toBe('cdk-safe-eks: --to must be a Kubernetes minor version such as 1.35; got "1.035"\n');
     fs.writeFileSync(stateFile, '{ not json');
     const broken = cli('pair', 'status', '--state-file', stateFile);
     expect(broken.code).toBe(ExitCode.UNUSABLE);

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem,
   kubernetesVersionProblem, masterUsernameProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
+  dnsNameProblem, healthCheckPathProblem, kubernetesNameProblem,
   reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../../lib/model/aws-naming-rules';
 
@@ -137,6 +138,26 @@ describe('RDS and ElastiCache names', () => {
       expect(reservedPostgresDatabaseNameProblem(name)?.code).toBe('ReservedDatabaseName');
     }
     for (const name of ['payments', 'postgres', 'app_db', 'users']) expect(reservedPostgresDatabaseNameProblem(name)).toBeUndefined();
+  });
+
+  test('Kubernetes Service and namespace names: RFC 1035 and RFC 1123 labels', () => {
+    for (const name of ['web', 'web-v2', 'a'.repeat(63)]) expect(kubernetesNameProblem(name, 'serviceName', 'Service')).toBeUndefined();
+    for (const name of ['', 'Web', 'my_svc', '2web', 'web-', 'a'.repeat(64)]) expect(kubernetesNameProblem(name, 'serviceName', 'Service')?.code).toBe('KubernetesName');
+    expect(kubernetesNameProblem('2024-shop', 'namespace', 'namespace')).toBeUndefined();
+    expect(kubernetesNameProblem('-shop', 'namespace', 'namespace')?.code).toBe('KubernetesName');
+  });
+
+  test('health-check paths start with a slash and fit 1024 characters', () => {
+    expect(healthCheckPathProblem('/healthz')).toBeUndefined();
+    expect(healthCheckPathProblem('healthz')?.fix).toBe('write it with the leading slash, "/healthz"');
+    expect(healthCheckPathProblem(`/${'a'.repeat(1024)}`)?.fix).toBe('shorten the path');
+  });
+
+  test('DNS host names: labels only, no scheme, port or path', () => {
+    for (const name of ['b.example.com', 'k8s-web-123.eu-west-1.elb.amazonaws.com', 'B.Example.com.']) expect(dnsNameProblem(name, 'blueDnsName')).toBeUndefined();
+    for (const name of ['', 'https://b.example.com/', 'b.example.com:443', 'b..example.com', '-b.example.com', `${'a'.repeat(64)}.com`]) {
+      expect(dnsNameProblem(name, 'blueDnsName')?.code).toBe('DnsName');
+    }
   });
 
   test('replication group IDs and node types', () => {
