@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint, clusterResources } from './cluster-change';
 import { DesiredColor, MAX_WEIGHT, checkPairChange } from './pair-guards';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkAdminRoleArns, checkPairProps, checkTrafficShift } from './pair-input-checks';
+import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkAdminRoleArns, checkPairProps, checkPairVpc, checkTrafficShift } from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { DEFAULT_ZONE_SUFFIXES, PAIR_SUBNETS } from './pair-subnets';
@@ -90,13 +90,24 @@ export interface BlueGreenClusterPairProps {
   /**
    * Availability zones of the VPC, literal so that synthesis never looks them up.
    *
-   * @default - zones a, b and c of the region
+   * @default - zones a, b and c of the region, or the zones of `vpc`
    */
   readonly availabilityZones?: string[];
   /**
-   * CIDR block of the VPC.
+   * An existing VPC for the pair, instead of the one the Shared stack creates: imported with
+   * `ec2.Vpc.fromVpcAttributes` or `fromLookup` in a stack of your own (a network stack), or a VPC such a
+   * stack creates. Its zones must be literal and it needs private subnets with a route to the internet
+   * (at least two, in different zones) for the nodes, isolated subnets for the data stores and, for an
+   * internet-facing load balancer, public subnets. Its CIDR block must be literal, or given as `vpcCidr`.
+   * Its subnets are not tagged for the AWS Load Balancer Controller, and its flow logs are yours.
    *
-   * @default '10.40.0.0/16'
+   * @default - a VPC in the Shared stack: one public /24, private /20 and isolated /24 per zone
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * CIDR block of the VPC: of the one the pair creates, or, when `vpc` has a token for its block, of that one.
+   *
+   * @default '10.40.0.0/16', or the block of `vpc`
    */
   readonly vpcCidr?: string;
   /**
@@ -154,8 +165,8 @@ export class BlueGreenClusterPair extends Construct {
   public readonly greenStack: Stack;
   /** The stack of the weights. */
   public readonly trafficStack: Stack;
-  /** The VPC of both colors, in the Shared stack. */
-  public readonly vpc: ec2.Vpc;
+  /** The VPC of both colors: in the Shared stack, or the one given as `vpc`. */
+  public readonly vpc: ec2.IVpc;
   /** The Blue cluster, unless Blue is retired. */
   public readonly blue?: SafeCluster;
   /** The Green cluster, unless Green is retired. */
@@ -196,14 +207,14 @@ export class BlueGreenClusterPair extends Construct {
       throw new SafeEksError(this, 'PairStateFile', 'the state file of blue-green pairs cannot be read.', e.problem, STATE_FILE_FIX);
     }
 
-    const azs = props.availabilityZones ?? DEFAULT_ZONE_SUFFIXES.map((z) => `${props.env.region}${z}`);
+    const azs = props.vpc?.availabilityZones ?? props.availabilityZones ?? DEFAULT_ZONE_SUFFIXES.map((z) => `${props.env.region}${z}`);
     this.sharedStack = new PairStack(scope, `${id}-Shared`, {
       env: props.env, zones: azs, terminationProtection: true,
       description: `cdk-safe-eks pair ${id}: VPC, keys, load balancer and data stores; never changed by a color`,
     });
     const shared = new SharedExports(this.sharedStack);
-    const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
-    this.vpc = createVpc(this.sharedStack, vpcCidr, azs);
+    const vpcCidr = props.vpc !== undefined && !Token.isUnresolved(props.vpc.vpcCidrBlock) ? props.vpc.vpcCidrBlock : props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    this.vpc = props.vpc ?? createVpc(this.sharedStack, vpcCidr, azs);
     shared.exportVpc(this.vpc, vpcCidr);
     for (const color of COLORS) {
       // One key per color, in Shared: a color's cluster is replaced, its key (and what it encrypted) stays.
@@ -498,6 +509,7 @@ function renderer(): Renderer {
  */
 class SharedExports {
   private subnetCount = 0;
+  private routeTables = true;
   private vpcCidr?: string;
 
   constructor(private readonly stack: Stack) {}
@@ -510,13 +522,15 @@ class SharedExports {
     return Fn.importValue(this.exportName(name));
   }
 
-  public exportVpc(vpc: ec2.Vpc, literalCidr: string): void {
+  public exportVpc(vpc: ec2.IVpc, literalCidr: string): void {
     this.vpcCidr = literalCidr;
     this.export('VpcId', vpc.vpcId);
     this.export('VpcCidr', vpc.vpcCidrBlock);
+    // An imported VPC may leave its route tables out; the colors then import the subnets without them.
+    this.routeTables = vpc.privateSubnets.every((subnet) => subnet.routeTable?.routeTableId !== undefined);
     vpc.privateSubnets.forEach((subnet, i) => {
       this.export(`PrivateSubnet${i + 1}Id`, subnet.subnetId);
-      this.export(`PrivateSubnet${i + 1}RouteTableId`, subnet.routeTable.routeTableId);
+      if (this.routeTables) this.export(`PrivateSubnet${i + 1}RouteTableId`, subnet.routeTable.routeTableId);
     });
     this.subnetCount = vpc.privateSubnets.length;
   }
@@ -530,7 +544,7 @@ class SharedExports {
       vpcCidrBlock: this.vpcCidr ?? this.import('VpcCidr'),
       availabilityZones: azs,
       privateSubnetIds: n.map((i) => this.import(`PrivateSubnet${i}Id`)),
-      privateSubnetRouteTableIds: n.map((i) => this.import(`PrivateSubnet${i}RouteTableId`)),
+      privateSubnetRouteTableIds: this.routeTables ? n.map((i) => this.import(`PrivateSubnet${i}RouteTableId`)) : undefined,
     });
   }
 
@@ -561,7 +575,7 @@ function targetGroupName(prefix: string, color: PairColor): string {
   return `${prefix}-${color.toLowerCase()}`;
 }
 
-function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.Vpc, vpcCidr: string, prefix: string,
+function createLoadBalancer(stack: Stack, shared: SharedExports, vpc: ec2.IVpc, vpcCidr: string, prefix: string,
   options: AlbWeightedOptions): elbv2.ApplicationLoadBalancer {
   const group = new ec2.SecurityGroup(stack, 'LoadBalancerSecurityGroup', {
     vpc, allowAllOutbound: false,
@@ -631,6 +645,7 @@ function validatePairProps(scope: Construct, props: BlueGreenClusterPairProps, p
   }
   checkTrafficShift(scope, props.trafficShift, props.env);
   checkAdminRoleArns(scope, props.adminRoleArns);
+  checkPairVpc(scope, props.vpc, props.vpcCidr, props.availabilityZones !== undefined, props.trafficShift.albOptions?.internetFacing === true);
   const region = props.env.region;
   const foreign = (props.availabilityZones ?? []).find((az) => !Token.isUnresolved(az) && region !== undefined && !Token.isUnresolved(region) && !az.startsWith(region));
   if (foreign !== undefined) {

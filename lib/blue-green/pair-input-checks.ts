@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { UpgradeStrategy } from './upgrade-strategy';
@@ -31,6 +32,7 @@ const PAIR_PROPS: { [prop: string]: TypeSpec } = {
   upgradeStrategy: { type: 'string', name: 'UpgradeStrategy', oneOf: Object.values(UpgradeStrategy) },
   namePrefix: { type: 'string' },
   availabilityZones: { ...STRING_ARRAY, minItems: 1 },
+  vpc: { type: 'object', name: 'ec2.IVpc', members: ['vpcId', 'vpcCidrBlock', 'privateSubnets', 'availabilityZones'] },
   vpcCidr: { type: 'string' },
   adminRoleArns: STRING_ARRAY,
   stateFile: { type: 'string' },
@@ -52,6 +54,8 @@ export function checkPairProps(scope: IConstruct, props: unknown): void {
   }
   if (!isLiteral(cidr)) return;
   refuse(scope, cidr, ipv4CidrProblem(cidr, 'vpcCidr'));
+  // Only the VPC the pair creates is divided here; a given one has its subnets already.
+  if (p.vpc !== undefined) return;
   const zones = Array.isArray(p.availabilityZones) ? p.availabilityZones.length : DEFAULT_ZONE_SUFFIXES.length;
   const longest = longestPairVpcPrefix(zones);
   if (Number(cidr.split('/')[1]) > longest) {
@@ -110,6 +114,40 @@ export function checkTrafficShift(scope: IConstruct, shift: unknown, env: { read
   if (literal(env.account) && account !== env.account) {
     throw new SafeEksError(scope, 'CertificateAccount', `an Application Load Balancer uses certificates of its own account only; this one belongs to ${account}, the pair to ${env.account}.`,
       show(arn), `import or request the certificate in account ${env.account} and give that ARN`);
+  }
+}
+
+/**
+ * A VPC given to the pair: literal zones (the stacks name them without a lookup), a literal CIDR block
+ * (its own or `vpcCidr`: each color's path-MTU rule names it), private subnets in two zones or more for
+ * the nodes (EKS asks for two), and public subnets for an internet-facing load balancer.
+ */
+export function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCidr: string | undefined, zonesGiven: boolean, internetFacing: boolean): void {
+  if (vpc === undefined) return;
+  const fail = (code: string, problem: string, value: string, fix: string) => new SafeEksError(scope, code, problem, value, fix);
+  if (zonesGiven) {
+    throw fail('VpcAndZones', '`availabilityZones` and `vpc` both name the zones.', show(vpc.node.path), 'leave out `availabilityZones`: the pair uses the zones of `vpc`');
+  }
+  const zones = vpc.availabilityZones;
+  if (zones.length === 0 || zones.some((z) => Token.isUnresolved(z))) {
+    throw fail('VpcZones', 'the zones of `vpc` must be literal, so that the pair\'s stacks name them without a lookup.', show(zones),
+      'import the VPC with ec2.Vpc.fromVpcAttributes({ availabilityZones: [...] }) or fromLookup, or give the VPC\'s stack literal zones');
+  }
+  const own = Token.isUnresolved(vpc.vpcCidrBlock) ? undefined : vpc.vpcCidrBlock;
+  if (own === undefined && vpcCidr === undefined) {
+    throw fail('VpcCidrToken', 'the CIDR block of `vpc` is not known at synth, and each color\'s path-MTU rule must name it.', 'a token', 'give it as `vpcCidr`, e.g. "10.40.0.0/16"');
+  }
+  if (own !== undefined && vpcCidr !== undefined && own !== vpcCidr) {
+    throw fail('VpcCidrMismatch', `\`vpcCidr\` differs from the block of \`vpc\`, ${own}.`, show(vpcCidr), 'leave out `vpcCidr`: the pair reads the block of `vpc`');
+  }
+  const privateZones = new Set(vpc.privateSubnets.map((subnet) => subnet.availabilityZone));
+  if (privateZones.size < 2) {
+    throw fail('VpcPrivateSubnets', '`vpc` needs private subnets (with a route to the internet) in at least two zones for the nodes: EKS asks for two.',
+      `${vpc.privateSubnets.length} private subnet(s)`, 'give the VPC\'s private subnets (privateSubnetIds in fromVpcAttributes), in two zones or more');
+  }
+  if (internetFacing && vpc.publicSubnets.length === 0) {
+    throw fail('VpcPublicSubnets', 'an internet-facing load balancer needs public subnets, and `vpc` has none.', '0 public subnets',
+      'give the VPC\'s public subnets (publicSubnetIds in fromVpcAttributes), or leave internetFacing off');
   }
 }
 
