@@ -11,7 +11,9 @@ import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
 import { clusterFingerprint, clusterResources } from './cluster-change';
 import { DesiredColor, MAX_WEIGHT, checkPairChange } from './pair-guards';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkAdminRoleArns, checkPairProps, checkPairVpc, checkTrafficShift } from './pair-input-checks';
+import {
+  checkAdminRoleArns, checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairProps, checkPairVpc, checkTrafficShift,
+} from './pair-input-checks';
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { DEFAULT_ZONE_SUFFIXES, PAIR_SUBNETS } from './pair-subnets';
