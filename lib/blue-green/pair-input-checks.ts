@@ -1,11 +1,13 @@
-import { Token } from 'aws-cdk-lib';
+import { Environment, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { UpgradeStrategy } from './upgrade-strategy';
-import { dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem } from '../model/aws-naming-rules';
+import {
+  certificateArnProblem, dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
+} from '../model/aws-naming-rules';
 import { SafeEksError, show } from '../private/errors';
-import { InputProblem, TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
+import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
 
 /**
  * Runtime type checks of the blue-green entry points, run before they touch their arguments, so
@@ -93,28 +95,14 @@ export const TRAFFIC_SHIFT_BRAND = Symbol.for('cdk-safe-eks.TrafficShift');
  * type-checks but has no listener or records behind it), and, for ALB weights, a certificate the load
  * balancer can use: an ACM certificate in the pair's own account and region.
  */
-export function checkTrafficShift(scope: IConstruct, shift: unknown, env: { readonly account?: string; readonly region?: string }): void {
+export function checkTrafficShift(scope: IConstruct, shift: unknown, env: Environment): void {
   if (typeof shift !== 'object' || shift === null || Reflect.get(shift, TRAFFIC_SHIFT_BRAND) !== true) {
     throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` must be made by a TrafficShift factory.', show(shift),
       'set trafficShift: TrafficShift.albWeighted({ certificateArn }) or TrafficShift.route53Weighted({ zone, recordName })');
   }
   const arn: unknown = Reflect.get(Reflect.get(shift, 'albOptions') ?? {}, 'certificateArn');
-  if (typeof arn !== 'string' || Token.isUnresolved(arn)) return;
-  const match = CERTIFICATE_ARN.exec(arn);
-  if (match === null) {
-    throw new SafeEksError(scope, 'CertificateArn', '`certificateArn` must be the ARN of an ACM certificate.', show(arn),
-      `give arn:aws:acm:${env.region ?? '<region>'}:${env.account ?? '<account>'}:certificate/<id> (ACM console, or \`aws acm list-certificates\`)`);
-  }
-  const [, region, account] = match;
-  const literal = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
-  if (literal(env.region) && region !== env.region) {
-    throw new SafeEksError(scope, 'CertificateRegion', `an Application Load Balancer uses certificates of its own region only; this one is in ${region}, the pair in ${env.region}.`,
-      show(arn), `request or import the certificate in ACM in ${env.region} and give that ARN`);
-  }
-  if (literal(env.account) && account !== env.account) {
-    throw new SafeEksError(scope, 'CertificateAccount', `an Application Load Balancer uses certificates of its own account only; this one belongs to ${account}, the pair to ${env.account}.`,
-      show(arn), `import or request the certificate in account ${env.account} and give that ARN`);
-  }
+  const known = (v: string | undefined) => (v !== undefined && !Token.isUnresolved(v) ? v : undefined);
+  if (typeof arn === 'string' && !Token.isUnresolved(arn)) refuse(scope, arn, certificateArnProblem(arn, known(env.region), known(env.account)));
 }
 
 /**
@@ -151,19 +139,12 @@ export function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCi
   }
 }
 
-/** Each literal admin role ARN is an IAM role's: `arn:<partition>:iam::<account>:role/<path and name>`. */
+/** Each literal admin role ARN is an IAM role's. */
 export function checkAdminRoleArns(scope: IConstruct, arns: readonly string[] | undefined): void {
   (arns ?? []).forEach((arn, i) => {
-    if (Token.isUnresolved(arn) || ROLE_ARN.test(arn)) return;
-    throw new SafeEksError(scope, 'AdminRoleArn', `\`adminRoleArns[${i}]\` must be the ARN of an IAM role.`, show(arn),
-      'give the role\'s ARN, such as "arn:aws:iam::111111111111:role/platform-admin" (IAM console, or `aws iam get-role --role-name <name>`)');
+    if (!Token.isUnresolved(arn)) refuse(scope, arn, roleArnProblem(arn, `adminRoleArns[${i}]`));
   });
 }
-
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-/** `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
-const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 
 /** `TrafficShift.albWeighted` options. */
 export function checkAlbWeightedOptions(options: unknown): void {
@@ -195,7 +176,7 @@ export function checkRoute53WeightedOptions(options: unknown): void {
   });
   const o = options as Route53WeightedLiterals;
   const scope = 'TrafficShift.route53Weighted';
-  if (isLiteral(o.recordName)) refuse(scope, o.recordName, recordNameProblem(o.recordName, o.zone.zoneName));
+  if (isLiteral(o.recordName) && isLiteral(o.zone.zoneName)) refuse(scope, o.recordName, recordNameProblem(o.recordName, o.zone.zoneName));
   for (const prop of ['blueDnsName', 'greenDnsName'] as const) {
     const name = o[prop];
     if (isLiteral(name)) refuse(scope, name, dnsNameProblem(name, prop));
@@ -219,20 +200,4 @@ interface Route53WeightedLiterals {
   readonly recordName: string;
   readonly blueDnsName?: string;
   readonly greenDnsName?: string;
-}
-
-/**
- * A record name relative to the zone, or fully qualified (with a final dot, or ending with the zone's
- * name) inside it; route53.RecordSet appends the zone to any other name, so "api.other.org" would become
- * "api.other.org.example.com".
- */
-function recordNameProblem(name: string, zoneName: string): InputProblem | undefined {
-  if (name.trim() === '') {
-    return { code: 'RecordName', problem: '`recordName` must not be empty.', fix: `give the name clients resolve, such as "api" (api.${zoneName.replace(/\.$/, '')})` };
-  }
-  if (!name.endsWith('.') || Token.isUnresolved(zoneName)) return undefined;
-  const zone = zoneName.replace(/\.$/, '').toLowerCase();
-  const fqdn = name.slice(0, -1).toLowerCase();
-  if (fqdn === zone || fqdn.endsWith(`.${zone}`)) return undefined;
-  return { code: 'RecordName', problem: `\`recordName\` is fully qualified but outside the zone ${zone}.`, fix: `use a name in the zone, such as "api.${zone}.", or the zone of that name` };
 }

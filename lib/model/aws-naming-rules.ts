@@ -332,3 +332,64 @@ export function dnsNameProblem(name: string, prop: string): NamingProblem | unde
     fix: 'give the load balancer\'s DNS name as its console shows it, such as "k8s-web-1234567890.eu-west-1.elb.amazonaws.com"',
   };
 }
+
+/**
+ * An ACM certificate an Application Load Balancer of `region` and `account` can use: an ACM
+ * certificate ARN, in that region and account (each checked when known).
+ * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+ */
+export function certificateArnProblem(arn: string, region: string | undefined, account: string | undefined): NamingProblem | undefined {
+  const match = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/.exec(arn);
+  if (match === null) {
+    return {
+      code: 'CertificateArn',
+      problem: '`certificateArn` must be the ARN of an ACM certificate.',
+      fix: `give arn:aws:acm:${region ?? '<region>'}:${account ?? '<account>'}:certificate/<id> (ACM console, or \`aws acm list-certificates\`)`,
+    };
+  }
+  const [, certificateRegion, certificateAccount] = match;
+  if (region !== undefined && certificateRegion !== region) {
+    return {
+      code: 'CertificateRegion',
+      problem: `an Application Load Balancer uses certificates of its own region only; this one is in ${certificateRegion}, the pair in ${region}.`,
+      fix: `request or import the certificate in ACM in ${region} and give that ARN`,
+    };
+  }
+  if (account !== undefined && certificateAccount !== account) {
+    return {
+      code: 'CertificateAccount',
+      problem: `an Application Load Balancer uses certificates of its own account only; this one belongs to ${certificateAccount}, the pair to ${account}.`,
+      fix: `import or request the certificate in account ${account} and give that ARN`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * An IAM role ARN: `arn:<partition>:iam::<account>:role/<path and name>`.
+ * Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+export function roleArnProblem(arn: string, prop: string): NamingProblem | undefined {
+  if (/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) return undefined;
+  return {
+    code: 'RoleArn',
+    problem: `\`${prop}\` must be the ARN of an IAM role.`,
+    fix: 'give the role\'s ARN, such as "arn:aws:iam::111111111111:role/platform-admin" (IAM console, or `aws iam get-role --role-name <name>`)',
+  };
+}
+
+/**
+ * A Route 53 record name: not empty, and, when fully qualified (a final dot), inside the zone.
+ * route53.RecordSet appends the zone to a name without the final dot, so only those can leave it.
+ * Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
+ */
+export function recordNameProblem(name: string, zoneName: string): NamingProblem | undefined {
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  if (name.trim() === '') {
+    return { code: 'RecordName', problem: '`recordName` must not be empty.', fix: `give the name clients resolve, such as "api" (api.${zone})` };
+  }
+  if (!name.endsWith('.')) return undefined;
+  const fqdn = name.slice(0, -1).toLowerCase();
+  if (fqdn === zone || fqdn.endsWith(`.${zone}`)) return undefined;
+  return { code: 'RecordName', problem: `\`recordName\` is fully qualified but outside the zone ${zone}.`, fix: `use a name in the zone, such as "api.${zone}.", or the zone of that name` };
+}

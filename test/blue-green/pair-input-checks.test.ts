@@ -138,8 +138,8 @@ describe('blue-green input checks', () => {
     const pair = (adminRoleArns: string[]) => thrown(() => new BlueGreenClusterPair(new App(), 'Pair', { ...VALID, adminRoleArns }));
     expect(pair(['arn:aws:iam::111111111111:role/ok', 'platform-admin'])?.message)
       .toMatch(/^Pair: `adminRoleArns\[1\]` must be the ARN of an IAM role\. Got: "platform-admin"\. Fix: give the role's ARN/);
-    expect(pair([''])?.code).toBe('AdminRoleArn');
-    expect(pair(['arn:aws:iam::111111111111:user/alice'])?.code).toBe('AdminRoleArn');
+    expect(pair([''])?.code).toBe('RoleArn');
+    expect(pair(['arn:aws:iam::111111111111:user/alice'])?.code).toBe('RoleArn');
     expect(pair(['arn:aws:iam::111111111111:role/teams/platform-admin', 'arn:aws-us-gov:iam::111111111111:role/x'])).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem,
   kubernetesVersionProblem, masterUsernameProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
-  dnsNameProblem, healthCheckPathProblem, kubernetesNameProblem,
+  certificateArnProblem, dnsNameProblem, healthCheckPathProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
   reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../../lib/model/aws-naming-rules';
 
@@ -158,6 +158,30 @@ describe('RDS and ElastiCache names', () => {
     for (const name of ['', 'https://b.example.com/', 'b.example.com:443', 'b..example.com', '-b.example.com', `${'a'.repeat(64)}.com`]) {
       expect(dnsNameProblem(name, 'blueDnsName')?.code).toBe('DnsName');
     }
+  });
+
+  test('certificate ARNs: ACM, and in the load balancer\'s region and account when those are known', () => {
+    const arn = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+    expect(certificateArnProblem(arn, 'eu-west-1', '111111111111')).toBeUndefined();
+    expect(certificateArnProblem(arn, undefined, undefined)).toBeUndefined();
+    expect(certificateArnProblem('', 'eu-west-1', undefined)?.code).toBe('CertificateArn');
+    expect(certificateArnProblem(arn.replace(':acm:', ':iam:'), undefined, undefined)?.code).toBe('CertificateArn');
+    expect(certificateArnProblem(arn, 'us-east-1', undefined)?.code).toBe('CertificateRegion');
+    expect(certificateArnProblem(arn, undefined, '222222222222')?.code).toBe('CertificateAccount');
+  });
+
+  test('IAM role ARNs, paths and other partitions included', () => {
+    for (const arn of ['arn:aws:iam::111111111111:role/admin', 'arn:aws:iam::111111111111:role/teams/platform-admin', 'arn:aws-cn:iam::111111111111:role/x']) {
+      expect(roleArnProblem(arn, 'adminRoleArns[0]')).toBeUndefined();
+    }
+    for (const arn of ['', 'platform-admin', 'arn:aws:iam::111111111111:user/alice', 'arn:aws:iam::1111:role/x']) expect(roleArnProblem(arn, 'adminRoleArns[0]')?.code).toBe('RoleArn');
+  });
+
+  test('record names: not empty, and inside the zone when fully qualified', () => {
+    for (const name of ['api', 'api.example.com', 'api.example.com.', 'example.com.', 'api.other.org']) expect(recordNameProblem(name, 'example.com')).toBeUndefined();
+    expect(recordNameProblem(' ', 'example.com.')?.fix).toBe('give the name clients resolve, such as "api" (api.example.com)');
+    expect(recordNameProblem('api.other.org.', 'example.com')?.problem).toBe('`recordName` is fully qualified but outside the zone example.com.');
+    expect(recordNameProblem('api.notexample.com.', 'example.com')?.code).toBe('RecordName');
   });
 
   test('replication group IDs and node types', () => {
