@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { UpgradeStrategy } from './upgrade-strategy';
 import {
-  certificateArnProblem, dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
+  canonicalDnsName, certificateArnProblem, dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
 } from '../model/aws-naming-rules';
 import { SafeEksError, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
@@ -181,7 +181,7 @@ export function checkRoute53WeightedOptions(options: unknown): void {
     const name = o[prop];
     if (isLiteral(name)) refuse(scope, name, dnsNameProblem(name, prop));
   }
-  if (isLiteral(o.blueDnsName) && isLiteral(o.greenDnsName) && o.blueDnsName.replace(/\.$/, '').toLowerCase() === o.greenDnsName.replace(/\.$/, '').toLowerCase()) {
+  if (isLiteral(o.blueDnsName) && isLiteral(o.greenDnsName) && canonicalDnsName(o.blueDnsName) === canonicalDnsName(o.greenDnsName)) {
     throw new SafeEksError(scope, 'SameDnsName', 'both colors point to the same DNS name, so a shift between them would move no traffic.', show(o.blueDnsName),
       'give each color the DNS name of its own cluster\'s ingress');
   }

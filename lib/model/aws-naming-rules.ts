@@ -317,13 +317,18 @@ export function healthCheckPathProblem(path: string): NamingProblem | undefined 
   };
 }
 
+/** A DNS name as Route 53 compares names: without its final dot, in lowercase. */
+export function canonicalDnsName(name: string): string {
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
 /**
  * A DNS host name as a record's value: dot-separated labels of letters, digits and hyphens (an
  * optional final dot), at most 253 characters; no scheme, port or path.
  * Source: RFC 1123 section 2.1; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
  */
 export function dnsNameProblem(name: string, prop: string): NamingProblem | undefined {
-  const labels = name.replace(/\.$/, '').split('.');
+  const labels = canonicalDnsName(name).split('.');
   const valid = name.length <= 253 && labels.every((l) => /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(l));
   if (valid) return undefined;
   return {
@@ -384,12 +389,12 @@ export function roleArnProblem(arn: string, prop: string): NamingProblem | undef
  * Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
  */
 export function recordNameProblem(name: string, zoneName: string): NamingProblem | undefined {
-  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  const zone = canonicalDnsName(zoneName);
   if (name.trim() === '') {
     return { code: 'RecordName', problem: '`recordName` must not be empty.', fix: `give the name clients resolve, such as "api" (api.${zone})` };
   }
   if (!name.endsWith('.')) return undefined;
-  const fqdn = name.slice(0, -1).toLowerCase();
+  const fqdn = canonicalDnsName(name);
   if (fqdn === zone || fqdn.endsWith(`.${zone}`)) return undefined;
   return { code: 'RecordName', problem: `\`recordName\` is fully qualified but outside the zone ${zone}.`, fix: `use a name in the zone, such as "api.${zone}.", or the zone of that name` };
 }
