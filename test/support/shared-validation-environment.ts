@@ -1,0 +1,68 @@
+/**
+ * Jest's node environment, plus one CloudFormation validation engine per worker process.
+ *
+ * aws-cdk-lib validates every synthesized template with `@aws/cloudformation-validate`, a WASM engine
+ * that takes 2-3 s to build. Jest gives each test file a fresh module registry, so every file built it
+ * again, and aws-cdk-lib builds it again whenever an app brings a resource type the last one lacked:
+ * that was most of `npm test`'s time. This environment loads the engine's module once in the worker
+ * (this file's module state outlives the test files the worker runs) and hands it to each file's
+ * aws-cdk-lib through `test/support/shared-cloudformation-validate.ts` (jest's moduleNameMapper).
+ * Engines are reused per configuration, so every template is still validated by the same engine with
+ * the same rules; only the rebuilding is gone.
+ */
+import * as path from 'path';
+import { TestEnvironment } from 'jest-environment-node';
+import { SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
+
+interface Engine {
+  free(): void;
+}
+type EngineClass = new (config?: object) => Engine;
+type ValidateModule = { readonly CompositeEngine: EngineClass } & { readonly [name: string]: unknown };
+
+let shared: ValidateModule | undefined;
+
+function sharedValidateModule(): ValidateModule {
+  if (shared !== undefined) return shared;
+  // The copy aws-cdk-lib itself depends on (it is nested under aws-cdk-lib, not hoisted).
+  const cdkDir = path.dirname(require.resolve('aws-cdk-lib/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded from aws-cdk-lib's own directory, found at run time
+  const original = require(require.resolve('@aws/cloudformation-validate', { paths: [cdkDir] })) as ValidateModule;
+  const engines = new Map<string, Engine>();
+  /** aws-cdk-lib frees its engine before building the next one: the shared engine outlives that. */
+  function SharedEngine(config?: object): Engine {
+    const key = JSON.stringify(config ?? {});
+    let engine = engines.get(key);
+    if (engine === undefined) engines.set(key, engine = new original.CompositeEngine(ownRealm(config) as object | undefined));
+    return new Proxy(engine, {
+      get: (target, prop) => {
+        if (prop === 'free') return () => undefined;
+        const value: unknown = Reflect.get(target, prop, target);
+        // Options come from the test file's realm, whose objects the engine's "plain object" check refuses.
+        return typeof value === 'function' ? (...args: unknown[]) => value.apply(target, args.map(ownRealm)) : value;
+      },
+    });
+  }
+  shared = { ...original, CompositeEngine: SharedEngine as unknown as EngineClass };
+  return shared;
+}
+
+/**
+ * A plain object or array of another realm (a test file's context), rebuilt as this realm's: the engine
+ * refuses objects whose prototype is not this realm's Object.prototype. Class instances (the engine's
+ * own TemplateContent, made from this module) pass unchanged.
+ */
+function ownRealm(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const plain = proto === null || (proto as { constructor?: { name?: string } }).constructor?.name === 'Object';
+  if (!plain && !Array.isArray(value)) return value;
+  return JSON.parse(JSON.stringify(value));
+}
+
+export default class SharedValidationEnvironment extends TestEnvironment {
+  constructor(...args: ConstructorParameters<typeof TestEnvironment>) {
+    super(...args);
+    this.global[SHARED_VALIDATE_GLOBAL] = sharedValidateModule();
+  }
+}
