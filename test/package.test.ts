@@ -8,6 +8,7 @@ import { buildApp } from '../bin/app';
 import { ExitCode } from '../lib/cli/program';
 import { ChangeReport } from '../lib/model/change-safety';
 import { testApp } from './helpers';
+import { librarySources, staleBuild } from './support/jsii-assembly';
 
 /**
  * What `npm pack` ships, on a fresh build (`npm run build`, the `prepack` script): the compiled
@@ -19,29 +20,22 @@ import { testApp } from './helpers';
 const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-function sourcesUnder(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) return sourcesUnder(rel);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [rel] : [];
-  });
-}
-
 interface PackEntry { readonly path: string }
 interface PackResult { readonly files: PackEntry[]; readonly entryCount: number; readonly size: number }
 
 let packed: PackResult;
 
 beforeAll(() => {
-  execFileSync(npm, ['run', 'build'], { cwd: root, stdio: 'pipe' });
-  // The build ran just above; --ignore-scripts keeps prepack's output out of the JSON.
+  // `npm test` builds before jest runs; a run of this file alone builds when lib/ is newer than the build.
+  if (staleBuild() !== undefined) execFileSync(npm, ['run', 'build'], { cwd: root, stdio: 'pipe' });
+  // The build is fresh (above); --ignore-scripts keeps prepack's output out of the JSON.
   const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   packed = (JSON.parse(out) as PackResult[])[0];
 }, 300_000);
 
 describe('npm package', () => {
   test('holds exactly the compiled library, declarations, .jsii, the CLI shim, README and LICENSE', () => {
-    const compiled = sourcesUnder('lib').flatMap((f) => [`dist/${f.replace(/\.ts$/, '.js')}`, `dist/${f.replace(/\.ts$/, '.d.ts')}`]);
+    const compiled = librarySources().flatMap((f) => [`dist/${f.replace(/\.ts$/, '.js')}`, `dist/${f.replace(/\.ts$/, '.d.ts')}`]);
     const expected = ['.jsii', 'LICENSE', 'README.md', 'bin/cdk-safe-eks.js', 'package.json', ...compiled].sort();
     const paths = packed.files.map((f) => f.path);
     // commander and the CloudFormation resource schemas (for `diff`) are bundled, with the schemas' own

@@ -15,11 +15,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
 import * as lib from '../lib';
-import { SAFE_CLUSTER_PROP_TYPES } from '../lib/cluster/cluster-input-checks';
 import { InvalidArgumentError } from '../lib/model/argument-checks';
 import { AssemblyError } from '../lib/model/cloud-assembly';
 import { SafeEksError } from '../lib/private/errors';
 import { testApp, testStack, testVpc } from './helpers';
+import { JsiiParameter, loadAssemblyTypes } from './support/jsii-assembly';
 
 const BAD_VALUES: Array<[string, () => unknown]> = [
   ['undefined', () => undefined],
@@ -44,8 +44,11 @@ interface Recipe {
   /** Valid arguments, built in `env`; `target` is the object a method is called on. */
   make(env: Env): { target?: unknown; args: unknown[] };
   call(target: unknown, args: unknown[]): unknown;
-  /** Index of the props argument and the props to vary one at a time (`a.b` for a prop of a nested object). */
-  props?: { index: number; names: string[] };
+  /**
+   * Props of aws-cdk-lib types to vary, by argument index (`a.b` for a prop of a nested object): the
+   * props of this library's own structs are read from its jsii assembly, these are not in it.
+   */
+  foreignProps?: { [index: number]: string[] };
 }
 
 const uid = (env: Env, prefix: string) => `${prefix}${env.n++}`;
@@ -64,7 +67,6 @@ const RECIPES: { [key: string]: Recipe } = {
   'SafeCluster.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Safe'), clusterProps(env)] }),
     call: (_, a) => new lib.SafeCluster(a[0] as Stack, a[1] as string, a[2] as lib.SafeClusterProps),
-    props: { index: 2, names: Object.keys(SAFE_CLUSTER_PROP_TYPES) },
   },
   'SafeCluster.fromSafeClusterAttributes': {
     make: (env) => ({
@@ -73,18 +75,16 @@ const RECIPES: { [key: string]: Recipe } = {
       }],
     }),
     call: (_, a) => lib.SafeCluster.fromSafeClusterAttributes(a[0] as Stack, a[1] as string, a[2] as lib.SafeClusterAttributes),
-    props: { index: 2, names: ['clusterName', 'clusterArn', 'vpc', 'nodeSecurityGroupId', 'controlPlaneSecurityGroupId', 'restrictNodeEgress'] },
   },
   'SafeCluster.isSafeCluster': { make: () => ({ args: [{}] }), call: (_, a) => lib.SafeCluster.isSafeCluster(a[0]) },
   'SafeCluster.addNodegroup': {
     make: (env) => ({ target: safeCluster(env), args: [uid(env, 'Ng'), { minSize: 1, desiredSize: 1, maxSize: 2 }] }),
     call: method('addNodegroup'),
-    props: { index: 1, names: NODEGROUP_PROPS() },
   },
   'SafeCluster.addFargateProfile': {
     make: (env) => ({ target: safeCluster(env), args: [uid(env, 'Fp'), { selectors: [{ namespace: 'default' }] }] }),
     call: method('addFargateProfile'),
-    props: { index: 1, names: ['selectors', 'fargateProfileName', 'subnetSelection', 'podExecutionRole'] },
+    foreignProps: { 1: ['selectors', 'fargateProfileName', 'subnetSelection', 'podExecutionRole'] },
   },
   'SafeCluster.acknowledgeConnectivityFinding': {
     make: (env) => ({ target: safeCluster(env), args: ['EksUpgradeSafety-EUP1', 'nodes come from a later stack'] }),
@@ -107,19 +107,16 @@ const RECIPES: { [key: string]: Recipe } = {
       args: [env.stack, uid(env, 'Karpenter'), { cluster: safeCluster(env).cluster, clusterName: 'safe', nodeSecurityGroup: safeCluster(env).nodeSecurityGroup }],
     }),
     call: (_, a) => new lib.KarpenterNodeAccess(a[0] as Stack, a[1] as string, a[2] as lib.KarpenterNodeAccessProps),
-    props: { index: 2, names: ['cluster', 'clusterName', 'nodeSecurityGroup'] },
   },
   'SafeNodegroup.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Ng'), { cluster: safeCluster(env), minSize: 1, desiredSize: 1, maxSize: 2 }] }),
     call: (_, a) => new lib.SafeNodegroup(a[0] as Stack, a[1] as string, a[2] as lib.SafeNodegroupProps),
-    props: { index: 2, names: ['cluster', ...NODEGROUP_PROPS()] },
   },
   'DataStoreAccess.constructor': {
     make: (env) => ({
       args: [env.stack, uid(env, 'Access'), { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(env.stack, uid(env, 'Sg'), 'sg-0cccccccccccccccc'), port: 5432, vpc: env.vpc }],
     }),
     call: (_, a) => new lib.DataStoreAccess(a[0] as Stack, a[1] as string, a[2] as lib.DataStoreAccessProps),
-    props: { index: 2, names: ['securityGroup', 'port', 'vpc', 'modifySecurityGroup'] },
   },
   'DataStoreAccess.allowFrom': {
     make: (env) => ({
@@ -131,11 +128,6 @@ const RECIPES: { [key: string]: Recipe } = {
   'DependentDatabase.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Db'), { vpc: env.vpc }] }),
     call: (_, a) => new lib.DependentDatabase(a[0] as Stack, a[1] as string, a[2] as lib.DependentDatabaseProps),
-    props: {
-      index: 2,
-      names: ['vpc', 'vpcSubnets', 'kind', 'auroraEngineVersion', 'postgresEngineVersion', 'instanceType', 'readers', 'allocatedStorageGiB', 'port',
-        'databaseName', 'masterUsername', 'storageEncryptionKey', 'backupRetention', 'deletionProtection', 'removalPolicy'],
-    },
   },
   'DependentDatabase.allowFrom': { make: (env) => ({ target: database(env), args: [safeCluster(env)] }), call: method('allowFrom') },
   // The base class's allowFrom, reached through a database.
@@ -152,10 +144,6 @@ const RECIPES: { [key: string]: Recipe } = {
   'DependentCache.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Cache'), { vpc: env.vpc }] }),
     call: (_, a) => new lib.DependentCache(a[0] as Stack, a[1] as string, a[2] as lib.DependentCacheProps),
-    props: {
-      index: 2,
-      names: ['vpc', 'vpcSubnets', 'engine', 'engineVersion', 'nodeType', 'replicas', 'port', 'replicationGroupId', 'encryptionKey', 'snapshotRetentionDays', 'removalPolicy'],
-    },
   },
   'DependentCache.allowFrom': {
     make: (env) => ({ target: once(env, 'cache', () => new lib.DependentCache(env.stack, 'Cache', { vpc: env.vpc })), args: [safeCluster(env)] }),
@@ -166,15 +154,14 @@ const RECIPES: { [key: string]: Recipe } = {
   'ConnectivityChecks.constructor': {
     make: () => ({ args: [{ webhookFlows: true }] }),
     call: (_, a) => new lib.ConnectivityChecks(a[0] as lib.ConnectivityChecksProps),
-    props: { index: 0, names: ['webhookFlows'] },
   },
   'ConnectivityChecks.validate': {
     make: () => ({ target: new lib.ConnectivityChecks(), args: [{ templatePaths: [] }] }),
     call: method('validate'),
-    props: { index: 0, names: ['templatePaths'] },
+    foreignProps: { 0: ['templatePaths'] },
   },
   'RequiredFlows.all': { make: () => ({ args: [] }), call: () => lib.RequiredFlows.all() },
-  'RequiredFlows.select': { make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.select(a[0] as lib.FlowSelection), props: { index: 0, names: ['webhookFlows'] } },
+  'RequiredFlows.select': { make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.select(a[0] as lib.FlowSelection) },
   'RequiredFlows.formatPorts': { make: () => ({ args: [lib.RequiredFlows.all()[0]] }), call: (_, a) => lib.RequiredFlows.formatPorts(a[0] as lib.RequiredFlow) },
   'RequiredFlows.allTraffic': { make: () => ({ args: [] }), call: () => lib.RequiredFlows.allTraffic() },
   'RequiredFlows.selectionProblem': {
@@ -192,14 +179,13 @@ const RECIPES: { [key: string]: Recipe } = {
   'FlowModel.evaluate': {
     make: () => ({ target: lib.FlowModel.fromTemplates([]), args: [{ webhookFlows: true, clusters: [] }] }),
     call: method('evaluate'),
-    props: { index: 0, names: ['webhookFlows', 'clusters'] },
   },
   'SafeVpc.constructor': {
     make: (env) => ({ args: [env.stack, uid(env, 'Vpc'), { maxAzs: 1, natGateways: 1 }] }),
     call: (_, a) => new lib.SafeVpc(a[0] as Stack, a[1] as string, a[2] as lib.SafeVpcProps),
-    props: {
-      index: 2,
-      names: ['flowLogRetention', 'flowLogEncryptionKey', 'ipProtocol', 'ipAddresses', 'cidr', 'enableDnsHostnames', 'enableDnsSupport', 'defaultInstanceTenancy',
+    // SafeVpcProps extends aws-cdk-lib's VpcProps, whose props the assembly of this library does not list.
+    foreignProps: {
+      2: ['ipProtocol', 'ipAddresses', 'cidr', 'enableDnsHostnames', 'enableDnsSupport', 'defaultInstanceTenancy',
         'maxAzs', 'reservedAzs', 'availabilityZones', 'natGateways', 'natGatewaySubnets', 'natGatewayProvider', 'subnetConfiguration', 'vpnGateway',
         'vpnGatewayAsn', 'vpnConnections', 'vpnRoutePropagation', 'gatewayEndpoints', 'flowLogs', 'vpcName', 'restrictDefaultSecurityGroup',
         'createInternetGateway', 'ipv6Addresses'],
@@ -209,11 +195,7 @@ const RECIPES: { [key: string]: Recipe } = {
     // One color only: each case that passes the guards builds a cluster, which is most of this recipe's time.
     make: (env) => ({ args: [env.app, uid(env, 'Pair'), pairProps()] }),
     call: (_, a) => new lib.BlueGreenClusterPair(a[0] as App, a[1] as string, a[2] as lib.BlueGreenClusterPairProps),
-    props: {
-      index: 2,
-      names: ['env', 'trafficShift', 'blue', 'green', 'upgradeStrategy', 'namePrefix', 'availabilityZones', 'vpcCidr', 'adminRoleArns', 'stateFile',
-        'env.region', 'env.account', 'blue.version', 'blue.weight', 'blue.nodegroups', 'blue.deletionProtection'],
-    },
+    foreignProps: { 2: ['env.region', 'env.account'] },
   },
   'BlueGreenClusterPair.addDataStore': {
     make: (env) => {
@@ -236,7 +218,6 @@ const RECIPES: { [key: string]: Recipe } = {
   'TrafficShift.albWeighted': {
     make: () => ({ args: [{ certificateArn: CERTIFICATE_ARN }] }),
     call: (_, a) => lib.TrafficShift.albWeighted(a[0] as lib.AlbWeightedOptions),
-    props: { index: 0, names: ['certificateArn', 'targetPort', 'healthCheckPath', 'internetFacing', 'allowedClients', 'serviceName', 'servicePort', 'namespace'] },
   },
   'TrafficShift.route53Weighted': {
     make: (env) => ({
@@ -246,13 +227,11 @@ const RECIPES: { [key: string]: Recipe } = {
       }],
     }),
     call: (_, a) => lib.TrafficShift.route53Weighted(a[0] as lib.Route53WeightedOptions),
-    props: { index: 0, names: ['zone', 'recordName', 'blueDnsName', 'greenDnsName', 'ttl'] },
   },
   'ChangeSafety.templatesOf': { make: () => ({ args: ['/nonexistent-cdk-out'] }), call: (_, a) => lib.ChangeSafety.templatesOf(a[0] as string) },
   'ChangeSafety.compare': {
     make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }], [{ stackName: 'S', template: { Resources: {} } }], NO_REPLACEMENTS, {}] }),
     call: (_, a) => lib.ChangeSafety.compare(a[0] as lib.StackTemplate[], a[1] as lib.StackTemplate[], a[2] as lib.IReplacementRules, a[3] as lib.ChangeSafetyOptions),
-    props: { index: 3, names: ['webhookFlows', 'retiredStacks'] },
   },
   'CloudFormationSchema.constructor': { make: () => ({ args: [] }), call: () => new lib.CloudFormationSchema() },
   // Reads the resource schemas once per instance (about a second): one instance for every case.
@@ -286,10 +265,6 @@ function pairProps(): lib.BlueGreenClusterPairProps {
   };
 }
 
-function NODEGROUP_PROPS(): string[] {
-  return ['instanceTypes', 'nodegroupName', 'subnets', 'minSize', 'maxSize', 'desiredSize', 'diskSize', 'rootVolumeSizeGiB', 'amiType',
-    'capacityType', 'labels', 'tags', 'taints', 'nodeRole', 'remoteAccess', 'launchTemplateSpec'];
-}
 
 /**
  * Members and constructors declared `private` or `protected` in lib/, read from the sources with the
@@ -329,6 +304,46 @@ function publicEntryPoints(): string[] {
   return entries.filter((e) => !hidden.has(e) && !e.split('.')[1].startsWith('_'));
 }
 
+// Read when this file loads: a missing or stale build fails every test of the file, with the fix.
+const ASSEMBLY = loadAssemblyTypes();
+const OWN = 'cdk-safe-eks.';
+
+/** Props of one of this library's structs, its own parents' included; `prefix.` for a nested struct. */
+function structProps(fqn: string, prefix = ''): string[] {
+  const type = ASSEMBLY[fqn];
+  const own = (type.properties ?? []).flatMap((p) => {
+    const nested = p.type.fqn !== undefined && ASSEMBLY[p.type.fqn]?.datatype === true && prefix === '' ? structProps(p.type.fqn, `${p.name}.`) : [];
+    return [`${prefix}${p.name}`, ...nested];
+  });
+  return [...own, ...(type.interfaces ?? []).filter((i) => i.startsWith(OWN)).flatMap((i) => structProps(i, prefix))];
+}
+
+/** The structs a struct extends from outside this library (aws-cdk-lib's): their props come from the recipe. */
+function foreignParents(fqn: string): string[] {
+  const type = ASSEMBLY[fqn];
+  return (type.interfaces ?? []).flatMap((i) => (i.startsWith(OWN) ? foreignParents(i) : [i]));
+}
+
+/** The parameters of `Class.member` (`constructor` for the initializer) in the assembly; a method may be its base class's. */
+function parametersOf(key: string): JsiiParameter[] {
+  const [cls, member] = key.split('.');
+  for (let type = ASSEMBLY[`${OWN}${cls}`]; type !== undefined; type = ASSEMBLY[type.base ?? '']) {
+    const callable = member === 'constructor' ? type.initializer : type.methods?.find((m) => m.name === member);
+    if (callable !== undefined) return callable.parameters ?? [];
+  }
+  throw new Error(`${key} is not in the jsii assembly`);
+}
+
+/** For each argument that is a struct: every prop to vary, read from the assembly, plus the recipe's foreign ones. */
+function propsToVary(key: string, recipe: Recipe): Array<[number, string[]]> {
+  const own = parametersOf(key).flatMap((p, i): Array<[number, string[]]> => {
+    const fqn = p.type.fqn;
+    return fqn !== undefined && ASSEMBLY[fqn]?.datatype === true && fqn.startsWith(OWN) ? [[i, structProps(fqn)]] : [];
+  });
+  const foreign = Object.entries(recipe.foreignProps ?? {}).map(([i, names]): [number, string[]] => [Number(i), names]);
+  return [...own, ...foreign];
+}
+
 function newEnv(): Env {
   const app = testApp();
   const stack = testStack(app);
@@ -348,6 +363,21 @@ function unacceptable(error: unknown, names: string[]): string | undefined {
 describe('fuzz of the public API with wrong inputs', () => {
   test('every public constructor and method has a recipe', () => {
     expect(publicEntryPoints().filter((e) => !(e in RECIPES))).toEqual([]);
+  });
+
+  test('the props to vary come from the jsii assembly', () => {
+    // Every recipe names an entry point of the assembly, and a struct argument's props are all varied.
+    for (const key of Object.keys(RECIPES)) expect(() => parametersOf(key)).not.toThrow();
+    expect(propsToVary('SafeCluster.constructor', RECIPES['SafeCluster.constructor'])).toEqual([[2, expect.arrayContaining(['version', 'vpc', 'clusterName'])]]);
+    expect(propsToVary('BlueGreenClusterPair.constructor', RECIPES['BlueGreenClusterPair.constructor'])[0][1])
+      .toEqual(expect.arrayContaining(['blue', 'blue.version', 'green.weight', 'vpc', 'env.region'].filter((n) => !n.startsWith('env'))));
+    // A struct that extends an aws-cdk-lib struct needs its recipe to list the inherited props.
+    const missingForeign = Object.keys(RECIPES).flatMap((key) => parametersOf(key).flatMap((p, i) => {
+      const fqn = p.type.fqn;
+      const needs = fqn?.startsWith(OWN) && ASSEMBLY[fqn]?.datatype === true && foreignParents(fqn).length > 0;
+      return needs && !(RECIPES[key].foreignProps?.[i]?.length) ? [`${key} argument ${i} (${fqn} extends ${foreignParents(fqn!).join(', ')})`] : [];
+    }));
+    expect(missingForeign).toEqual([]);
   });
 
   let cases = 0;
@@ -377,17 +407,18 @@ describe('fuzz of the public API with wrong inputs', () => {
       };
       const { args: valid } = recipe.make(env);
       valid.forEach((_, i) => attempt(`argument ${i}`, ['scope', 'id', 'props', 'options', 'attrs'], (args) => { args[i] = MARK; }));
-      for (const prop of recipe.props?.names ?? []) {
-        const index = recipe.props!.index;
-        for (const [label, bad] of BAD_VALUES) {
-          const { target, args } = recipe.make(env);
-          args[index] = withProp(args[index], prop.split('.'), bad());
-          cases++;
-          try {
-            recipe.call(target, args);
-          } catch (e) {
-            const why = unacceptable(e, [prop, prop.split('.').pop()!]);
-            if (why) failures.push(`${prop} = ${label}: ${why}`);
+      for (const [index, names] of propsToVary(key, recipe)) {
+        for (const prop of names) {
+          for (const [label, bad] of BAD_VALUES) {
+            const { target, args } = recipe.make(env);
+            args[index] = withProp(args[index], prop.split('.'), bad());
+            cases++;
+            try {
+              recipe.call(target, args);
+            } catch (e) {
+              const why = unacceptable(e, [prop, prop.split('.').pop()!]);
+              if (why) failures.push(`${prop} = ${label}: ${why}`);
+            }
           }
         }
       }

@@ -43,6 +43,8 @@ export function checkDatabaseInputs(scope: Construct, props: object): void {
     allocatedStorageGiB: { type: 'number' },
     databaseName: { type: 'string' },
     masterUsername: { type: 'string' },
+    identifier: { type: 'string' },
+    backupPlan: { type: 'object', name: 'backup.IBackupPlan', members: ['backupPlanId'] },
     storageEncryptionKey: KEY,
     backupRetention: { type: 'object', name: 'Duration', members: ['toDays'] },
     deletionProtection: { type: 'boolean' },
