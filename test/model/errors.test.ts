@@ -55,11 +55,12 @@ describe('SafeEksErrors recognises every error class of the library, with its co
   });
 
   test('the brand of another copy of the library is recognised, where instanceof is not', () => {
-    let copy: typeof import('../../lib/model/argument-checks') | undefined;
+    type ArgumentChecks = typeof import('../../lib/model/argument-checks');
+    let copy: ArgumentChecks | undefined;
     let copiedContract: typeof SafeEksErrors | undefined;
     jest.isolateModules(() => {
-      copy = jest.requireActual('../../lib/model/argument-checks');
-      copiedContract = jest.requireActual('../../lib/model/errors').SafeEksErrors;
+      copy = jest.requireActual<ArgumentChecks>('../../lib/model/argument-checks');
+      copiedContract = jest.requireActual<typeof import('../../lib/model/errors')>('../../lib/model/errors').SafeEksErrors;
     });
     const foreign = new copy!.InvalidArgumentError('FlowModel.evaluate', 'MissingArgument', '`options` is required.', 'undefined', 'pass `options`');
     const own = thrown(() => FlowModel.fromTemplates(undefined as never));
