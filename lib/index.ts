@@ -19,3 +19,4 @@ export * from './blue-green/traffic-shift';
 export * from './blue-green/upgrade-strategy';
 export * from './model/stack-template';
 export * from './model/workloads';
+export { SafeEksErrors } from './model/errors';

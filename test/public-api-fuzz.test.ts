@@ -1,8 +1,8 @@
 /**
  * Calls every public constructor and method of the library (enumerated from lib/index.ts, so a new
  * one without a recipe here fails the first test) with undefined, null, wrong types and tokens in
- * each argument and each prop, as a jsii caller (Python, Java, plain JavaScript) can. Only a
- * SafeEksError, the model's InvalidArgumentError, or an aws-cdk-lib error naming the prop may escape:
+ * each argument and each prop, as a jsii caller (Python, Java, plain JavaScript) can. Only an error
+ * `SafeEksErrors.isSafeEksError` recognises, or an aws-cdk-lib error naming the prop, may escape:
  * never a TypeError from inside. Constructs are built, not synthesized, to keep the run cheap.
  */
 import * as fs from 'fs';
@@ -15,9 +15,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
 import * as lib from '../lib';
-import { InvalidArgumentError } from '../lib/model/argument-checks';
-import { AssemblyError } from '../lib/model/cloud-assembly';
-import { SafeEksError } from '../lib/private/errors';
 import { testApp, testStack, testVpc } from './helpers';
 import { JsiiParameter, loadAssemblyTypes } from './support/jsii-assembly';
 
@@ -239,6 +236,8 @@ const RECIPES: { [key: string]: Recipe } = {
     make: (env) => ({ target: once(env, 'schema', () => new lib.CloudFormationSchema()), args: ['AWS::EKS::Cluster'] }),
     call: method('replacementPaths'),
   },
+  'SafeEksErrors.isSafeEksError': { make: () => ({ args: [new Error('x')] }), call: (_, a) => lib.SafeEksErrors.isSafeEksError(a[0]) },
+  'SafeEksErrors.codeOf': { make: () => ({ args: [new Error('x')] }), call: (_, a) => lib.SafeEksErrors.codeOf(a[0]) },
   ...Object.fromEntries(['writesVendorGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
     `FlowModel.${name}`, { make: () => ({ target: lib.FlowModel.fromTemplates([]), args: ['S/Resource'] }), call: method(name) } as Recipe,
   ])),
@@ -352,8 +351,7 @@ function newEnv(): Env {
 
 /** undefined when the error is acceptable, else why not. */
 function unacceptable(error: unknown, names: string[]): string | undefined {
-  // AssemblyError: the documented error of FlowModel.fromAssemblyDirectory for a directory that is not an assembly.
-  if (error instanceof SafeEksError || error instanceof InvalidArgumentError || error instanceof AssemblyError) return undefined;
+  if (lib.SafeEksErrors.isSafeEksError(error)) return undefined;
   const message = error instanceof Error ? error.message : String(error);
   const fromCdk = error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError);
   if (fromCdk && names.some((n) => message.includes(n))) return undefined;

@@ -6,6 +6,7 @@ import { UpgradeStrategy } from './upgrade-strategy';
 import {
   canonicalDnsName, certificateArnProblem, dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
 } from '../model/aws-naming-rules';
+import { ErrorCode } from '../model/error-codes';
 import { SafeEksError, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
 
@@ -112,7 +113,7 @@ export function checkTrafficShift(scope: IConstruct, shift: unknown, env: Enviro
  */
 export function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCidr: string | undefined, zonesGiven: boolean, internetFacing: boolean): void {
   if (vpc === undefined) return;
-  const fail = (code: string, problem: string, value: string, fix: string) => new SafeEksError(scope, code, problem, value, fix);
+  const fail = (code: ErrorCode, problem: string, value: string, fix: string) => new SafeEksError(scope, code, problem, value, fix);
   if (zonesGiven) {
     throw fail('VpcAndZones', '`availabilityZones` and `vpc` both name the zones.', show(vpc.node.path), 'leave out `availabilityZones`: the pair uses the zones of `vpc`');
   }

@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import { ErrorCode } from '../model/error-codes';
+import { CodedError } from '../model/errors';
 
 /**
  * The state file of blue-green pairs: what was last deployed, per pair and color. Written by
@@ -46,11 +48,20 @@ const FORMAT_VERSION = 1;
 /** How to mend a state file that cannot be read: the same whatever is wrong with it. */
 export const STATE_FILE_FIX = 'restore the file from version control, or delete it and run `cdk-safe-eks pair record` after the next deploy';
 
-/** The state file cannot be read or has the wrong shape; `problem` says which, the message also how to fix it. */
-export class PairStateError extends Error {
-  constructor(public readonly problem: string) {
-    super(`${problem}. Fix: ${STATE_FILE_FIX}.`);
-    this.name = 'PairStateError';
+/** A file of blue-green pairs (the state file, or a pair's file in the assembly) cannot be read or has the wrong shape. */
+export class PairStateError extends CodedError {
+  /** The file and what is wrong with it, for a caller that reports it as the value it got. */
+  public readonly problem: string;
+
+  /**
+   * @param file the file, named first in the message
+   * @param detail what is wrong with it (the message's "Got")
+   * @param code, problem, fix: those of the state file unless given
+   */
+  constructor(file: string, detail: string, code: ErrorCode = 'PairStateFile',
+    problem = 'the state file of blue-green pairs cannot be read.', fix = STATE_FILE_FIX) {
+    super('PairStateError', file, code, problem, detail, fix);
+    this.problem = `${file}: ${detail}`;
   }
 }
 
@@ -61,12 +72,12 @@ export function emptyState(): PairStateFile {
 /** Reads the state file; a file that does not exist is an empty state (nothing deployed yet). */
 export function readStateFile(file: string): PairStateFile {
   if (!fs.existsSync(file)) return emptyState();
-  if (fs.statSync(file).isDirectory()) throw new PairStateError(`${file} is a directory, not a state file`);
+  if (fs.statSync(file).isDirectory()) throw new PairStateError(file, 'it is a directory, not a state file');
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch (e) {
-    throw new PairStateError(`${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new PairStateError(file, `it is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   return parseState(parsed, file);
 }
@@ -81,9 +92,9 @@ export function stateToJson(state: PairStateFile): string {
 }
 
 function parseState(value: unknown, file: string): PairStateFile {
-  const bad = (what: string) => new PairStateError(`${file}: ${what}`);
+  const bad = (what: string) => new PairStateError(file, what);
   if (!isObject(value) || value.formatVersion !== FORMAT_VERSION || !isObject(value.pairs)) {
-    throw bad(`expected {"formatVersion": ${FORMAT_VERSION}, "pairs": {...}}`);
+    throw bad(`it is not {"formatVersion": ${FORMAT_VERSION}, "pairs": {...}}`);
   }
   const pairs: { [id: string]: RecordedPair } = {};
   for (const [id, pair] of Object.entries(value.pairs)) {

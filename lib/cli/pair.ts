@@ -12,11 +12,24 @@ const SHIFT_STEPS = [10, 50, 100];
 /** Reads what a pair's synthesis says it deploys (`<pair>.blue-green.json` in the assembly). */
 export function readDesiredPair(assemblyDir: string, pairId: string): RecordedPair {
   const file = path.join(assemblyDir, pairAssemblyFileName(pairId));
+  const synthFix = `run \`npx cdk synth\` of the app that defines pair "${pairId}" first, and pass its output directory with --assembly`;
   if (!fs.existsSync(file)) {
-    throw new PairStateError(`${file} does not exist. Fix: run \`npx cdk synth\` of the app that defines pair "${pairId}" first, and pass its output directory with --assembly`);
+    throw new PairStateError(assemblyDir, pairFilesIn(assemblyDir), 'PairAssemblyFile', `${path.basename(file)} does not exist.`, synthFix);
   }
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf-8')) as RecordedPair & { pair: string };
+  let parsed: RecordedPair & { pair: string };
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch (e) {
+    throw new PairStateError(file, e instanceof Error ? e.message : String(e), 'PairAssemblyFile', 'the file is not valid JSON.', synthFix);
+  }
   return { upgradeStrategy: parsed.upgradeStrategy, blue: parsed.blue, green: parsed.green };
+}
+
+/** The pair files the assembly holds, so that a mistyped --pair shows the IDs there are. */
+function pairFilesIn(assemblyDir: string): string {
+  if (!fs.existsSync(assemblyDir) || !fs.statSync(assemblyDir).isDirectory()) return 'no directory at that path';
+  const files = fs.readdirSync(assemblyDir).filter((f) => f.endsWith(pairAssemblyFileName(''))).sort();
+  return files.length === 0 ? 'no pair file' : files.join(', ');
 }
 
 /** `pair record`: the state file after a deploy of what `assemblyDir` holds. Returns the new state. */

@@ -3,16 +3,13 @@
  * jsii callers reach without a construct: a wrong argument is an `InvalidArgumentError` naming it, in
  * the library's `where: problem Got: value. Fix: fix` form, never a `TypeError` from inside.
  */
+import { ErrorCode } from './error-codes';
+import { CodedError } from './errors';
 
 /** A model entry point was called with an argument of the wrong type. */
-export class InvalidArgumentError extends Error {
-  /** Stable code: `MissingArgument` or `ArgumentType`. */
-  public readonly code: string;
-
-  constructor(where: string, code: string, problem: string, received: string, fix: string) {
-    super(`${where}: ${problem} Got: ${received}. Fix: ${fix}`);
-    this.name = 'InvalidArgumentError';
-    this.code = code;
+export class InvalidArgumentError extends CodedError {
+  constructor(where: string, code: ErrorCode, problem: string, received: string, fix: string) {
+    super('InvalidArgumentError', where, code, problem, received, fix);
   }
 }
 

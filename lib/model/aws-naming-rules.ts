@@ -6,10 +6,11 @@
  * unresolved tokens: those are checked by the service at deploy time.
  */
 import { cidrContains, parseIpv4Cidr } from './cidr';
+import { ErrorCode } from './error-codes';
 
 /** One broken rule: a stable code, what is wrong (a sentence naming the prop) and how to fix it. */
 export interface NamingProblem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly problem: string;
   readonly fix: string;
 }
@@ -206,7 +207,7 @@ export function reservedPostgresDatabaseNameProblem(name: string): NamingProblem
 
 /** How a reserved name is reported: the code, the prop, why RDS's own names are refused, and the fix. */
 interface ReservedNameWording {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly prop: string;
   readonly system: string;
   readonly refusedAs: string;

@@ -178,7 +178,7 @@ export class ChangeSafety {
   /**
    * The stack templates of a cloud assembly directory, or of a directory of deployed templates
    * (`<StackName>.json` or `<StackName>.template.json`, as `aws cloudformation get-template --query TemplateBody` writes them).
-   * Throws `AssemblyError` when the directory is missing or holds no template.
+   * Throws an error `SafeEksErrors.isSafeEksError` recognises (`AssemblyDirectory`, `NoTemplates`...) when the directory is missing or holds no template.
    */
   public static templatesOf(directory: string): LoadedTemplates {
     return loadTemplates(directory);

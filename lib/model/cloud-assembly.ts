@@ -1,16 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnTemplate, LoadedStack } from './cfn-resolver';
+import { ErrorCode } from './error-codes';
+import { CodedError } from './errors';
 
 /**
  * The assembly directory itself is unusable (missing, no manifest, manifest not JSON). Everything
  * below that level (one broken template, a nested template that is not there) is a warning instead,
  * so one bad file never hides the rest of the report.
  */
-export class AssemblyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AssemblyError';
+export class AssemblyError extends CodedError {
+  /** @param directory the directory given, named first in the message */
+  constructor(directory: string, code: ErrorCode, problem: string, received: string, fix: string) {
+    super('AssemblyError', directory, code, problem, received, fix);
   }
 }
 
@@ -33,11 +35,18 @@ const ASSET_HASH = /([0-9a-f]{64})\.json/;
 /** Reads every CloudFormation stack of the assembly in `directory`, nested stages and nested stacks included. */
 export function loadAssembly(directory: string): LoadedAssembly {
   const manifestPath = path.join(directory, 'manifest.json');
-  if (!fs.existsSync(directory)) throw new AssemblyError(`${directory} does not exist. Run \`cdk synth\` first, or pass the directory it wrote (usually cdk.out).`);
-  if (!fs.existsSync(manifestPath)) throw new AssemblyError(`${directory} is not a cloud assembly: it has no manifest.json. Pass the directory \`cdk synth\` wrote (usually cdk.out).`);
+  if (!fs.existsSync(directory)) {
+    throw new AssemblyError(directory, 'AssemblyDirectory', 'the directory does not exist.', 'nothing at that path',
+      'run `cdk synth` first, or pass the directory it wrote (usually cdk.out)');
+  }
+  if (!fs.existsSync(manifestPath)) {
+    throw new AssemblyError(directory, 'NotACloudAssembly', 'the directory is not a cloud assembly: it has no manifest.json.', 'a directory without manifest.json',
+      'pass the directory `cdk synth` wrote (usually cdk.out)');
+  }
   const manifest = readJson(manifestPath);
   if (manifest instanceof Error || typeof manifest !== 'object' || manifest === null) {
-    throw new AssemblyError(`${manifestPath} is not valid JSON (${manifest instanceof Error ? manifest.message : 'not an object'}). Synthesize again.`);
+    throw new AssemblyError(directory, 'AssemblyManifest', 'its manifest.json is not valid JSON.', manifest instanceof Error ? manifest.message : 'not an object',
+      'synthesize again');
   }
   const stacks: LoadedStack[] = [];
   const warnings: string[] = [];

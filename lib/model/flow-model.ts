@@ -227,8 +227,9 @@ const UNPROVEN_REASON = 'no node group, self-managed nodes (tagged kubernetes.io
 export class FlowModel {
   /**
    * Reads `manifest.json` and every stack template (nested stages and nested stacks included) in
-   * `directory`. Throws `AssemblyError` when the directory or its manifest cannot be read; a broken
-   * template becomes a warning.
+   * `directory`. Throws an error `SafeEksErrors.isSafeEksError` recognises (`AssemblyDirectory`,
+   * `NotACloudAssembly`, `AssemblyManifest`) when the directory or its manifest cannot be read; a
+   * broken template becomes a warning.
    */
   public static fromAssemblyDirectory(directory: string): FlowModel {
     requireArgument('FlowModel.fromAssemblyDirectory', 'directory', directory, 'string');

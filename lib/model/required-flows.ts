@@ -4,7 +4,7 @@
  * This table is the single source for the rules `SafeCluster` writes and for the
  * checks that prove them: a flow added here is both created and verified.
  */
-import { requireArgument } from './argument-checks';
+import { InvalidArgumentError, requireArgument } from './argument-checks';
 import { formatPorts } from './traffic';
 
 /** Who sits at one end of a flow. */
@@ -234,7 +234,10 @@ export class RequiredFlows {
     requireArgument('RequiredFlows.select', 'selection', selection, 'object');
     requireArgument('RequiredFlows.select', 'selection.webhookFlows', selection.webhookFlows, 'boolean', true);
     const problem = RequiredFlows.selectionProblem(selection);
-    if (problem !== undefined) throw new Error(problem);
+    if (problem !== undefined) {
+      throw new InvalidArgumentError('RequiredFlows.select', 'FlowOptions', 'the flow options contradict each other.',
+        `webhookFlows=${selection.webhookFlows}, controlPlaneTraffic=${selection.controlPlaneTraffic?.value}, webhookPorts=${JSON.stringify(selection.webhookPorts)}`, problem);
+    }
     // `webhookFlows: false` keeps its meaning from earlier releases: the narrow rule set.
     const narrow = selection.webhookFlows === false;
     const nodeTraffic = (selection.nodeTraffic ?? (narrow ? NodeTraffic.RECOMMENDED : NodeTraffic.ALL)).value;

@@ -21,7 +21,8 @@ const TEMPLATE_FILE = /^(.+?)(\.template)?\.json$/;
  */
 export function loadTemplates(directory: string): LoadedTemplates {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
-    throw new AssemblyError(`${directory} is not a directory. Pass a cloud assembly (cdk.out) or a directory of deployed templates (<StackName>.json).`);
+    throw new AssemblyError(directory, 'AssemblyDirectory', 'the path is not a directory.', fs.existsSync(directory) ? 'a file' : 'nothing at that path',
+      'pass a cloud assembly (cdk.out) or a directory of deployed templates (<StackName>.json)');
   }
   if (fs.existsSync(path.join(directory, 'manifest.json'))) return fromAssembly(directory);
   return fromDeployedTemplates(directory);
@@ -52,9 +53,9 @@ function fromDeployedTemplates(directory: string): LoadedTemplates {
     else templates.push({ stackName: match[1], template, templatePath });
   }
   if (templates.length === 0) {
-    throw new AssemblyError(`${directory} holds no cloud assembly (manifest.json) and no template (<StackName>.json with a Resources section)`
-      + `${warnings.length > 0 ? `: ${warnings.join('; ')}` : ''}. Save each deployed stack with `
-      + '`aws cloudformation get-template --stack-name <StackName> --query TemplateBody > <dir>/<StackName>.json`.');
+    throw new AssemblyError(directory, 'NoTemplates', 'the directory holds no cloud assembly (manifest.json) and no template (<StackName>.json with a Resources section).',
+      warnings.length > 0 ? warnings.join('; ') : 'no <StackName>.json file',
+      'save each deployed stack with `aws cloudformation get-template --stack-name <StackName> --query TemplateBody > <dir>/<StackName>.json`');
   }
   return { templates, warnings };
 }

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeRules } from '../private/acknowledgements';
+import { SafeEksError, show } from '../private/errors';
 
 /** The owned security group that plays each role of a flow. */
 export interface FlowRoleGroups {
@@ -44,7 +45,9 @@ function peerFor(role: FlowRole, groups: FlowRoleGroups): ec2.IPeer {
   if (role === FlowRole.CONTROL_PLANE) return groups.controlPlane;
   if (role === FlowRole.NODES) return groups.nodes;
   if (role === FlowRole.VPC && groups.vpcCidr !== undefined) return ec2.Peer.ipv4(groups.vpcCidr);
-  throw new Error(`Flow role ${role} has no group in a cluster; the required-flow table is wrong.`);
+  // SafeCluster leaves out the VPC flow when the VPC block is unknown: reaching this is a fault in the flow table.
+  throw new SafeEksError(groups.nodes, 'FlowRoleWithoutGroup', `Flow role ${role} has no group in a cluster, so no rule can carry its flows.`, show(role),
+    'report this to the maintainers of cdk-safe-eks: the required-flow table is wrong');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ErrorScope, SafeEksError, show } from './errors';
+import { ErrorCode } from '../model/error-codes';
 
 /**
  * Runtime checks of the types jsii callers (Python, Java, Go, .NET, plain JavaScript) can get
@@ -26,7 +27,7 @@ export interface TypeSpec {
 
 /** One broken naming or format rule, as `lib/model/aws-naming-rules.ts` returns it. */
 export interface InputProblem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly problem: string;
   readonly fix: string;
 }

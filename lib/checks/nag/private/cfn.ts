@@ -4,6 +4,7 @@ import { FlowModel } from '../../../model/flow-model';
 import { isJsonObject, JsonObject } from '../../../model/json';
 import { StackTemplate } from '../../../model/stack-template';
 import { renderElement, renderStack } from '../../../private/cdk-internals';
+import { SafeEksError } from '../../../private/errors';
 
 /**
  * How the nag rules see the app: resources' properties the way the template will show them, and the
@@ -87,7 +88,16 @@ export function resolvedProperties(node: CfnResource): CfnObject {
 export function resolvedList(node: CfnResource, value: unknown, what: string): unknown[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) return value;
-  throw new Error(`${node.node.path}: ${what} is ${JSON.stringify(value)}, not a list known at synth time.`);
+  throw unknownAtSynth(node, `${what} ${JSON.stringify(value)}`);
+}
+
+/**
+ * What a rule throws when a value it must judge is known only at deploy time: cdk-nag then reports the
+ * rule as unable to evaluate, with this message, never as a silent pass.
+ */
+export function unknownAtSynth(node: CfnResource, value: string): SafeEksError {
+  return new SafeEksError(node, 'UnknownAtSynth', 'a value the check reads is not known at synth time, so the check cannot judge this resource.', value,
+    'write the value in the app (literal IDs, or groups and lists defined there) instead of a parameter, import or function resolved at deploy time');
 }
 
 /** How the flow model names a stack: the artifact ID, nested stacks as `<parent>/<logical ID>`. */

@@ -3,6 +3,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { DATA_STORES } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
+import { unknownAtSynth } from '../private/cfn';
 
 /**
  * A database or cache does not depend on the group EKS created for a cluster. Findings:
@@ -17,7 +18,7 @@ export default Object.defineProperty(
     const model = appFlowModel(node);
     const key = flowModelKey(node);
     const unreadable = model.unreadableReason(key);
-    if (unreadable !== undefined) throw new Error(`${node.node.path}: ${unreadable} is not known at synth time.`);
+    if (unreadable !== undefined) throw unknownAtSynth(node, unreadable);
     // The model reads every data store of the app's templates, this one included.
     const store = model.dataStoreSecurityGroups(key)!;
     const findings: string[] = [];

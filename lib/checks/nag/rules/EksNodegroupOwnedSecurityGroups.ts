@@ -2,7 +2,9 @@ import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceType } from '../../../model/resource-types';
+import { SafeEksError, show } from '../../../private/errors';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
+import { resolvedProperties, unknownAtSynth } from '../private/cfn';
 
 /**
  * A managed node group's nodes carry only security groups the stack owns: it has a launch template,
@@ -21,10 +23,11 @@ export default Object.defineProperty(
     const nodegroup = model.nodegroupSecurityGroups(key)!;
     if (!nodegroup.hasLaunchTemplate) return ['NoLaunchTemplate'];
     if (!nodegroup.launchTemplateFound) {
-      throw new Error(`${node.node.path}: its launch template is not defined in this app, so the security groups on its nodes are unknown.`);
+      throw new SafeEksError(node, 'LaunchTemplateOutsideApp', 'its launch template is not defined in this app, so the security groups on its nodes are unknown.',
+        show(resolvedProperties(node).LaunchTemplate), 'define the launch template in the app (SafeNodegroup makes one), so that the check can read its groups');
     }
     const unreadable = model.unreadableReason(key);
-    if (unreadable !== undefined) throw new Error(`${node.node.path}: launch template ${unreadable} is not known at synth time.`);
+    if (unreadable !== undefined) throw unknownAtSynth(node, `launch template ${unreadable}`);
     if (nodegroup.groups.length === 0) return ['LaunchTemplateWithoutSecurityGroups'];
     if (nodegroup.carriesVendorGroup) return ['LaunchTemplateCarriesClusterSecurityGroup'];
     return NagRuleCompliance.COMPLIANT;

@@ -3,6 +3,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { SECURITY_GROUP_RULE_TYPES } from '../../../model/resource-types';
 import { appFlowModel, flowModelKey } from '../private/app-templates';
+import { unknownAtSynth } from '../private/cfn';
 
 
 /**
@@ -19,7 +20,7 @@ export default Object.defineProperty(
     const key = flowModelKey(node);
     if (model.writesVendorGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;
     const unreadable = model.unreadableReason(key);
-    if (unreadable !== undefined) throw new Error(`${node.node.path}: ${unreadable} is not known at synth time.`);
+    if (unreadable !== undefined) throw unknownAtSynth(node, unreadable);
     return NagRuleCompliance.COMPLIANT;
   },
   'name', { value: parse(__filename).name },
