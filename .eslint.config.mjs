@@ -16,7 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  // Layering (the README's Architecture section; test/architecture.test.ts checks the same and import cycles).
+  // Layering (CONTRIBUTING.md, Architecture; test/architecture.test.ts checks the same and import cycles).
   {
     files: ['lib/model/**/*.ts'],
     rules: {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 /**
- * The layering the README's Architecture section describes, checked over the TypeScript import graph
+ * The layering CONTRIBUTING.md's Architecture section describes, checked over the TypeScript import graph
  * (the same rule is in .eslint.config.mjs for editors; this test is what CI cannot skip).
  */
 const ROOT = path.join(__dirname, '..');

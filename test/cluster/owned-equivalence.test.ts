@@ -58,7 +58,7 @@ describe('defaults equal what the EKS-created group allowed between the same par
 
   test('with RECOMMENDED and NARROW the groups, rules and access entries are those of release 0.1: same logical IDs, same properties', () => {
     // The fixture was captured from release 0.1, with one documented change since: the owned groups'
-    // descriptions are the constants `cdk-safe-eks control plane` / `cdk-safe-eks nodes` (README, upgrading from 0.1.0).
+    // descriptions are the constants `cdk-safe-eks control plane` / `cdk-safe-eks nodes` (CHANGELOG.md, 0.1.0: breaking changes since the first builds).
     const before = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'rules-0.1-recommended.json'), 'utf8'));
     const rules = (props: Partial<SafeClusterProps>) => {
       const { Resources } = Template.fromStack(build(props).stack).toJSON();

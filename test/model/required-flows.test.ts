@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../../lib';
 
-const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const PAGE = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'required-flows.md'), 'utf8');
 
-/** The README's flow table, rendered from the code's table. */
+/** The flow table of docs/required-flows.md, rendered from the code's table. */
 function renderFlowTable(flows: RequiredFlow[]): string {
   const rows = flows.map((f) =>
     `| ${f.id} | ${f.source} | ${f.destination} | ${f.protocol} | ${RequiredFlows.formatPorts(f)} | ${f.category} | ${f.reason} |`);
@@ -61,8 +61,8 @@ describe('RequiredFlows table', () => {
     expect(RequiredFlows.formatPorts({ ...all[0], fromPort: 1025, toPort: 65535 })).toBe('1025-65535');
   });
 
-  test('the README renders the all-traffic rows, the default choice, from the code', () => {
-    expect(README).toContain(renderFlowTable(RequiredFlows.allTraffic()));
+  test('docs/required-flows.md renders the all-traffic rows, the default choice, from the code', () => {
+    expect(PAGE).toContain(renderFlowTable(RequiredFlows.allTraffic()));
   });
 
   test('the all-traffic rows are what the EKS-created group allowed: node <-> node -1, control plane -> nodes all TCP, ICMP type 3 code 4 from the VPC', () => {
@@ -74,8 +74,8 @@ describe('RequiredFlows table', () => {
     expect(RequiredFlows.formatPorts(RequiredFlows.allTraffic()[2])).toBe('type 3 code 4');
   });
 
-  test('the README renders exactly this table', () => {
-    // On failure, paste the expected block from this message into the README.
-    expect(README).toContain(renderFlowTable(all));
+  test('docs/required-flows.md renders exactly this table', () => {
+    // On failure, paste the expected block from this message into docs/required-flows.md.
+    expect(PAGE).toContain(renderFlowTable(all));
   });
 });
