@@ -142,9 +142,6 @@ describe('code blocks of README.md and docs/', () => {
   });
 });
 
-/** Pages other branches write: linked before they land here, checked like any other once they exist. */
-const WRITTEN_ELSEWHERE = ['docs/errors.md'];
-
 describe('relative links of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/', () => {
   const links = allDocs().flatMap(relativeLinks);
   const anchorsOf = new Map<string, Set<string>>();
@@ -158,8 +155,7 @@ describe('relative links of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/',
   });
 
   test('every link points to a file that exists', () => {
-    const pending = (file: string) => WRITTEN_ELSEWHERE.includes(file) && !fs.existsSync(path.join(ROOT, file));
-    expect(links.filter((l) => !fs.existsSync(path.join(ROOT, l.file)) && !pending(l.file)).map((l) => `${l.where}: ${l.target}`)).toEqual([]);
+    expect(links.filter((l) => !fs.existsSync(path.join(ROOT, l.file))).map((l) => `${l.where}: ${l.target}`)).toEqual([]);
   });
 
   test('every anchor names a heading of its file', () => {
@@ -168,7 +164,4 @@ describe('relative links of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/',
     expect(broken.map((l) => `${l.where}: ${l.target}`)).toEqual([]);
   });
 
-  test('pages written elsewhere are still pending (once one exists, drop it from WRITTEN_ELSEWHERE)', () => {
-    expect(WRITTEN_ELSEWHERE.filter((file) => fs.existsSync(path.join(ROOT, file)))).toEqual([]);
-  });
 });
