@@ -17,7 +17,6 @@ import {
 import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile, sortKeys } from './pair-state';
 import { PairStack } from './pair-stack';
 import { DEFAULT_ZONE_SUFFIXES, PAIR_SUBNETS } from './pair-subnets';
-import { RenderedTemplate, renderStack } from './stack-render';
 import { AlbWeightedOptions, TrafficShift, TrafficShiftKind } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
@@ -29,6 +28,7 @@ import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from '../model/cha
 import { FlowModel } from '../model/flow-model';
 import { SafeVpc } from '../network/safe-vpc';
 import { SafeEksError, show } from '../private/errors';
+import { RenderedTemplate, renderStack } from '../private/cdk-internals';
 import { requireScope } from '../private/guards';
 import { acknowledgeRules } from '../private/acknowledgements';
 import { requireIntegerInRange } from '../private/validate';

@@ -96,11 +96,11 @@ export const TRAFFIC_SHIFT_BRAND = Symbol.for('cdk-safe-eks.TrafficShift');
  * balancer can use: an ACM certificate in the pair's own account and region.
  */
 export function checkTrafficShift(scope: IConstruct, shift: unknown, env: Environment): void {
-  if (typeof shift !== 'object' || shift === null || Reflect.get(shift, TRAFFIC_SHIFT_BRAND) !== true) {
+  if (typeof shift !== 'object' || shift === null || (shift as { [brand: symbol]: unknown })[TRAFFIC_SHIFT_BRAND] !== true) {
     throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` must be made by a TrafficShift factory.', show(shift),
       'set trafficShift: TrafficShift.albWeighted({ certificateArn }) or TrafficShift.route53Weighted({ zone, recordName })');
   }
-  const arn: unknown = Reflect.get(Reflect.get(shift, 'albOptions') ?? {}, 'certificateArn');
+  const arn: unknown = (shift as { albOptions?: { certificateArn?: unknown } }).albOptions?.certificateArn;
   const known = (v: string | undefined) => (v !== undefined && !Token.isUnresolved(v) ? v : undefined);
   if (typeof arn === 'string' && !Token.isUnresolved(arn)) refuse(scope, arn, certificateArnProblem(arn, known(env.region), known(env.account)));
 }

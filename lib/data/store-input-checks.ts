@@ -213,7 +213,8 @@ export function describeClient(x: unknown): string {
   if (Construct.isConstruct(x)) return x.node.path;
   // client.connections.allowTo(store) hands the store the client's Connections, which only knows its groups.
   if (x instanceof ec2.Connections) return `the connections of security group(s) ${x.securityGroups.map((g) => g.node.path).join(', ') || 'none'}`;
-  const uniqueId: unknown = typeof x === 'object' && x !== null ? Reflect.get(x, 'uniqueId') : undefined;
+  // An ec2.IPeer names itself by its public `uniqueId`.
+  const uniqueId: unknown = typeof x === 'object' && x !== null ? (x as { uniqueId?: unknown }).uniqueId : undefined;
   return typeof uniqueId === 'string' ? uniqueId : `a client that is not a construct (${describe(x)})`;
 }
 
