@@ -181,6 +181,17 @@ const RECIPES: { [key: string]: Recipe } = {
     make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.selectionProblem(a[0] as lib.FlowSelection),
   },
   'RequiredFlows.webhookFlow': { make: () => ({ args: [15017, 'Istio'] }), call: (_, a) => lib.RequiredFlows.webhookFlow(a[0] as number, a[1] as string) },
+  'RequiredFlows.apiAccessFromCidr': { make: () => ({ args: ['10.20.0.0/16'] }), call: (_, a) => lib.RequiredFlows.apiAccessFromCidr(a[0] as string) },
+  'RequiredFlows.apiAccessFromGroup': {
+    make: () => ({ args: ['StackCiRunner', 'sg-0123456789abcdef0'] }), call: (_, a) => lib.RequiredFlows.apiAccessFromGroup(a[0] as string, a[1] as string),
+  },
+  'RequiredFlows.nodePortFrom': {
+    make: () => ({ args: [30080, 'StackNlb', 'sg-0123456789abcdef0'] }),
+    call: (_, a) => lib.RequiredFlows.nodePortFrom(a[0] as number, a[1] as string, a[2] as string),
+  },
+  'RequiredFlows.kubectlProviderToApi': {
+    make: () => ({ args: ['sg-0123456789abcdef0', 'StackGroup'] }), call: (_, a) => lib.RequiredFlows.kubectlProviderToApi(a[0] as string, a[1] as string),
+  },
   'RequiredFlows.formatProtocolPorts': {
     make: () => ({ args: ['icmp', 3, 4] }), call: (_, a) => lib.RequiredFlows.formatProtocolPorts(a[0] as string, a[1] as number, a[2] as number),
   },

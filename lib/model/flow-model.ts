@@ -430,7 +430,7 @@ export class FlowModel {
       const reaching = ofKind.filter((w) => w.groups.some((g) => named.has(g)));
       const sources = reaching.length > 0 || kind !== WorkloadKind.NODES ? reaching : ofKind;
       return sources.length === 0 ? [] : [{
-        id: store.role === FlowRole.DATABASE ? 'NodesToDatabase' : 'NodesToCache',
+        id: store.role === FlowRole.DATABASE ? RequiredFlows.NODES_TO_DATABASE : RequiredFlows.NODES_TO_CACHE,
         source: FlowRole.NODES, destination: store.role, workload: kind, spec: { protocol: 'tcp', fromPort: port, toPort: port },
         pairs: sources.map((w): [Endpoint, Endpoint] => [w, store]), sourceLabel: WORKLOAD_LABELS[kind], destinationLabel: store.label,
       }];
@@ -447,7 +447,7 @@ export class FlowModel {
       }
     }
     return [...ranges.values()].map(({ rule, kind }) => ({
-      id: 'LoadBalancerToNodes', source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, workload: kind,
+      id: RequiredFlows.LOAD_BALANCER_TO_NODES, source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, workload: kind,
       spec: { protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort },
       pairs: targets.filter((w) => w.kind === kind && w.groups.includes(rule.group)).map((w): [Endpoint, Endpoint] => [lb, w]),
       sourceLabel: lb.label, destinationLabel: WORKLOAD_LABELS[kind],
