@@ -263,7 +263,16 @@ const RECIPES: { [key: string]: Recipe } = {
   'ChangeSafety.compare': {
     make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }], [{ stackName: 'S', template: { Resources: {} } }], NO_REPLACEMENTS, {}] }),
     call: (_, a) => lib.ChangeSafety.compare(a[0] as lib.StackTemplate[], a[1] as lib.StackTemplate[], a[2] as lib.IReplacementRules, a[3] as lib.ChangeSafetyOptions),
-    props: { index: 3, names: ['webhookFlows', 'retiredStacks'] },
+    props: { index: 3, names: ['webhookFlows', 'retiredStacks', 'intents'] },
+  },
+  'PairChangeIntent.constructor': { make: () => ({ args: [] }), call: () => new lib.PairChangeIntent() },
+  'PairChangeIntent.judge': {
+    make: () => ({
+      target: new lib.PairChangeIntent(),
+      args: [{ stack: 'S', logicalId: 'C', change: lib.ChangeKind.REPLACED, before: { Type: 'AWS::EKS::Cluster' }, deletionProtected: false, templateMetadataBefore: {}, templateMetadataAfter: {} }],
+    }),
+    call: method('judge'),
+    props: { index: 0, names: ['stack', 'logicalId', 'change', 'before', 'after', 'deletionProtected', 'templateMetadataBefore', 'templateMetadataAfter'] },
   },
   'CloudFormationSchema.constructor': { make: () => ({ args: [] }), call: () => new lib.CloudFormationSchema() },
   // Reads the resource schemas once per instance (about a second): one instance for every case.

@@ -1,6 +1,7 @@
 import { ClusterSnapshot, clusterChange } from './cluster-change';
+import { PAIR_COLORS, colorKey, otherColor } from './pair-color';
 import { RecordedColor, RecordedPair } from './pair-state';
-import { IReplacementRules } from '../model/change-safety';
+import { IReplacementRules } from '../model/change-verdicts';
 
 /** A color as it is about to be deployed. */
 export interface DesiredColor extends ClusterSnapshot {
@@ -50,7 +51,6 @@ export interface GuardResult {
   readonly warnings: GuardWarning[];
 }
 
-const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
 /** The largest weight of a color: weights are percentages of the traffic. */
 export const MAX_WEIGHT = 100;
 
@@ -61,10 +61,11 @@ export function checkPairChange(input: GuardInput): GuardResult {
   const say = (color: string, problem: string, fix: string) => `${input.pair}: color ${color}: ${problem} Fix: ${fix}`;
 
   let total = 0;
-  for (const [color, key] of COLORS) {
+  for (const color of PAIR_COLORS) {
+    const key = colorKey(color);
     const desired = input[key];
     const recorded = input.recorded?.[key];
-    const other = key === 'blue' ? 'Green' : 'Blue';
+    const other = otherColor(color);
     if (desired !== undefined) {
       total += desired.weight;
       if (!Number.isInteger(desired.weight) || desired.weight < 0 || desired.weight > MAX_WEIGHT) {

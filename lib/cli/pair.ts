@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PAIR_COLORS, colorKey } from '../blue-green/pair-color';
 import { minor } from '../blue-green/pair-guards';
 import { kubernetesVersionProblem } from '../model/aws-naming-rules';
 import {
   PairStateError, PairStateFile, RecordedColor, RecordedPair, pairAssemblyFileName, readStateFile, writeStateFile,
 } from '../blue-green/pair-state';
 
-const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
+const COLORS = PAIR_COLORS.map((color) => [color, colorKey(color)] as const);
 const SHIFT_STEPS = [10, 50, 100];
 
 /** Reads what a pair's synthesis says it deploys (`<pair>.blue-green.json` in the assembly). */
