@@ -5,6 +5,7 @@ export * from './cluster/safe-cluster';
 export * from './cluster/safe-nodegroup';
 export * from './cluster/karpenter-node-access';
 export * from './data/data-store-access';
+export * from './data/data-store-kind';
 export * from './data/dependent-data-store';
 export * from './data/dependent-database';
 export * from './data/dependent-cache';

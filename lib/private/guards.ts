@@ -24,15 +24,11 @@ export interface TypeSpec {
   readonly oneOf?: readonly string[];
 }
 
-/** One broken naming or format rule, as `lib/model/aws-naming-rules.ts` returns it. */
-export interface InputProblem {
-  readonly code: string;
-  readonly problem: string;
-  readonly fix: string;
-}
-
-/** Throws the problem, when there is one, as a `SafeEksError` showing `value`. */
-export function refuse(scope: ErrorScope, value: unknown, problem: InputProblem | undefined): void {
+/**
+ * Throws the problem, when there is one, as a `SafeEksError` showing `value`. `problem` is an `InputProblem`
+ * of lib/model/aws-naming-rules.ts; lib/private imports no other folder, so it takes that type by its shape.
+ */
+export function refuse(scope: ErrorScope, value: unknown, problem: { readonly code: string; readonly problem: string; readonly fix: string } | undefined): void {
   if (problem) throw new SafeEksError(scope, problem.code, problem.problem, show(value), problem.fix);
 }
 
