@@ -280,7 +280,7 @@ const RECIPES: { [key: string]: Recipe } = {
     make: (env) => ({ target: once(env, 'schema', () => new lib.CloudFormationSchema()), args: ['AWS::EKS::Cluster'] }),
     call: method('replacementPaths'),
   },
-  ...Object.fromEntries(['writesVendorGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
+  ...Object.fromEntries(['writesEksCreatedGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
     `FlowModel.${name}`, { make: () => ({ target: lib.FlowModel.fromTemplates([]), args: ['S/Resource'] }), call: method(name) } as Recipe,
   ])),
 };

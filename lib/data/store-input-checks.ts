@@ -124,9 +124,9 @@ export function checkStoreAccessInputs(scope: Construct, props: object): void {
   });
   const group = (props as { securityGroup: ec2.ISecurityGroup }).securityGroup;
   const groupId = group.securityGroupId;
-  const isVendorGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
+  const isEksCreatedGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
     && namesEksCreatedGroup(Stack.of(group).resolve(groupId));
-  if (isVendorGroup) {
+  if (isEksCreatedGroup) {
     throw new SafeEksError(scope, 'EksClusterSecurityGroup',
       '`securityGroup` is the security group EKS creates for a cluster. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
       `${group.node.path} (ClusterSecurityGroupId)`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)');

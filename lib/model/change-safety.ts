@@ -351,8 +351,8 @@ export class ChangeSafety {
       if (!clustersAfter.has(flow.cluster)) continue; // the cluster itself leaves: reported as its removal
       const next = afterByKey.get(flowKey(flow));
       const lost = flow.allowedBefore && !(next?.allowedBefore ?? false);
-      const leansOnVendor = !lost && flow.allowedAfterReplay && next !== undefined && !next.allowedAfterReplay;
-      if (!lost && !leansOnVendor) continue;
+      const leansOnEksCreated = !lost && flow.allowedAfterReplay && next !== undefined && !next.allowedAfterReplay;
+      if (!lost && !leansOnEksCreated) continue;
       this.findings.push({
         kind: FindingKind.FLOW_LOST,
         subject: `${flow.cluster} ${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel}, ${flow.protocol} ${flow.ports})`,

@@ -103,7 +103,7 @@ const { CORE, WEBHOOK, ALL_TRAFFIC } = FlowCategory;
 /**
  * Every flow between control plane and nodes, in the order rules are written.
  *
- * Sources: the minimum rules of the EKS cluster security group (443, 10250, 53) from the AWS EKS user
+ * Sources: the minimum rules of the EKS-created cluster security group (443, 10250, 53) from the AWS EKS user
  * guide "View Amazon EKS security group requirements for clusters"; node-to-node ephemeral and webhook
  * ports from terraform-aws-eks v21 recommended rules, which match the classic EKS node templates.
  */

@@ -66,7 +66,7 @@ describe('cdk-safe-eks verify', () => {
     expect(report.flows.map((f) => [f.flowId, f.allowedBefore, f.allowedAfterReplay])).toEqual(
       [...TABLE, 'NodesToDatabase'].map((id) => [id, true, false]));
     const db = report.flows.find((f) => f.flowId === 'NodesToDatabase')!;
-    expect(db.restsOn).toEqual(expect.arrayContaining([expect.objectContaining({ stack: 'PlainData', direction: 'ingress', vendorManaged: true })]));
+    expect(db.restsOn).toEqual(expect.arrayContaining([expect.objectContaining({ stack: 'PlainData', direction: 'ingress', onEksCreatedGroup: true })]));
   });
 
   test('--no-webhook-flows leaves the webhook flows out', () => {
@@ -78,7 +78,7 @@ describe('cdk-safe-eks verify', () => {
 });
 
 describe('cdk-safe-eks report', () => {
-  test('mermaid: groups as nodes, vendor-managed groups and edges highlighted', () => {
+  test('mermaid: groups as nodes, EKS-created groups and edges highlighted', () => {
     const { code, out } = cli('report', plain, '--format', 'mermaid');
     expect(code).toBe(ExitCode.OK);
     expect(out.startsWith('flowchart LR\n')).toBe(true);

@@ -26,7 +26,7 @@ export default Object.defineProperty(
     const unreadable = model.unreadableReason(key);
     if (unreadable !== undefined) throw new Error(`${node.node.path}: launch template ${unreadable} is not known at synth time.`);
     if (nodegroup.groups.length === 0) return ['LaunchTemplateWithoutSecurityGroups'];
-    if (nodegroup.carriesVendorGroup) return ['LaunchTemplateCarriesClusterSecurityGroup'];
+    if (nodegroup.carriesEksCreatedGroup) return ['LaunchTemplateCarriesClusterSecurityGroup'];
     return NagRuleCompliance.COMPLIANT;
   },
   'name', { value: parse(__filename).name },

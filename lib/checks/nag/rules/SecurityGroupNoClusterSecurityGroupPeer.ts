@@ -17,7 +17,7 @@ export default Object.defineProperty(
     if (!SECURITY_GROUP_RULE_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
     const model = appFlowModel(node);
     const key = flowModelKey(node);
-    if (model.writesVendorGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;
+    if (model.writesEksCreatedGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;
     const unreadable = model.unreadableReason(key);
     if (unreadable !== undefined) throw new Error(`${node.node.path}: ${unreadable} is not known at synth time.`);
     return NagRuleCompliance.COMPLIANT;
