@@ -57,7 +57,7 @@ export class PairGuardRun {
       upgradeStrategy: this.subject.upgradeStrategy,
       recorded: this.subject.recorded,
       ...colors,
-      proofFailures: (color) => this.proofFailures(color === 'Blue' ? PairColor.BLUE : PairColor.GREEN, render),
+      proofFailures: (color) => this.proofFailures(color, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
       liveUpdates: this.subject.liveUpdates,
     });

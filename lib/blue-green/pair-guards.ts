@@ -1,5 +1,5 @@
 import { ClusterSnapshot, clusterChange } from './cluster-change';
-import { PAIR_COLORS, colorKey, otherColor } from './pair-color';
+import { PAIR_COLORS, PairColor, colorKey, otherColor } from './pair-color';
 import { RecordedColor, RecordedPair } from './pair-state';
 import { IReplacementRules } from '../model/change-verdicts';
 
@@ -21,7 +21,7 @@ export interface GuardInput {
   readonly blue?: DesiredColor;
   readonly green?: DesiredColor;
   /** Failing flows of a color's connectivity proof; asked only for colors given weight above 0. */
-  readonly proofFailures?: (color: string) => string[];
+  readonly proofFailures?: (color: PairColor) => string[];
   /**
    * The create-only properties the change-safety diff reads to tell a replaced resource from one
    * updated in place; asked only when a live color's cluster changes.
@@ -183,7 +183,7 @@ function versionStep(strategy: string, color: string, key: string, recorded: Rec
   return [];
 }
 
-function proof(input: GuardInput, color: string, desired: DesiredColor,
+function proof(input: GuardInput, color: PairColor, desired: DesiredColor,
   say: (color: string, problem: string, fix: string) => string): string[] {
   const failures = input.proofFailures?.(color) ?? [];
   if (failures.length === 0) return [];

@@ -49,9 +49,9 @@ export function checkPairProps(scope: IConstruct, props: unknown): void {
   checkProps(scope, 'props', props, PAIR_PROPS);
   const p = props as { [prop: string]: unknown };
   for (const prop of ['account', 'region']) checkValue(scope, `env.${prop}`, (p.env as { [prop: string]: unknown })[prop], { type: 'string' });
-  for (const color of ['blue', 'green']) {
-    if (p[color] === undefined) continue;
-    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${color}.${prop}`, (p[color] as { [prop: string]: unknown })[prop], spec);
+  for (const key of PAIR_COLORS.map(colorKey)) {
+    if (p[key] === undefined) continue;
+    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${key}.${prop}`, (p[key] as { [prop: string]: unknown })[prop], spec);
   }
   const cidr = p.vpcCidr as string | undefined;
   if (cidr !== undefined && Token.isUnresolved(cidr)) {
