@@ -1,12 +1,11 @@
 import { checkCompareArguments } from './argument-checks';
 import { ChangeIntentVerdict, IChangeIntent } from './change-intent';
 import { ChangeFinding, ChangeKind, ChangeReport, FindingKind, IReplacementRules, ResourceChange } from './change-verdicts';
-import { FlowCheck, FlowModel } from './flow-model';
+import { lostFlows } from './change-flows';
+import { Resource, Side, isDeletionProtected, readSide, templateMetadata } from './change-sides';
 import { StackTemplate } from './stack-template';
 import { LoadedTemplates, loadTemplates } from './template-directory';
-import {
-  PropertyPath, changedPaths, deepEqual, importsIn, isPlainObject, pathMatches, referencesIn,
-} from './template-diff';
+import { PropertyPath, changedPaths, deepEqual, importsIn, pathMatches, referencesIn } from './template-diff';
 
 /** Options of `ChangeSafety.compare`. */
 export interface ChangeSafetyOptions {
@@ -33,23 +32,6 @@ export interface ChangeSafetyOptions {
   readonly intents?: IChangeIntent[];
 }
 
-interface Resource {
-  readonly Type?: unknown;
-  readonly Properties?: unknown;
-  readonly DeletionPolicy?: unknown;
-  readonly UpdateReplacePolicy?: unknown;
-  readonly DependsOn?: unknown;
-  readonly Condition?: unknown;
-  readonly Metadata?: unknown;
-}
-
-interface Side {
-  readonly stacks: Map<string, { [logicalId: string]: Resource }>;
-  readonly exports: Map<string, { stack: string; value: unknown }>;
-  /** Export name -> stacks that import it. */
-  readonly imports: Map<string, Set<string>>;
-}
-
 interface Verdict {
   change: ChangeKind;
   reasons: string[];
@@ -70,7 +52,6 @@ const PROTECTED_TYPES: { [type: string]: string } = {
   'AWS::SecretsManager::Secret': 'secret',
 };
 
-const DELETION_PROTECTED_TYPES = new Set(['AWS::EKS::Cluster', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']);
 /** Types whose changes need no schema: CDK's analytics and custom resources, whose handler decides. */
 const UNJUDGED_TYPE = /^(AWS::CDK::Metadata|Custom::.*|AWS::CloudFormation::CustomResource)$/;
 const RETAINED = new Set(['Retain', 'RetainExceptOnCreate']);
@@ -120,7 +101,7 @@ export class ChangeSafety {
     const resources = this.resourceChanges();
     this.checkProtectedRemovals();
     this.checkExports();
-    this.checkFlows();
+    this.findings.push(...lostFlows(this.beforeTemplates, this.afterTemplates, this.options.webhookFlows, this.warnings));
     const stacksAdded = [...this.after.stacks.keys()].filter((s) => !this.before.stacks.has(s));
     const stacksRemoved = [...this.before.stacks.keys()].filter((s) => !this.after.stacks.has(s));
     return { resources, findings: this.findings, stacksAdded, stacksRemoved, warnings: [...new Set(this.warnings)], safe: this.findings.length === 0 };
@@ -330,39 +311,6 @@ export class ChangeSafety {
     }
   }
 
-  private checkFlows(): void {
-    const evaluate = (templates: StackTemplate[], side: string) => {
-      try {
-        const model = FlowModel.fromTemplates(templates);
-        const report = model.evaluate({ webhookFlows: this.options.webhookFlows });
-        this.warnings.push(...report.warnings.map((w) => `${side}: ${w}`));
-        return report.flows;
-      } catch (e) {
-        this.warnings.push(`${side}: the flow model could not read the templates (${e instanceof Error ? e.message : String(e)}); flows not compared`);
-        return undefined;
-      }
-    };
-    const before = evaluate(this.beforeTemplates, 'before');
-    const after = evaluate(this.afterTemplates, 'after');
-    if (before === undefined || after === undefined) return;
-    const afterByKey = new Map(after.map((f) => [flowKey(f), f]));
-    const clustersAfter = new Set(after.map((f) => f.cluster));
-    for (const flow of before) {
-      if (!clustersAfter.has(flow.cluster)) continue; // the cluster itself leaves: reported as its removal
-      const next = afterByKey.get(flowKey(flow));
-      const lost = flow.allowedBefore && !(next?.allowedBefore ?? false);
-      const leansOnEksCreated = !lost && flow.allowedAfterReplay && next !== undefined && !next.allowedAfterReplay;
-      if (!lost && !leansOnEksCreated) continue;
-      this.findings.push({
-        kind: FindingKind.FLOW_LOST,
-        subject: `${flow.cluster} ${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel}, ${flow.protocol} ${flow.ports})`,
-        message: lost
-          ? `the flow holds before and ${next === undefined ? 'is no longer modelled' : 'not'} after the change${next?.problem ? `: ${next.problem}` : ''}`
-          : 'the flow holds through owned rules before, and after the change rests on the EKS-created group, which an upgrade may rewrite',
-        fix: next?.fix ?? 'keep the rule that carries the flow',
-      });
-    }
-  }
 }
 
 function resourceFinding(stack: string, logicalId: string, category: string, verdict: Verdict): ChangeFinding {
@@ -387,43 +335,6 @@ function resourceFinding(stack: string, logicalId: string, category: string, ver
   };
 }
 
-function templateMetadata(templates: StackTemplate[]): { [stack: string]: unknown } {
-  return Object.fromEntries(templates.filter((t) => t.template.Metadata !== undefined).map((t) => [stackId(t), t.template.Metadata]));
-}
-
-function isDeletionProtected(resource: Resource): boolean {
-  if (!DELETION_PROTECTED_TYPES.has(String(resource.Type))) return false;
-  const value = isPlainObject(resource.Properties) ? resource.Properties.DeletionProtection : undefined;
-  return value === true || value === 'true';
-}
-
-function readSide(templates: StackTemplate[]): Side {
-  const side: Side = { stacks: new Map(), exports: new Map(), imports: new Map() };
-  for (const t of templates) {
-    const stack = stackId(t);
-    const resources = isPlainObject(t.template.Resources) ? t.template.Resources as { [id: string]: Resource } : {};
-    side.stacks.set(stack, resources);
-    const outputs = isPlainObject(t.template.Outputs) ? t.template.Outputs : {};
-    for (const output of Object.values(outputs)) {
-      const name = isPlainObject(output) && isPlainObject(output.Export) ? output.Export.Name : undefined;
-      if (typeof name === 'string') side.exports.set(name, { stack, value: (output as { Value?: unknown }).Value });
-    }
-    for (const { exportName } of importsIn([t.template.Resources, t.template.Outputs])) {
-      side.imports.set(exportName, new Set([...side.imports.get(exportName) ?? [], stack]));
-    }
-  }
-  return side;
-}
-
-/** The name a stack goes by in the comparison (and in `FlowModel`): nested stacks as `<parent>/<logical ID>`. */
-function stackId(t: StackTemplate): string {
-  return t.parentStackName !== undefined && t.parentLogicalId !== undefined ? `${t.parentStackName}/${t.parentLogicalId}` : t.stackName;
-}
-
 function key(stack: string, logicalId: string): string {
   return `${stack}\u0000${logicalId}`;
-}
-
-function flowKey(f: FlowCheck): string {
-  return [f.cluster, f.flowId, f.sourceLabel, f.destinationLabel, f.protocol, f.ports].join('|');
 }
