@@ -11,7 +11,7 @@ const ROLE = 'arn:aws:iam::111111111111:role/eks';
 const SUBNET = 'subnet-0123456789abcdef0';
 
 export const groupId = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'GroupId'] });
-export const vendorGroupOf = (clusterId: string) => ({ 'Fn::GetAtt': [clusterId, 'ClusterSecurityGroupId'] });
+export const eksCreatedGroupOf = (clusterId: string) => ({ 'Fn::GetAtt': [clusterId, 'ClusterSecurityGroupId'] });
 
 export function vpc(cidr = '10.0.0.0/16'): Resources[string] {
   return { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } };
@@ -92,7 +92,7 @@ export function ownedCluster(prefix: string, vpcId: unknown): Resources {
 }
 
 /** What plain aws-eks-v2 writes: a control-plane group with all egress, nodes on the EKS-created group. */
-export function vendorCluster(prefix: string, vpcId: unknown): Resources {
+export function clusterOnEksCreatedGroup(prefix: string, vpcId: unknown): Resources {
   return {
     [`${prefix}ControlPlaneSg`]: securityGroup(vpcId, { egress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] }),
     [`${prefix}Cluster`]: eksCluster([groupId(`${prefix}ControlPlaneSg`)]),

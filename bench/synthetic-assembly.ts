@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { StackTemplate } from '../lib/model/stack-template';
-import { Resources, database, groupId, ownedCluster, template, vendorCluster, vendorGroupOf, vpc } from './cfn-builders';
+import { Resources, database, groupId, ownedCluster, template, clusterOnEksCreatedGroup, eksCreatedGroupOf, vpc } from './cfn-builders';
 
 const CLUSTERS_PER_STACK = 10;
-const VENDOR_EVERY = 10;
+const EKS_CREATED_EVERY = 10;
 
 export function syntheticTemplates(clusters: number): StackTemplate[] {
   const vpcId = { 'Fn::ImportValue': 'Net:VpcId' };
@@ -22,10 +22,10 @@ export function syntheticTemplates(clusters: number): StackTemplate[] {
     const stack = stacks.get(stackName) ?? { resources: {}, outputs: {} };
     stacks.set(stackName, stack);
     const prefix = `C${i}`;
-    const vendor = i % VENDOR_EVERY === VENDOR_EVERY - 1;
-    Object.assign(stack.resources, vendor ? vendorCluster(prefix, vpcId) : ownedCluster(prefix, vpcId));
+    const onEksCreated = i % EKS_CREATED_EVERY === EKS_CREATED_EVERY - 1;
+    Object.assign(stack.resources, onEksCreated ? clusterOnEksCreatedGroup(prefix, vpcId) : ownedCluster(prefix, vpcId));
     const exportName = `${stackName}:${prefix}Peer`;
-    stack.outputs[`${prefix}Peer`] = { Value: vendor ? vendorGroupOf(`${prefix}Cluster`) : groupId(`${prefix}NodeSg`), Export: { Name: exportName } };
+    stack.outputs[`${prefix}Peer`] = { Value: onEksCreated ? eksCreatedGroupOf(`${prefix}Cluster`) : groupId(`${prefix}NodeSg`), Export: { Name: exportName } };
     Object.assign(data, database(`D${i}`, vpcId, [{ 'Fn::ImportValue': exportName }]));
   }
   return [

@@ -10,7 +10,9 @@ if (!fs.existsSync(compiled)) {
   process.stderr.write(`cdk-safe-eks: the compiled CLI ${compiled} is missing. `
     + 'In a clone of cdk-safe-eks run `npm run build` first; an installed package always ships it '
     + '(reinstall it if the file was removed).\n');
-  process.exitCode = 2;
+  process.exitCode = 2; // ExitCode.UNUSABLE
 } else {
+  // The CLI's exit codes (the ExitCode enum): 0 OK, 1 a required flow fails (verify), 2 unusable input,
+  // 3 a cluster could not be proven (verify), 4 an unsafe change (diff).
   process.exitCode = require(compiled).runCli(process.argv.slice(2));
 }

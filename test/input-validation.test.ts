@@ -101,17 +101,17 @@ describe('silent dependence on the EKS-created group', () => {
   test('DataStoreAccess on the EKS-created group is refused', () => {
     const { stack, cluster } = setup();
     const plain = cluster('Safe').cluster as eks.Cluster;
-    const vendorGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Vendor', plain.clusterSecurityGroupId);
-    expect(refusal(() => new DataStoreAccess(stack, 'Access', { securityGroup: vendorGroup, port: 5432 })).code).toBe('EksClusterSecurityGroup');
+    const eksCreatedGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Vendor', plain.clusterSecurityGroupId);
+    expect(refusal(() => new DataStoreAccess(stack, 'Access', { securityGroup: eksCreatedGroup, port: 5432 })).code).toBe('EksClusterSecurityGroup');
   });
 
   test('DataStoreAccess on the literal ID of an imported cluster\'s EKS-created group fails synthesis', () => {
     const app = testApp();
     const stack = testStack(app);
     const vpc = testVpc(stack);
-    const vendorGroupId = 'sg-0dddddddddddddddd';
-    eks.Cluster.fromClusterAttributes(stack, 'Plain', { clusterName: 'plain', vpc, clusterSecurityGroupId: vendorGroupId });
-    new DataStoreAccess(stack, 'Access', { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', vendorGroupId), port: 5432 });
+    const eksCreatedGroupId = 'sg-0dddddddddddddddd';
+    eks.Cluster.fromClusterAttributes(stack, 'Plain', { clusterName: 'plain', vpc, clusterSecurityGroupId: eksCreatedGroupId });
+    new DataStoreAccess(stack, 'Access', { securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', eksCreatedGroupId), port: 5432 });
     expect(() => app.synth()).toThrow(/Test\/Access: `securityGroup` is the security group EKS created for a cluster of this app.*Got: "sg-0dddddddddddddddd", the clusterSecurityGroupId of Test\/Plain/);
   });
 

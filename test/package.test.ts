@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { buildApp } from '../bin/app';
 import { ExitCode } from '../lib/cli/program';
-import { ChangeReport } from '../lib/model/change-safety';
+import { ChangeReport } from '../lib/model/change-verdicts';
 import { testApp } from './helpers';
 import { librarySources, staleBuild } from './support/jsii-assembly';
 

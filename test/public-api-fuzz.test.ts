@@ -165,6 +165,17 @@ const RECIPES: { [key: string]: Recipe } = {
     make: () => ({ args: [{ webhookFlows: false }] }), call: (_, a) => lib.RequiredFlows.selectionProblem(a[0] as lib.FlowSelection),
   },
   'RequiredFlows.webhookFlow': { make: () => ({ args: [15017, 'Istio'] }), call: (_, a) => lib.RequiredFlows.webhookFlow(a[0] as number, a[1] as string) },
+  'RequiredFlows.apiAccessFromCidr': { make: () => ({ args: ['10.20.0.0/16'] }), call: (_, a) => lib.RequiredFlows.apiAccessFromCidr(a[0] as string) },
+  'RequiredFlows.apiAccessFromGroup': {
+    make: () => ({ args: ['StackCiRunner', 'sg-0123456789abcdef0'] }), call: (_, a) => lib.RequiredFlows.apiAccessFromGroup(a[0] as string, a[1] as string),
+  },
+  'RequiredFlows.nodePortFrom': {
+    make: () => ({ args: [30080, 'StackNlb', 'sg-0123456789abcdef0'] }),
+    call: (_, a) => lib.RequiredFlows.nodePortFrom(a[0] as number, a[1] as string, a[2] as string),
+  },
+  'RequiredFlows.kubectlProviderToApi': {
+    make: () => ({ args: ['sg-0123456789abcdef0', 'StackGroup'] }), call: (_, a) => lib.RequiredFlows.kubectlProviderToApi(a[0] as string, a[1] as string),
+  },
   'RequiredFlows.formatProtocolPorts': {
     make: () => ({ args: ['icmp', 3, 4] }), call: (_, a) => lib.RequiredFlows.formatProtocolPorts(a[0] as string, a[1] as number, a[2] as number),
   },
@@ -230,6 +241,14 @@ const RECIPES: { [key: string]: Recipe } = {
     make: () => ({ args: [[{ stackName: 'S', template: { Resources: {} } }], [{ stackName: 'S', template: { Resources: {} } }], NO_REPLACEMENTS, {}] }),
     call: (_, a) => lib.ChangeSafety.compare(a[0] as lib.StackTemplate[], a[1] as lib.StackTemplate[], a[2] as lib.IReplacementRules, a[3] as lib.ChangeSafetyOptions),
   },
+  'PairChangeIntent.constructor': { make: () => ({ args: [] }), call: () => new lib.PairChangeIntent() },
+  'PairChangeIntent.judge': {
+    make: () => ({
+      target: new lib.PairChangeIntent(),
+      args: [{ stack: 'S', logicalId: 'C', change: lib.ChangeKind.REPLACED, before: { Type: 'AWS::EKS::Cluster' }, deletionProtected: false, templateMetadataBefore: {}, templateMetadataAfter: {} }],
+    }),
+    call: method('judge'),
+  },
   'CloudFormationSchema.constructor': { make: () => ({ args: [] }), call: () => new lib.CloudFormationSchema() },
   // Reads the resource schemas once per instance (about a second): one instance for every case.
   'CloudFormationSchema.replacementPaths': {
@@ -238,7 +257,7 @@ const RECIPES: { [key: string]: Recipe } = {
   },
   'SafeEksErrors.isSafeEksError': { make: () => ({ args: [new Error('x')] }), call: (_, a) => lib.SafeEksErrors.isSafeEksError(a[0]) },
   'SafeEksErrors.codeOf': { make: () => ({ args: [new Error('x')] }), call: (_, a) => lib.SafeEksErrors.codeOf(a[0]) },
-  ...Object.fromEntries(['writesVendorGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
+  ...Object.fromEntries(['writesEksCreatedGroupRule', 'unreadableReason', 'nodegroupSecurityGroups', 'dataStoreSecurityGroups', 'templatePathOf'].map((name) => [
     `FlowModel.${name}`, { make: () => ({ target: lib.FlowModel.fromTemplates([]), args: ['S/Resource'] }), call: method(name) } as Recipe,
   ])),
 };

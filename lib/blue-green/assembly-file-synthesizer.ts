@@ -4,7 +4,9 @@ import { DefaultStackSynthesizer, ISynthesisSession } from 'aws-cdk-lib';
 
 /** A file written into the cloud assembly next to the templates. */
 export interface AssemblyFile {
+  /** Name of the file, relative to the cloud assembly directory. */
   readonly fileName: string;
+  /** What the file holds. */
   readonly content: string;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { sortKeys } from './pair-state';
-import { ChangeKind, ChangeSafety, IReplacementRules, ResourceChange } from '../model/change-safety';
+import { ChangeSafety } from '../model/change-safety';
+import { ChangeKind, IReplacementRules, ResourceChange } from '../model/change-verdicts';
 
 /**
  * Resource types whose change is a change of a color's cluster: the cluster, its node groups and

@@ -1,6 +1,7 @@
 import { ClusterSnapshot, clusterChange } from './cluster-change';
+import { PAIR_COLORS, PairColor, colorKey, otherColor } from './pair-color';
 import { RecordedColor, RecordedPair } from './pair-state';
-import { IReplacementRules } from '../model/change-safety';
+import { IReplacementRules } from '../model/change-verdicts';
 
 /** A color as it is about to be deployed. */
 export interface DesiredColor extends ClusterSnapshot {
@@ -20,7 +21,7 @@ export interface GuardInput {
   readonly blue?: DesiredColor;
   readonly green?: DesiredColor;
   /** Failing flows of a color's connectivity proof; asked only for colors given weight above 0. */
-  readonly proofFailures?: (color: string) => string[];
+  readonly proofFailures?: (color: PairColor) => string[];
   /**
    * The create-only properties the change-safety diff reads to tell a replaced resource from one
    * updated in place; asked only when a live color's cluster changes.
@@ -50,7 +51,6 @@ export interface GuardResult {
   readonly warnings: GuardWarning[];
 }
 
-const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
 /** The largest weight of a color: weights are percentages of the traffic. */
 export const MAX_WEIGHT = 100;
 
@@ -61,10 +61,11 @@ export function checkPairChange(input: GuardInput): GuardResult {
   const say = (color: string, problem: string, fix: string) => `${input.pair}: color ${color}: ${problem} Fix: ${fix}`;
 
   let total = 0;
-  for (const [color, key] of COLORS) {
+  for (const color of PAIR_COLORS) {
+    const key = colorKey(color);
     const desired = input[key];
     const recorded = input.recorded?.[key];
-    const other = key === 'blue' ? 'Green' : 'Blue';
+    const other = otherColor(color);
     if (desired !== undefined) {
       total += desired.weight;
       if (!Number.isInteger(desired.weight) || desired.weight < 0 || desired.weight > MAX_WEIGHT) {
@@ -182,7 +183,7 @@ function versionStep(strategy: string, color: string, key: string, recorded: Rec
   return [];
 }
 
-function proof(input: GuardInput, color: string, desired: DesiredColor,
+function proof(input: GuardInput, color: PairColor, desired: DesiredColor,
   say: (color: string, problem: string, fix: string) => string): string[] {
   const failures = input.proofFailures?.(color) ?? [];
   if (failures.length === 0) return [];

@@ -1,14 +1,17 @@
-import { Environment, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { PAIR_COLORS, colorKey } from './pair-color';
+import { MAX_WEIGHT } from './pair-guards';
+import { BlueGreenClusterPairProps } from './pair-props';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
+import { TRAFFIC_SHIFT_BRAND } from './traffic-shift-checks';
 import { UpgradeStrategy } from './upgrade-strategy';
-import {
-  canonicalDnsName, certificateArnProblem, dnsNameProblem, healthCheckPathProblem, ipv4CidrProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
-} from '../model/aws-naming-rules';
+import { ipv4CidrProblem, roleArnProblem } from '../model/aws-naming-rules';
 import { ErrorCode } from '../model/error-codes';
 import { SafeEksError, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
+import { requireIntegerInRange } from '../private/validate';
 
 /**
  * Runtime type checks of the blue-green entry points, run before they touch their arguments, so
@@ -17,6 +20,7 @@ import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/
  * and the recorded state stay in `pair-guards.ts`, at synth.
  */
 
+const PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const STRING_ARRAY: TypeSpec = { type: 'array', name: 'array of strings', items: { type: 'string' } };
 
 const COLOR_OPTIONS: { [prop: string]: TypeSpec } = {
@@ -29,7 +33,7 @@ const COLOR_OPTIONS: { [prop: string]: TypeSpec } = {
 /** Types of every `BlueGreenClusterPairProps` field; a missing `trafficShift` is reported by the constructor's own wording. */
 const PAIR_PROPS: { [prop: string]: TypeSpec } = {
   env: { type: 'object', name: 'Environment', required: true },
-  trafficShift: { type: 'object', name: 'TrafficShift (from TrafficShift.albWeighted or route53Weighted)', members: ['kind'] },
+  trafficShift: { type: 'object', name: 'TrafficShift (from TrafficShift.albWeighted or route53Weighted)', members: ['bind'] },
   blue: { type: 'object', name: 'BlueGreenColorOptions' },
   green: { type: 'object', name: 'BlueGreenColorOptions' },
   upgradeStrategy: { type: 'string', name: 'UpgradeStrategy', oneOf: Object.values(UpgradeStrategy) },
@@ -46,9 +50,9 @@ export function checkPairProps(scope: IConstruct, props: unknown): void {
   checkProps(scope, 'props', props, PAIR_PROPS);
   const p = props as { [prop: string]: unknown };
   for (const prop of ['account', 'region']) checkValue(scope, `env.${prop}`, (p.env as { [prop: string]: unknown })[prop], { type: 'string' });
-  for (const color of ['blue', 'green']) {
-    if (p[color] === undefined) continue;
-    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${color}.${prop}`, (p[color] as { [prop: string]: unknown })[prop], spec);
+  for (const key of PAIR_COLORS.map(colorKey)) {
+    if (p[key] === undefined) continue;
+    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${key}.${prop}`, (p[key] as { [prop: string]: unknown })[prop], spec);
   }
   const cidr = p.vpcCidr as string | undefined;
   if (cidr !== undefined && Token.isUnresolved(cidr)) {
@@ -74,9 +78,9 @@ export function checkDataStoreArgument(scope: IConstruct, store: unknown): void 
   });
 }
 
-/** `BlueGreenClusterPair.clusterOf`: one of `colors` (the `PairColor` values; passed in, as the enum lives with the pair). */
-export function checkColorArgument(scope: IConstruct, color: unknown, colors: readonly string[], method = 'clusterOf'): void {
-  checkValue(scope, `${method}: color`, color, { type: 'string', name: 'PairColor', required: true, oneOf: colors });
+/** `BlueGreenClusterPair.clusterOf`: a `PairColor`. */
+export function checkColorArgument(scope: IConstruct, color: unknown, method = 'clusterOf'): void {
+  checkValue(scope, `${method}: color`, color, { type: 'string', name: 'PairColor', required: true, oneOf: PAIR_COLORS });
 }
 
 /** The reason of `acknowledgeLiveUpdate`: a string that says something (it is shown in every synth's warning). */
@@ -88,30 +92,50 @@ export function checkLiveUpdateReason(scope: IConstruct, reason: unknown): void 
   }
 }
 
-/** Carried by every `TrafficShift` its factories make (a global symbol, so that two copies of the library agree). */
-export const TRAFFIC_SHIFT_BRAND = Symbol.for('cdk-safe-eks.TrafficShift');
-
 /**
- * The pair's traffic shift: made by a `TrafficShift` factory (a hand-built object of the same shape
- * type-checks but has no listener or records behind it), and, for ALB weights, a certificate the load
- * balancer can use: an ACM certificate in the pair's own account and region.
+ * The pair's props beyond their types, before anything is built: the name prefix, a traffic shift made by
+ * a `TrafficShift` factory, admin role ARNs, a given VPC, zones in the pair's region, whole weights and a
+ * literal region when the zones are not listed. The traffic shift checks its own options when it is bound.
  */
-export function checkTrafficShift(scope: IConstruct, shift: unknown, env: Environment): void {
-  if (typeof shift !== 'object' || shift === null || Reflect.get(shift, TRAFFIC_SHIFT_BRAND) !== true) {
+export function checkPairConfiguration(scope: IConstruct, props: BlueGreenClusterPairProps, prefix: string): void {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new SafeEksError(scope, 'PairNamePrefix', 'the name prefix must be 1 to 20 lowercase letters, digits or hyphens, starting with a letter.',
+      show(prefix), 'set `namePrefix`, e.g. "payments"');
+  }
+  if (props.trafficShift === undefined) {
+    throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` is required.', 'undefined', 'set trafficShift: TrafficShift.albWeighted({ certificateArn })');
+  }
+  checkTrafficShift(scope, props.trafficShift);
+  checkAdminRoleArns(scope, props.adminRoleArns);
+  checkPairVpc(scope, props.vpc, props.vpcCidr, props.availabilityZones !== undefined);
+  const region = props.env.region;
+  const foreign = (props.availabilityZones ?? []).find((az) => !Token.isUnresolved(az) && region !== undefined && !Token.isUnresolved(region) && !az.startsWith(region));
+  if (foreign !== undefined) {
+    throw new SafeEksError(scope, 'AvailabilityZone', `every availability zone must be in the pair's region, ${region}.`, show(foreign),
+      `name zones of ${region}, such as "${region}a", or set env.region to the zones' region`);
+  }
+  // Checked here as well as by the guard: a Route 53 record refuses a bad weight as soon as it is made, in its own words.
+  for (const color of PAIR_COLORS) requireIntegerInRange(scope, `${colorKey(color)}.weight`, props[colorKey(color)]?.weight, 0, MAX_WEIGHT);
+  if (props.availabilityZones === undefined && (region === undefined || Token.isUnresolved(region))) {
+    throw new SafeEksError(scope, 'PairRegion', 'the region must be literal so that the zones can be named without a lookup.',
+      show(region), 'set env.region, or list `availabilityZones`');
+  }
+}
+
+/** A traffic shift made by a `TrafficShift` factory: a hand-built object of the same shape type-checks, but builds nothing. */
+function checkTrafficShift(scope: IConstruct, shift: unknown): void {
+  if (typeof shift !== 'object' || shift === null || (shift as { [brand: symbol]: unknown })[TRAFFIC_SHIFT_BRAND] !== true) {
     throw new SafeEksError(scope, 'TrafficShift', '`trafficShift` must be made by a TrafficShift factory.', show(shift),
       'set trafficShift: TrafficShift.albWeighted({ certificateArn }) or TrafficShift.route53Weighted({ zone, recordName })');
   }
-  const arn: unknown = Reflect.get(Reflect.get(shift, 'albOptions') ?? {}, 'certificateArn');
-  const known = (v: string | undefined) => (v !== undefined && !Token.isUnresolved(v) ? v : undefined);
-  if (typeof arn === 'string' && !Token.isUnresolved(arn)) refuse(scope, arn, certificateArnProblem(arn, known(env.region), known(env.account)));
 }
 
 /**
  * A VPC given to the pair: literal zones (the stacks name them without a lookup), a literal CIDR block
- * (its own or `vpcCidr`: each color's path-MTU rule names it), private subnets in two zones or more for
- * the nodes (EKS asks for two), and public subnets for an internet-facing load balancer.
+ * (its own or `vpcCidr`: each color's path-MTU rule names it) and private subnets in two zones or more
+ * for the nodes (EKS asks for two). An internet-facing load balancer's public subnets are its shift's check.
  */
-export function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCidr: string | undefined, zonesGiven: boolean, internetFacing: boolean): void {
+function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCidr: string | undefined, zonesGiven: boolean): void {
   if (vpc === undefined) return;
   const fail = (code: ErrorCode, problem: string, value: string, fix: string) => new SafeEksError(scope, code, problem, value, fix);
   if (zonesGiven) {
@@ -134,71 +158,11 @@ export function checkPairVpc(scope: IConstruct, vpc: ec2.IVpc | undefined, vpcCi
     throw fail('VpcPrivateSubnets', '`vpc` needs private subnets (with a route to the internet) in at least two zones for the nodes: EKS asks for two.',
       `${vpc.privateSubnets.length} private subnet(s)`, 'give the VPC\'s private subnets (privateSubnetIds in fromVpcAttributes), in two zones or more');
   }
-  if (internetFacing && vpc.publicSubnets.length === 0) {
-    throw fail('VpcPublicSubnets', 'an internet-facing load balancer needs public subnets, and `vpc` has none.', '0 public subnets',
-      'give the VPC\'s public subnets (publicSubnetIds in fromVpcAttributes), or leave internetFacing off');
-  }
 }
 
 /** Each literal admin role ARN is an IAM role's. */
-export function checkAdminRoleArns(scope: IConstruct, arns: readonly string[] | undefined): void {
+function checkAdminRoleArns(scope: IConstruct, arns: readonly string[] | undefined): void {
   (arns ?? []).forEach((arn, i) => {
     if (!Token.isUnresolved(arn)) refuse(scope, arn, roleArnProblem(arn, `adminRoleArns[${i}]`));
   });
-}
-
-/** `TrafficShift.albWeighted` options. */
-export function checkAlbWeightedOptions(options: unknown): void {
-  checkProps('TrafficShift.albWeighted', 'options', options, {
-    certificateArn: { type: 'string', required: true },
-    targetPort: { type: 'number' },
-    healthCheckPath: { type: 'string' },
-    internetFacing: { type: 'boolean' },
-    allowedClients: { type: 'array', name: 'array of ec2.IPeer', items: { type: 'object', name: 'ec2.IPeer', members: ['toIngressRuleConfig'] } },
-    serviceName: { type: 'string' },
-    servicePort: { type: 'number' },
-    namespace: { type: 'string' },
-  });
-  const o = options as AlbWeightedLiterals;
-  const scope = 'TrafficShift.albWeighted';
-  if (isLiteral(o.healthCheckPath)) refuse(scope, o.healthCheckPath, healthCheckPathProblem(o.healthCheckPath));
-  if (isLiteral(o.serviceName)) refuse(scope, o.serviceName, kubernetesNameProblem(o.serviceName, 'serviceName', 'Service'));
-  if (isLiteral(o.namespace)) refuse(scope, o.namespace, kubernetesNameProblem(o.namespace, 'namespace', 'namespace'));
-}
-
-/** `TrafficShift.route53Weighted` options. */
-export function checkRoute53WeightedOptions(options: unknown): void {
-  checkProps('TrafficShift.route53Weighted', 'options', options, {
-    zone: { type: 'object', name: 'route53.IHostedZone', required: true, members: ['hostedZoneId', 'zoneName'] },
-    recordName: { type: 'string', required: true },
-    blueDnsName: { type: 'string' },
-    greenDnsName: { type: 'string' },
-    ttl: { type: 'object', name: 'Duration', members: ['toSeconds'] },
-  });
-  const o = options as Route53WeightedLiterals;
-  const scope = 'TrafficShift.route53Weighted';
-  if (isLiteral(o.recordName) && isLiteral(o.zone.zoneName)) refuse(scope, o.recordName, recordNameProblem(o.recordName, o.zone.zoneName));
-  for (const prop of ['blueDnsName', 'greenDnsName'] as const) {
-    const name = o[prop];
-    if (isLiteral(name)) refuse(scope, name, dnsNameProblem(name, prop));
-  }
-  if (isLiteral(o.blueDnsName) && isLiteral(o.greenDnsName) && canonicalDnsName(o.blueDnsName) === canonicalDnsName(o.greenDnsName)) {
-    throw new SafeEksError(scope, 'SameDnsName', 'both colors point to the same DNS name, so a shift between them would move no traffic.', show(o.blueDnsName),
-      'give each color the DNS name of its own cluster\'s ingress');
-  }
-}
-
-/** The literal-checked fields of `AlbWeightedOptions`, once their types are known. */
-interface AlbWeightedLiterals {
-  readonly healthCheckPath?: string;
-  readonly serviceName?: string;
-  readonly namespace?: string;
-}
-
-/** The literal-checked fields of `Route53WeightedOptions`, once their types are known. */
-interface Route53WeightedLiterals {
-  readonly zone: { readonly zoneName: string };
-  readonly recordName: string;
-  readonly blueDnsName?: string;
-  readonly greenDnsName?: string;
 }

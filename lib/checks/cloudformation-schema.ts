@@ -1,5 +1,5 @@
 import type * as AwsServiceSpec from '@aws-cdk/aws-service-spec';
-import { IReplacementRules, ReplacementPath } from '../model/change-safety';
+import { IReplacementRules, ReplacementPath } from '../model/change-verdicts';
 import { checkValue } from '../private/guards';
 
 // Types only (erased at compile time): service-spec-types is the schema package's own dependency.

@@ -5,7 +5,7 @@ import { flowFails, flowProblem, flowVerdict } from '../model/flow-text';
 import { MODELLED_TYPES } from '../model/resource-types';
 import { WorkloadKind } from '../model/workloads';
 import { formatProblem } from '../private/errors';
-import { renderStackResources } from '../private/cdk-internals';
+import { renderStack } from '../private/cdk-internals';
 
 /**
  * Synth-time proof for one cluster: fails synthesis when a required flow of its nodes is missing or holds
@@ -25,7 +25,7 @@ export class ClusterConnectivityValidation implements IValidation {
     const stack = Stack.of(this.cluster);
     const stackName = stack.artifactId;
     // The cluster's recorded intent (its Metadata) says which flows to prove.
-    const report = FlowModel.fromTemplates([{ stackName, template: { Resources: renderStackResources(stack, (type) => MODELLED_TYPES.has(type)) } }]).evaluate({
+    const report = FlowModel.fromTemplates([{ stackName, template: { Resources: renderStack(stack, MODELLED_TYPES).Resources ?? {} } }]).evaluate({
       clusters: [`${stackName}/${stack.resolve(this.cluster.logicalId)}`],
     });
     return report.flows.filter((f) => f.workload === WorkloadKind.NODES && flowFails(f))

@@ -1,4 +1,4 @@
-import { ChangeKind, ChangeReport, ResourceChange } from '../model/change-safety';
+import { ChangeKind, ChangeReport, ResourceChange } from '../model/change-verdicts';
 
 const ORDER = [ChangeKind.REPLACED, ChangeKind.REMOVED, ChangeKind.MAY_BE_REPLACED, ChangeKind.ADDED, ChangeKind.UPDATED];
 

@@ -19,12 +19,12 @@ export function formatMermaid(report: ConnectivityReport): string {
   };
   const vendor = new Map(report.groups.filter((g) => g.eksCluster !== undefined).map((g) => [g.key, g.eksCluster!]));
   const declared = new Set(report.groups.filter((g) => g.declared).map((g) => g.key));
-  const edges = new Map<string, { from: string; to: string; vendorManaged: boolean; labels: Set<string> }>();
+  const edges = new Map<string, { from: string; to: string; onEksCreatedGroup: boolean; labels: Set<string> }>();
   for (const flow of report.flows) {
     for (const edge of flow.edges) {
       const key = `${edge.from}>${edge.to}`;
-      const entry = edges.get(key) ?? { from: edge.from, to: edge.to, vendorManaged: false, labels: new Set<string>() };
-      entry.vendorManaged = entry.vendorManaged || edge.vendorManaged;
+      const entry = edges.get(key) ?? { from: edge.from, to: edge.to, onEksCreatedGroup: false, labels: new Set<string>() };
+      entry.onEksCreatedGroup = entry.onEksCreatedGroup || edge.onEksCreatedGroup;
       entry.labels.add(flowTraffic(flow));
       edges.set(key, entry);
     }
@@ -38,9 +38,9 @@ export function formatMermaid(report: ConnectivityReport): string {
   }
   const vendorEdges: number[] = [];
   [...edges.values()].forEach((edge, i) => {
-    const arrow = edge.vendorManaged ? '-.->' : '-->';
+    const arrow = edge.onEksCreatedGroup ? '-.->' : '-->';
     lines.push(`  ${id(edge.from)} ${arrow}|"${escape([...edge.labels].join(', '))}"| ${id(edge.to)}`);
-    if (edge.vendorManaged) vendorEdges.push(i);
+    if (edge.onEksCreatedGroup) vendorEdges.push(i);
   });
   const missing = report.flows.filter((f) => !f.allowedBefore);
   if (missing.length > 0) {
@@ -70,7 +70,7 @@ export function formatMarkdown(report: ConnectivityReport, assembly: string): st
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.flows.map((f) => `| ${cells([f.cluster, f.flowId, `${f.sourceLabel} → ${f.destinationLabel}`, f.protocol, f.ports,
       f.allowedBefore ? 'pass' : '**FAIL**', f.allowedAfterReplay ? 'pass' : '**FAIL**',
-      f.restsOn.map((r) => `${r.vendorManaged ? '⚠ ' : ''}${r.stack}/${r.logicalId}`).join('<br/>')])} |`),
+      f.restsOn.map((r) => `${r.onEksCreatedGroup ? '⚠ ' : ''}${r.stack}/${r.logicalId}`).join('<br/>')])} |`),
   ];
   if (failed.length > 0) lines.push('', '### Problems', '', ...failed.map((f) => `- ${f.cluster} ${f.flowId}: ${describeFailure(f)}`));
   if (report.warnings.length > 0) lines.push('', '### Warnings', '', ...report.warnings.map((w) => `- ${w}`));

@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PAIR_COLORS, colorKey } from '../blue-green/pair-color';
 import { minor } from '../blue-green/pair-guards';
 import { kubernetesVersionProblem } from '../model/aws-naming-rules';
 import {
   PairStateError, PairStateFile, RecordedColor, RecordedPair, pairAssemblyFileName, readStateFile, writeStateFile,
 } from '../blue-green/pair-state';
 
-const COLORS = [['Blue', 'blue'], ['Green', 'green']] as const;
+/** Each color with its key in the state file. */
+const COLOR_KEYS = PAIR_COLORS.map((color) => [color, colorKey(color)] as const);
 const SHIFT_STEPS = [10, 50, 100];
 
 /** Reads what a pair's synthesis says it deploys (`<pair>.blue-green.json` in the assembly). */
@@ -53,7 +55,7 @@ export function formatStatus(state: PairStateFile, stateFile: string, pairId?: s
     }
     lines.push(`Pair ${id} (upgrade strategy ${pair.upgradeStrategy}), from ${stateFile}`);
     const rows = [['color', 'cluster', 'version', 'weight', 'deletion protection', 'fingerprint']];
-    for (const [name, key] of COLORS) {
+    for (const [name, key] of COLOR_KEYS) {
       const c = pair[key];
       rows.push(c === undefined ? [name, '(retired)', '-', '0', '-', '-']
         : [name, c.clusterName, c.version, String(c.weight), c.deletionProtection ? 'on' : 'off', c.fingerprint]);
@@ -65,8 +67,8 @@ export function formatStatus(state: PairStateFile, stateFile: string, pairId?: s
 
 /** `pair plan`: the ordered runbook that moves the idle color of the recorded pair to `toVersion`. */
 export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string): string {
-  const [liveName, liveKey] = (pair.blue?.weight ?? 0) >= (pair.green?.weight ?? 0) ? COLORS[0] : COLORS[1];
-  const [idleName, idleKey] = liveKey === 'blue' ? COLORS[1] : COLORS[0];
+  const [liveName, liveKey] = (pair.blue?.weight ?? 0) >= (pair.green?.weight ?? 0) ? COLOR_KEYS[0] : COLOR_KEYS[1];
+  const [idleName, idleKey] = liveKey === 'blue' ? COLOR_KEYS[1] : COLOR_KEYS[0];
   const live = pair[liveKey]!;
   const idle = pair[idleKey];
   const inPlace = pair.upgradeStrategy === 'IN_PLACE';

@@ -4,9 +4,11 @@ import { formatChangeMarkdown, formatChangeText } from './change-report';
 import { formatMarkdown, formatMermaid } from './diagram';
 import { formatPlan, formatStatus, planProblem, recordPair } from './pair';
 import { formatText } from './text-report';
+import { PairChangeIntent } from '../blue-green/pair-change-intent';
 import { DEFAULT_STATE_FILE, PairStateError, readStateFile } from '../blue-green/pair-state';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
-import { ChangeReport, ChangeSafety } from '../model/change-safety';
+import { ChangeSafety } from '../model/change-safety';
+import { ChangeReport } from '../model/change-verdicts';
 import { AssemblyError } from '../model/cloud-assembly';
 import { loadTemplates } from '../model/template-directory';
 import { ConnectivityReport, FlowModel } from '../model/flow-model';
@@ -20,16 +22,30 @@ export interface CliIo {
 }
 
 /**
- * Exit codes: 0 every flow holds and every cluster was proven (`diff`: the change is safe), 1 some flow fails
- * before or after the replay (`diff`: the change is unsafe), 2 the input or the command line is unusable,
- * 3 no flow fails but some cluster could not be proven.
+ * Exit codes of `cdk-safe-eks`, one meaning each:
+ *
+ * | code | name          | meaning                                                                                  |
+ * | ---- | ------------- | ---------------------------------------------------------------------------------------- |
+ * | 0    | OK            | every required flow holds and every cluster was proven; `diff`: the change is safe        |
+ * | 1    | FLOWS_FAIL    | `verify`: a required flow fails before or after the incident replay                       |
+ * | 2    | UNUSABLE      | the input (assembly, templates), the state file or the command line is unusable           |
+ * | 3    | UNPROVEN      | `verify`: no required flow fails, but a cluster could not be proven                       |
+ * | 4    | UNSAFE_CHANGE | `diff`: the change replaces or deletes what must stay, breaks an export in use, or loses a flow |
  */
 export enum ExitCode {
+  /** Every required flow holds and every cluster was proven (`verify`), the change is safe (`diff`), or the command did what it says. */
   OK = 0,
-  /** `verify`: a required flow fails. `diff`: the change replaces or deletes a cluster, group, store, key or secret, breaks an export in use, or loses a flow. */
+  /** `verify`: a required flow fails before or after the incident replay. */
   FLOWS_FAIL = 1,
+  /** The input (a cloud assembly or a directory of templates), the state file or the command line is unusable. */
   UNUSABLE = 2,
+  /** `verify`: no required flow fails, but a cluster could not be proven (zero flows is not a pass). */
   UNPROVEN = 3,
+  /**
+   * `diff`: the change replaces or deletes a cluster, an owned security group, a database, a cache, a KMS key or a secret,
+   * removes a deletion-protected cluster or database, breaks an export in use, or loses a required flow.
+   */
+  UNSAFE_CHANGE = 4,
 }
 
 const processIo: CliIo = {
@@ -40,6 +56,12 @@ const processIo: CliIo = {
 
 interface CommonOptions {
   readonly webhookFlows: boolean;
+}
+
+/** `--no-webhook-flows`, the same on every command that proves flows. */
+function webhookFlowsOption(): Option {
+  return new Option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251) of any cluster; '
+    + 'SafeClusters record their own choice, so they do not need it');
 }
 
 /** Runs `cdk-safe-eks <args>` and returns the exit code; never throws, never prints a stack trace. */
@@ -53,11 +75,12 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   program.command('verify')
-    .description('Print the flow table of every cluster; exit 1 when a required flow fails before or after the replay, 3 when a cluster could not be proven.')
+    .description(`Print the flow table of every cluster; exit ${ExitCode.FLOWS_FAIL} when a required flow fails before or after the replay, `
+      + `${ExitCode.UNPROVEN} when a cluster could not be proven.`)
     .argument('<cdk.out>', 'cloud assembly directory written by `cdk synth`')
     .option('--json', 'print the full report as JSON', false)
     .option('--replay', 'also print, per flow, the rules it rests on and whether it survives the replay', false)
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251) of any cluster; SafeClusters record their own choice, so they do not need it')
+    .addOption(webhookFlowsOption())
     .action((dir: string, options: CommonOptions & { json: boolean; replay: boolean }) => {
       const report = evaluate(dir, options, io);
       if (report === undefined) {
@@ -73,7 +96,7 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     .argument('<cdk.out>', 'cloud assembly directory written by `cdk synth`')
     .addOption(new Option('--format <format>', 'md (table and diagram) or mermaid (diagram only)').choices(['md', 'mermaid']).default('md'))
     .option('-o, --output <file>', 'write to this file instead of standard output')
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251) of any cluster; SafeClusters record their own choice, so they do not need it')
+    .addOption(webhookFlowsOption())
     .action((dir: string, options: CommonOptions & { format: 'md' | 'mermaid'; output?: string }) => {
       const report = evaluate(dir, options, io);
       if (report === undefined) {
@@ -169,7 +192,7 @@ function evaluate(dir: string, options: CommonOptions, io: CliIo): ConnectivityR
 function addDiffCommand(program: Command, io: CliIo, setExitCode: (code: ExitCode) => void): void {
   program.command('diff')
     .description('Say what a deploy from <before> to <after> does to each resource (added, removed, updated in place, replaced, '
-      + 'from the create-only properties of the CloudFormation resource schemas), and exit 1 when it replaces or deletes a cluster, '
+      + `from the create-only properties of the CloudFormation resource schemas), and exit ${ExitCode.UNSAFE_CHANGE} when it replaces or deletes a cluster, `
       + 'an owned security group, a database, a cache, a KMS key or a secret, changes an export in use, removes a deletion-protected '
       + 'cluster or database, or loses a required flow.')
     .argument('<before>', 'cloud assembly directory, or a directory of deployed templates (<StackName>.json, from aws cloudformation get-template)')
@@ -178,7 +201,7 @@ function addDiffCommand(program: Command, io: CliIo, setExitCode: (code: ExitCod
     .addOption(new Option('--format <format>', 'text, or md for a pull request').choices(['text', 'md']).default('text'))
     .option('--retire <stack...>', 'stacks removed on purpose (step 2 of retiring a cluster): their deletion is reported, not unsafe, unless still protected')
     .option('-o, --output <file>', 'write to this file instead of standard output')
-    .option('--no-webhook-flows', 'do not require the webhook flows (4443, 6443, 8443, 9443, 10251)')
+    .addOption(webhookFlowsOption())
     .action((before: string, after: string, options: CommonOptions & { json: boolean; format: 'text' | 'md'; retire?: string[]; output?: string }) => {
       const report = compare(before, after, options, io);
       if (report === undefined) {
@@ -189,15 +212,16 @@ function addDiffCommand(program: Command, io: CliIo, setExitCode: (code: ExitCod
         : options.format === 'md' ? formatChangeMarkdown(report, before, after) : formatChangeText(report);
       if (options.output === undefined) io.out(text);
       else io.writeFile(options.output, text);
-      setExitCode(report.safe ? ExitCode.OK : ExitCode.FLOWS_FAIL);
+      setExitCode(report.safe ? ExitCode.OK : ExitCode.UNSAFE_CHANGE);
     });
 }
 
 function compare(before: string, after: string, options: CommonOptions & { retire?: string[] }, io: CliIo): ChangeReport | undefined {
   try {
     const [b, a] = [loadTemplates(before), loadTemplates(after)];
+    // Blue-green pairs say, in what they recorded, which replacements and removals they mean.
     const report = ChangeSafety.compare(b.templates, a.templates, new CloudFormationSchema(),
-      { webhookFlows: options.webhookFlows, retiredStacks: options.retire });
+      { webhookFlows: options.webhookFlows, retiredStacks: options.retire, intents: [new PairChangeIntent()] });
     const unread = [...b.warnings.map((w) => `before: ${w}`), ...a.warnings.map((w) => `after: ${w}`)];
     return { ...report, warnings: [...unread, ...report.warnings] };
   } catch (e) {

@@ -50,7 +50,7 @@ function replayDetail(report: ConnectivityReport): string[] {
   for (const f of report.flows) {
     const verdict = !f.allowedBefore ? 'missing before replay' : f.allowedAfterReplay ? 'survives' : 'LOST';
     lines.push(`  ${f.cluster} ${f.flowId}${partySuffix(f)}: ${verdict}`);
-    for (const rule of f.restsOn) lines.push(`    ${rule.vendorManaged ? '[EKS-created] ' : ''}${rule.summary}`);
+    for (const rule of f.restsOn) lines.push(`    ${rule.onEksCreatedGroup ? '[EKS-created] ' : ''}${rule.summary}`);
   }
   lines.push('');
   return lines;

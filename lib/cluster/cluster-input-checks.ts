@@ -7,6 +7,7 @@ import {
   cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem, kubernetesVersionProblem, nodegroupNameProblem,
   securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../model/aws-naming-rules';
+import { endpointPublicCidrs } from '../private/cdk-internals';
 import { ErrorScope, SafeEksError, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, isLiteral, refuse } from '../private/guards';
 import { requireIntegerInRange } from '../private/validate';
@@ -134,11 +135,8 @@ function literalVpcCidr(vpc: ec2.IVpc): string | undefined {
   return typeof cidr === 'string' && !Token.isUnresolved(cidr) ? cidr : undefined;
 }
 
-// EndpointAccess keeps its CIDRs in a private field; read it defensively, it is the only place they are.
 function checkEndpointCidrs(scope: IConstruct, access: eks.EndpointAccess | undefined): void {
-  const cidrs: unknown = (access as unknown as { _config?: { publicCidrs?: unknown } } | undefined)?._config?.publicCidrs;
-  if (!Array.isArray(cidrs)) return;
-  for (const cidr of cidrs) {
+  for (const cidr of endpointPublicCidrs(access) ?? []) {
     if (typeof cidr !== 'string' || !Token.isUnresolved(cidr)) {
       refuse(scope, cidr, ipv4CidrProblem(String(cidr), 'endpointAccess (onlyFrom)'));
     }

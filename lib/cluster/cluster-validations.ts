@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct, IValidation } from 'constructs';
+import { renderElement } from '../private/cdk-internals';
 import { formatProblem } from '../private/errors';
 
 /** Fargate profiles created through `SafeCluster.addFargateProfile`, which warns for them already. */
@@ -52,11 +53,8 @@ export class ClusterTreeValidation implements IValidation {
   // Auto Mode nodes carry the EKS-created group; SafeCluster turns it off, so ComputeConfig.Enabled came from an override.
   private autoMode(): string[] {
     const cfnCluster = this.eksCluster.node.defaultChild as CfnResource;
-    const stack = Stack.of(cfnCluster);
-    const rendered = stack.resolve((cfnCluster as unknown as { _toCloudFormation(): object })._toCloudFormation()) as {
-      Resources?: { [id: string]: { Properties?: { ComputeConfig?: { Enabled?: unknown } } } };
-    };
-    const enabled = Object.values(rendered.Resources ?? {}).some((r) => r.Properties?.ComputeConfig?.Enabled === true);
+    const enabled = Object.values(renderElement(cfnCluster).Resources ?? {})
+      .some((r) => (r.Properties?.ComputeConfig as { Enabled?: unknown } | undefined)?.Enabled === true);
     return enabled ? [formatProblem(cfnCluster,
       'EKS Auto Mode is turned on through the L1 escape hatch; Auto Mode nodes carry the EKS-created cluster security group, whose rules an upgrade can rewrite.',
       'ComputeConfig.Enabled: true', 'remove the override of ComputeConfig and add managed node groups with addNodegroup')] : [];

@@ -12,7 +12,7 @@ import { KARPENTER_DISCOVERY_TAG, KarpenterNodeAccess } from './karpenter-node-a
 import { addFlowRules, flowRuleDescription } from '../network/flow-rules';
 import { Findings } from '../model/findings';
 import { FindingAcknowledgement, INTENT_METADATA_KEY, intentMetadata } from '../model/intent';
-import { ControlPlaneTraffic, FlowCategory, FlowProtocol, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
+import { ControlPlaneTraffic, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, checkValue, requireScope } from '../private/guards';
@@ -420,12 +420,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
       throw new SafeEksError(this, 'ApiAccessPeer', 'allowApiAccessFrom needs a peer with a security group or an IPv4 CIDR.',
         show(peerName(peer)), 'pass an ec2.ISecurityGroup, an IConnectable that has one, or ec2.Peer.ipv4(cidr)');
     }
-    const name = cidr ?? Names.nodeUniqueId(groups[0].node);
-    const flow: RequiredFlow = {
-      id: `ApiAccessFrom${name}`, source: FlowRole.API_CLIENT, destination: FlowRole.CONTROL_PLANE, protocol: FlowProtocol.TCP,
-      fromPort: 443, toPort: 443, category: FlowCategory.EXTENSION, reason: `Kubernetes API clients in ${name} (allowApiAccessFrom).`,
-      ...(cidr !== undefined ? { peerCidr: cidr } : { peerGroup: groups[0].securityGroupId }),
-    };
+    const flow = cidr !== undefined ? RequiredFlows.apiAccessFromCidr(cidr)
+      : RequiredFlows.apiAccessFromGroup(Names.nodeUniqueId(groups[0].node), groups[0].securityGroupId);
     this.controlPlaneSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(443), flowRuleDescription(flow));
     this.flows.push(flow);
   }
@@ -447,11 +443,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
         show(peerName(loadBalancer)), 'create the load balancer with `securityGroups: [...]` (NLBs have none unless given one)');
     }
     const name = Names.nodeUniqueId(balancerGroup.node);
-    const flow: RequiredFlow = {
-      id: `NodePort${port}From${name}`, source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, protocol: FlowProtocol.TCP,
-      fromPort: port, toPort: port, category: FlowCategory.EXTENSION, reason: `Load balancer ${name} to pods on ${port} (allowNodePortsFrom).`,
-      peerGroup: balancerGroup.securityGroupId,
-    };
+    const flow = RequiredFlows.nodePortFrom(port, name, balancerGroup.securityGroupId);
     const description = flowRuleDescription(flow);
     const balancerStack = Stack.of(balancerGroup);
     if (balancerStack === Stack.of(this)) {
@@ -530,11 +522,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     // `aws eks update-kubeconfig` and chart downloads reach AWS and registries over HTTPS.
     owned?.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'cdk-safe-eks: kubectl provider to AWS APIs and chart registries over HTTPS');
     for (const group of owned ? [owned] : given) {
-      const flow: RequiredFlow = {
-        id: `KubectlProviderToApi${owned ? '' : Names.nodeUniqueId(group.node)}`, source: FlowRole.API_CLIENT,
-        destination: FlowRole.CONTROL_PLANE, protocol: FlowProtocol.TCP, fromPort: 443, toPort: 443,
-        category: FlowCategory.EXTENSION, reason: 'The kubectl provider Lambda to the Kubernetes API.', peerGroup: group.securityGroupId,
-      };
+      const flow = RequiredFlows.kubectlProviderToApi(group.securityGroupId, owned ? undefined : Names.nodeUniqueId(group.node));
       this.controlPlaneSecurityGroup.connections.allowFrom(group, ec2.Port.tcp(443), flowRuleDescription(flow));
       this.flows.push(flow);
     }

@@ -2,16 +2,11 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IDependentDataStore } from './data-store-access';
+import { DataStoreKind } from './data-store-kind';
 import { StoreTarget, allowClusterAccess, createOwnedStoreNetwork, requireLiteralPort } from './store-access';
 import { checkClusterArgument, checkStoreVpc } from './store-input-checks';
 import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeEksError } from '../private/errors';
-
-/** What a data store is; it picks the constant description of the store's security group. */
-export enum DataStoreKind {
-  DATABASE = 'database',
-  CACHE = 'cache',
-}
 
 /** What every store this library creates needs before its own resources. */
 export interface DependentDataStoreProps {

@@ -8,6 +8,7 @@ import { namesEksCreatedGroup } from '../model/group-ref';
 import { isRemoteRuleCall, literalClusterSecurityGroupId } from '../private/cdk-internals';
 import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeCluster } from '../cluster/safe-cluster';
+import { DataStoreKind } from './data-store-kind';
 import { checkConnectionsArguments, checkNoVpcCycle, describeClient, vpcsCertainlyDiffer } from './store-input-checks';
 
 /**
@@ -72,12 +73,10 @@ function exportSecurityGroupId(scope: Construct, group: ec2.ISecurityGroup): str
   return exportName;
 }
 
-/** What a store is, for its security group's description: `database` or `cache` (`DataStoreKind` values). */
-export type StoreKind = 'database' | 'cache';
-
-const STORE_GROUP_DESCRIPTIONS: Record<StoreKind, string> = {
-  database: 'cdk-safe-eks database',
-  cache: 'cdk-safe-eks cache',
+/** The security group description of each kind of store. */
+const STORE_GROUP_DESCRIPTIONS: Record<DataStoreKind, string> = {
+  [DataStoreKind.DATABASE]: 'cdk-safe-eks database',
+  [DataStoreKind.CACHE]: 'cdk-safe-eks cache',
 };
 
 /**
@@ -108,7 +107,7 @@ export interface OwnedStoreNetwork {
  * Creates the store's security group (`allowAllOutbound: false`: a store never opens connections),
  * exports its ID and builds the access wiring. `kind` picks the group's constant description.
  */
-export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: number, kind: StoreKind): OwnedStoreNetwork {
+export function createOwnedStoreNetwork(scope: Construct, vpc: ec2.IVpc, port: number, kind: DataStoreKind): OwnedStoreNetwork {
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
     // Constant: GroupDescription is create-only, so any edit replaces the group, changes its exported ID and

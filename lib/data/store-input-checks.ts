@@ -126,9 +126,9 @@ export function checkStoreAccessInputs(scope: Construct, props: object): void {
   });
   const group = (props as { securityGroup: ec2.ISecurityGroup }).securityGroup;
   const groupId = group.securityGroupId;
-  const isVendorGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
+  const isEksCreatedGroup = Token.isUnresolved(groupId) && Construct.isConstruct(group)
     && namesEksCreatedGroup(Stack.of(group).resolve(groupId));
-  if (isVendorGroup) {
+  if (isEksCreatedGroup) {
     throw new SafeEksError(scope, 'EksClusterSecurityGroup',
       '`securityGroup` is the security group EKS creates for a cluster. EKS rewrites that group\'s rules on upgrades; in the 2021-01-11 outage such a rewrite cut databases and caches off from every node.',
       `${group.node.path} (ClusterSecurityGroupId)`, 'pass the store\'s own security group, and reach it from a SafeCluster with allowFrom(cluster)');
@@ -215,7 +215,8 @@ export function describeClient(x: unknown): string {
   if (Construct.isConstruct(x)) return x.node.path;
   // client.connections.allowTo(store) hands the store the client's Connections, which only knows its groups.
   if (x instanceof ec2.Connections) return `the connections of security group(s) ${x.securityGroups.map((g) => g.node.path).join(', ') || 'none'}`;
-  const uniqueId: unknown = typeof x === 'object' && x !== null ? Reflect.get(x, 'uniqueId') : undefined;
+  // An ec2.IPeer names itself by its public `uniqueId`.
+  const uniqueId: unknown = typeof x === 'object' && x !== null ? (x as { uniqueId?: unknown }).uniqueId : undefined;
   return typeof uniqueId === 'string' ? uniqueId : `a client that is not a construct (${describe(x)})`;
 }
 

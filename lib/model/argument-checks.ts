@@ -57,6 +57,14 @@ export function checkCompareArguments(before: unknown, after: unknown, rules: un
   requireArgument(where, 'options.webhookFlows', o.webhookFlows, 'boolean', true);
   requireArgument(where, 'options.retiredStacks', o.retiredStacks, 'array', true);
   ((o.retiredStacks ?? []) as unknown[]).forEach((s, i) => requireArgument(where, `options.retiredStacks[${i}]`, s, 'string'));
+  requireArgument(where, 'options.intents', o.intents, 'array', true);
+  ((o.intents ?? []) as unknown[]).forEach((intent, i) => {
+    requireArgument(where, `options.intents[${i}]`, intent, 'object');
+    if (typeof (intent as { judge?: unknown }).judge !== 'function') {
+      throw new InvalidArgumentError(where, 'ArgumentType', `\`options.intents[${i}]\` must implement IChangeIntent (a \`judge\` method).`,
+        `an object with keys [${Object.keys(intent as object).join(', ')}]`, 'pass new PairChangeIntent(), or an object with a judge(change) method');
+    }
+  });
 }
 
 /** `FlowModel.evaluate`: an options object with an optional boolean and an optional array of strings. */

@@ -111,7 +111,7 @@ export function readAttachments(
 
 function readCluster(state: ReadState, { stack, logicalId, where, type, resource, props }: ResourceAt): void {
   const fields = readEksCluster(type, props)!;
-  const vendorGroup = GroupRef.eksCreatedBy(stack.id, logicalId).key;
+  const eksCreatedGroup = GroupRef.eksCreatedBy(stack.id, logicalId).key;
   const additional = state.groups(fields.securityGroupIds, stack.id, where);
   const names = new Set([`{{${where}}}`]);
   const name = state.resolver.resolve(fields.name, stack.id);
@@ -119,11 +119,11 @@ function readCluster(state: ReadState, { stack, logicalId, where, type, resource
   const workloads: Workload[] = [];
   // Auto Mode nodes carry the EKS-created group (EKS user guide, automode: cluster security group).
   if (state.resolver.resolve(fields.autoMode, stack.id) === true) {
-    workloads.push({ kind: WorkloadKind.AUTO_MODE_NODES, label: `Auto Mode nodes of ${where}`, groups: [vendorGroup], ownGroupFix: OWN_GROUP_FIX.autoMode });
+    workloads.push({ kind: WorkloadKind.AUTO_MODE_NODES, label: `Auto Mode nodes of ${where}`, groups: [eksCreatedGroup], ownGroupFix: OWN_GROUP_FIX.autoMode });
   }
   state.clusters.push({
-    key: where, stackId: stack.id, vendorGroup, names, workloads,
-    controlPlane: { label: `control plane of ${where}`, groups: [...additional, vendorGroup] },
+    key: where, stackId: stack.id, eksCreatedGroup, names, workloads,
+    controlPlane: { label: `control plane of ${where}`, groups: [...additional, eksCreatedGroup] },
     intent: readIntent(resource.Metadata, where, state.warnings,
       (peer) => state.graph.groupFor(state.resolver.resolve(peer, stack.id), `${where} intent`)?.key),
   });
@@ -154,7 +154,7 @@ function readNodegroup(state: ReadState, { stack, where, props }: ResourceAt): v
     state.warnings.push(`${where}: launch template not found in the assembly; its nodes are not modelled`);
   } else {
     // EKS attaches its own cluster group only when the launch template names none (EKS user guide, launch-templates).
-    cluster.workloads.push({ kind: WorkloadKind.NODES, label: `node group ${where}`, groups: groups.length > 0 ? groups : [cluster.vendorGroup] });
+    cluster.workloads.push({ kind: WorkloadKind.NODES, label: `node group ${where}`, groups: groups.length > 0 ? groups : [cluster.eksCreatedGroup] });
   }
 }
 
@@ -176,7 +176,7 @@ function readFargateProfile(state: ReadState, { stack, where, type, props }: Res
     state.warnings.push(`${where}: Fargate profile's cluster is not in the assembly; its pods are not modelled`);
     return;
   }
-  cluster.workloads.push({ kind: WorkloadKind.FARGATE_PODS, label: `Fargate pods of ${where}`, groups: [cluster.vendorGroup], ownGroupFix: OWN_GROUP_FIX.fargate });
+  cluster.workloads.push({ kind: WorkloadKind.FARGATE_PODS, label: `Fargate pods of ${where}`, groups: [cluster.eksCreatedGroup], ownGroupFix: OWN_GROUP_FIX.fargate });
 }
 
 // A function in the VPC is an API client of a cluster when it carries the EKS-created group or a group a
@@ -189,7 +189,7 @@ function readLambdaFunction(state: ReadState, { stack, where, type, props }: Res
   const clients = state.clusters.filter((cluster) => {
     const admitted = new Set(cluster.controlPlane.groups.flatMap((k) => [...state.graph.ingressPeers.get(k) ?? []]));
     const onNodes = new Set(cluster.workloads.filter((w) => w.kind === WorkloadKind.NODES).flatMap((w) => w.groups));
-    return groups.some((g) => g === cluster.vendorGroup || admitted.has(g)) && !groups.every((g) => onNodes.has(g));
+    return groups.some((g) => g === cluster.eksCreatedGroup || admitted.has(g)) && !groups.every((g) => onNodes.has(g));
   });
   for (const cluster of clients) {
     cluster.workloads.push({ kind: WorkloadKind.VPC_LAMBDA, label: `Lambda function ${where}`, groups, ownGroupFix: OWN_GROUP_FIX.lambda });

@@ -8,8 +8,11 @@
 import { cidrContains, parseIpv4Cidr } from './cidr';
 import { ErrorCode } from './error-codes';
 
-/** One broken rule: a stable code, what is wrong (a sentence naming the prop) and how to fix it. */
-export interface NamingProblem {
+/**
+ * One broken naming or format rule of an input: a stable code, what is wrong (a sentence naming the prop)
+ * and how to fix it. The input checks throw it as a `SafeEksError` (`refuse` in lib/private/guards.ts).
+ */
+export interface InputProblem {
   readonly code: ErrorCode;
   readonly problem: string;
   readonly fix: string;
@@ -19,7 +22,7 @@ export interface NamingProblem {
  * EKS CreateCluster `name`: 1 to 100 characters, `^[0-9A-Za-z][A-Za-z0-9\-_]*`.
  * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
  */
-export function clusterNameProblem(name: string, prop = 'clusterName'): NamingProblem | undefined {
+export function clusterNameProblem(name: string, prop = 'clusterName'): InputProblem | undefined {
   if (/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(name)) return undefined;
   return {
     code: 'ClusterName',
@@ -35,7 +38,7 @@ export const FIRST_EKS_MINOR_VERSION = 10;
  * Kubernetes version of an EKS control plane: "1.N", N a minor version EKS has offered (1.10 and later).
  * Source: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
  */
-export function kubernetesVersionProblem(version: string): NamingProblem | undefined {
+export function kubernetesVersionProblem(version: string): InputProblem | undefined {
   const match = /^1\.(\d{1,3})$/.exec(version);
   if (!match) {
     return {
@@ -61,7 +64,7 @@ const SERVICE_CIDR_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
  * 172.16.0.0/12 or 192.168.0.0/16 (overlap with the VPC: `cidrsOverlap`).
  * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
  */
-export function serviceIpv4CidrProblem(cidr: string): NamingProblem | undefined {
+export function serviceIpv4CidrProblem(cidr: string): InputProblem | undefined {
   const parsed = parseIpv4Cidr(cidr);
   const inPrivateRange = parsed !== undefined
     && SERVICE_CIDR_RANGES.some((range) => cidrContains(parseIpv4Cidr(range)!, parsed));
@@ -84,7 +87,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
  * An IPv4 CIDR block such as EKS `publicAccessCidrs` takes: `a.b.c.d/n`.
  * Source: https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html
  */
-export function ipv4CidrProblem(cidr: string, prop: string): NamingProblem | undefined {
+export function ipv4CidrProblem(cidr: string, prop: string): InputProblem | undefined {
   if (parseIpv4Cidr(cidr) !== undefined) return undefined;
   return {
     code: 'Ipv4Cidr',
@@ -98,7 +101,7 @@ export function ipv4CidrProblem(cidr: string, prop: string): NamingProblem | und
  * digits, hyphens and underscores.
  * Source: https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html (Name)
  */
-export function nodegroupNameProblem(name: string): NamingProblem | undefined {
+export function nodegroupNameProblem(name: string): InputProblem | undefined {
   if (/^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/.test(name)) return undefined;
   return {
     code: 'NodegroupName',
@@ -112,7 +115,7 @@ export function nodegroupNameProblem(name: string): NamingProblem | undefined {
  * here because `ec2.InstanceType` throws "Malformed instance type identifier" without the value.
  * Source: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
  */
-export function instanceTypeProblem(instanceType: string, prop: string): NamingProblem | undefined {
+export function instanceTypeProblem(instanceType: string, prop: string): InputProblem | undefined {
   const parts = /^[a-z][a-z0-9-]*\.([a-z0-9-]+)$/.exec(instanceType);
   if (parts && INSTANCE_SIZE.test(parts[1])) return undefined;
   return {
@@ -131,7 +134,7 @@ const INSTANCE_SIZE = /^(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|
  * EC2 security group IDs: `sg-` and 8 or 17 lowercase hexadecimal digits.
  * Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html (groupId)
  */
-export function securityGroupIdProblem(id: string, prop: string): NamingProblem | undefined {
+export function securityGroupIdProblem(id: string, prop: string): InputProblem | undefined {
   if (/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) return undefined;
   return {
     code: 'SecurityGroupId',
@@ -154,7 +157,7 @@ const POSTGRES_RESERVED_WORDS = new Set((
  * or underscores, starting with a letter.
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBName, MasterUsername)
  */
-export function postgresNameProblem(name: string, prop: string): NamingProblem | undefined {
+export function postgresNameProblem(name: string, prop: string): InputProblem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name)) return undefined;
   return {
     code: 'DatabaseName',
@@ -169,7 +172,7 @@ export function postgresNameProblem(name: string, prop: string): NamingProblem |
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html and
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername)
  */
-export function masterUsernameProblem(name: string): NamingProblem | undefined {
+export function masterUsernameProblem(name: string): InputProblem | undefined {
   if (/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(name)) return undefined;
   const tooLong = /^[A-Za-z][A-Za-z0-9_]*$/.test(name);
   return {
@@ -187,7 +190,7 @@ export function masterUsernameProblem(name: string): NamingProblem | undefined {
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername);
  * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
  */
-export function reservedPostgresUsernameProblem(name: string): NamingProblem | undefined {
+export function reservedPostgresUsernameProblem(name: string): InputProblem | undefined {
   return reservedPostgresNameProblem(name, /^(rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i, {
     code: 'ReservedUsername', prop: 'masterUsername', system: 'is reserved by RDS or PostgreSQL', refusedAs: 'a master user name', fix: 'choose another name, such as "dbadmin"',
   });
@@ -199,7 +202,7 @@ export function reservedPostgresUsernameProblem(name: string): NamingProblem | u
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html (DatabaseName);
  * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
  */
-export function reservedPostgresDatabaseNameProblem(name: string): NamingProblem | undefined {
+export function reservedPostgresDatabaseNameProblem(name: string): InputProblem | undefined {
   return reservedPostgresNameProblem(name, /^(rdsadmin|template0|template1)$/i, {
     code: 'ReservedDatabaseName', prop: 'databaseName', system: 'names a database RDS PostgreSQL already has', refusedAs: 'a database name', fix: 'choose another name, such as "app"',
   });
@@ -215,7 +218,7 @@ interface ReservedNameWording {
 }
 
 /** A name RDS refuses for PostgreSQL: one of its own (`system`), or a PostgreSQL reserved key word. */
-function reservedPostgresNameProblem(name: string, system: RegExp, wording: ReservedNameWording): NamingProblem | undefined {
+function reservedPostgresNameProblem(name: string, system: RegExp, wording: ReservedNameWording): InputProblem | undefined {
   if (system.test(name)) return { code: wording.code, problem: `\`${wording.prop}\` ${wording.system}.`, fix: wording.fix };
   if (POSTGRES_RESERVED_WORDS.has(name.toLowerCase())) {
     return { code: wording.code, problem: `\`${wording.prop}\` is a PostgreSQL reserved key word, which RDS refuses as ${wording.refusedAs}.`, fix: wording.fix };
@@ -228,7 +231,7 @@ function reservedPostgresNameProblem(name: string, system: RegExp, wording: Rese
  * letter, no two hyphens in a row, no hyphen at the end.
  * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html
  */
-export function replicationGroupIdProblem(id: string): NamingProblem | undefined {
+export function replicationGroupIdProblem(id: string): InputProblem | undefined {
   if (/^[a-z](?!.*--)[a-z0-9-]{0,39}$/.test(id) && !id.endsWith('-')) return undefined;
   return {
     code: 'ReplicationGroupId',
@@ -241,7 +244,7 @@ export function replicationGroupIdProblem(id: string): NamingProblem | undefined
  * ElastiCache node types: `cache.<family>.<size>`.
  * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
  */
-export function cacheNodeTypeProblem(nodeType: string): NamingProblem | undefined {
+export function cacheNodeTypeProblem(nodeType: string): InputProblem | undefined {
   if (/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) return undefined;
   return {
     code: 'NodeType',
@@ -259,7 +262,7 @@ const MIN_CACHE_VERSIONS: { [engine: string]: [number, number] } = { valkey: [7,
  * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption-enable-existing.html;
  * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html
  */
-export function cacheEngineVersionProblem(engine: string, version: string): NamingProblem | undefined {
+export function cacheEngineVersionProblem(engine: string, version: string): InputProblem | undefined {
   const match = /^(\d{1,2})\.(\d{1,2})(\.\d{1,3})?$/.exec(version);
   const [minMajor, minMinor] = MIN_CACHE_VERSIONS[engine] ?? [0, 0];
   if (!match) {
@@ -295,7 +298,7 @@ export function regionOfArn(arn: string): string | undefined {
  * which may also start with a digit).
  * Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
  */
-export function kubernetesNameProblem(name: string, prop: string, kind: 'Service' | 'namespace'): NamingProblem | undefined {
+export function kubernetesNameProblem(name: string, prop: string, kind: 'Service' | 'namespace'): InputProblem | undefined {
   const pattern = kind === 'Service' ? /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
   if (pattern.test(name)) return undefined;
   return {
@@ -309,7 +312,7 @@ export function kubernetesNameProblem(name: string, prop: string, kind: 'Service
  * An Application Load Balancer health-check path: starts with "/", at most 1024 characters.
  * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthCheckPath)
  */
-export function healthCheckPathProblem(path: string): NamingProblem | undefined {
+export function healthCheckPathProblem(path: string): InputProblem | undefined {
   if (path.startsWith('/') && path.length <= 1024) return undefined;
   return {
     code: 'HealthCheckPath',
@@ -328,7 +331,7 @@ export function canonicalDnsName(name: string): string {
  * optional final dot), at most 253 characters; no scheme, port or path.
  * Source: RFC 1123 section 2.1; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
  */
-export function dnsNameProblem(name: string, prop: string): NamingProblem | undefined {
+export function dnsNameProblem(name: string, prop: string): InputProblem | undefined {
   const labels = canonicalDnsName(name).split('.');
   const valid = name.length <= 253 && labels.every((l) => /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(l));
   if (valid) return undefined;
@@ -344,7 +347,7 @@ export function dnsNameProblem(name: string, prop: string): NamingProblem | unde
  * certificate ARN, in that region and account (each checked when known).
  * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
  */
-export function certificateArnProblem(arn: string, region: string | undefined, account: string | undefined): NamingProblem | undefined {
+export function certificateArnProblem(arn: string, region: string | undefined, account: string | undefined): InputProblem | undefined {
   const match = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/.exec(arn);
   if (match === null) {
     return {
@@ -375,7 +378,7 @@ export function certificateArnProblem(arn: string, region: string | undefined, a
  * An IAM role ARN: `arn:<partition>:iam::<account>:role/<path and name>`.
  * Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
  */
-export function roleArnProblem(arn: string, prop: string): NamingProblem | undefined {
+export function roleArnProblem(arn: string, prop: string): InputProblem | undefined {
   if (/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) return undefined;
   return {
     code: 'RoleArn',
@@ -389,7 +392,7 @@ export function roleArnProblem(arn: string, prop: string): NamingProblem | undef
  * route53.RecordSet appends the zone to a name without the final dot, so only those can leave it.
  * Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
  */
-export function recordNameProblem(name: string, zoneName: string): NamingProblem | undefined {
+export function recordNameProblem(name: string, zoneName: string): InputProblem | undefined {
   const zone = canonicalDnsName(zoneName);
   if (name.trim() === '') {
     return { code: 'RecordName', problem: '`recordName` must not be empty.', fix: `give the name clients resolve, such as "api" (api.${zone})` };

@@ -1,108 +1,11 @@
 import { checkCompareArguments } from './argument-checks';
-import { FlowCheck, FlowModel } from './flow-model';
+import { ChangeIntentVerdict, IChangeIntent } from './change-intent';
+import { ChangeFinding, ChangeKind, ChangeReport, FindingKind, IReplacementRules, ResourceChange } from './change-verdicts';
+import { lostFlows } from './change-flows';
+import { Resource, Side, isDeletionProtected, readSide, templateMetadata } from './change-sides';
 import { StackTemplate } from './stack-template';
 import { LoadedTemplates, loadTemplates } from './template-directory';
-import {
-  PropertyPath, changedPaths, deepEqual, importsIn, isPlainObject, pathMatches, referencesIn,
-} from './template-diff';
-
-/** A property path whose change replaces a resource, as a CloudFormation resource schema declares it. */
-export interface ReplacementPath {
-  /** Dot-separated path into `Properties`, `*` for any array element or map key, e.g. `ResourcesVpcConfig.SubnetIds`. */
-  readonly path: string;
-  /** The schema says a change *may* replace the resource, depending on the new value: reported as a warning, not as unsafe. */
-  readonly conditional: boolean;
-}
-
-/**
- * The create-only properties of CloudFormation resource types. `CloudFormationSchema` fills it from
- * `@aws-cdk/aws-service-spec`; tests may pass a table.
- */
-export interface IReplacementRules {
-  /**
-   * Paths whose change replaces a resource of `resourceType`, nested properties included.
-   *
-   * @returns undefined when the type is not known
-   */
-  replacementPaths(resourceType: string): ReplacementPath[] | undefined;
-}
-
-/** What a deploy does to one resource. */
-export enum ChangeKind {
-  ADDED = 'added',
-  REMOVED = 'removed',
-  UPDATED = 'updated',
-  /** A create-only property changes: CloudFormation creates a new resource, then deletes the old one. */
-  REPLACED = 'replaced',
-  /** A property the schema marks as conditionally create-only changes: a warning, not unsafe on its own. */
-  MAY_BE_REPLACED = 'may-be-replaced',
-  UNCHANGED = 'unchanged',
-}
-
-/** Why a change is unsafe. */
-export enum FindingKind {
-  /** A cluster, owned security group, database, cache, KMS key or secret is replaced. */
-  REPLACED = 'replaced',
-  /** A cluster, owned security group, database, cache, KMS key or secret is deleted. */
-  REMOVED = 'removed',
-  /** A deletion-protected cluster or database leaves its stack: the deploy fails half-way. */
-  PROTECTED_REMOVED = 'protected-removed',
-  /** An export that another stack imports changes its value or disappears: CloudFormation refuses the update. */
-  EXPORT_IN_USE = 'export-in-use',
-  /** A required flow that holds before no longer holds after. */
-  FLOW_LOST = 'flow-lost',
-}
-
-/** The verdict on one resource. */
-export interface ResourceChange {
-  /** Stack name (nested stacks as `<parent>/<logical ID>`). */
-  readonly stack: string;
-  readonly logicalId: string;
-  /** CloudFormation type (the one after the change, or before for a removed resource). */
-  readonly type: string;
-  readonly change: ChangeKind;
-  /** True when this change alone makes the deploy unsafe. */
-  readonly unsafe: boolean;
-  /**
-   * What the resource is, when it is one the check protects: `EKS cluster`, `security group`, `database`, `cache`, `KMS key`, `secret`.
-   *
-   * @default - a resource the check does not protect
-   */
-  readonly category?: string;
-  /** Why the change is what it is: the create-only paths that change, or the replaced resource it names. */
-  readonly reasons: string[];
-  /** Property paths that change (dot-separated). */
-  readonly changedProperties: string[];
-  /** Resource attributes that change: `DeletionPolicy`, `UpdateReplacePolicy`, `DependsOn`, `Condition`. */
-  readonly changedAttributes: string[];
-}
-
-/** One reason the change is unsafe. */
-export interface ChangeFinding {
-  readonly kind: FindingKind;
-  /** The resource, export or flow concerned, e.g. `SafeEksCluster/PaymentsCluster`. */
-  readonly subject: string;
-  /** What happens on deploy. */
-  readonly message: string;
-  /** How to make the change safe. */
-  readonly fix: string;
-}
-
-/** Result of `ChangeSafety.compare`. */
-export interface ChangeReport {
-  /** Every resource of either side, in stack then logical-ID order. */
-  readonly resources: ResourceChange[];
-  /** Why the change is unsafe; empty when it is safe. */
-  readonly findings: ChangeFinding[];
-  /** Stacks only in `after`. */
-  readonly stacksAdded: string[];
-  /** Stacks only in `before`. */
-  readonly stacksRemoved: string[];
-  /** What could not be read or judged (an unknown resource type, a template the flow model could not follow). */
-  readonly warnings: string[];
-  /** True when `findings` is empty. */
-  readonly safe: boolean;
-}
+import { PropertyPath, changedPaths, deepEqual, importsIn, pathMatches, referencesIn } from './template-diff';
 
 /** Options of `ChangeSafety.compare`. */
 export interface ChangeSafetyOptions {
@@ -119,23 +22,14 @@ export interface ChangeSafetyOptions {
    * @default - none: every protected resource that leaves is unsafe
    */
   readonly retiredStacks?: string[];
-}
-
-interface Resource {
-  readonly Type?: unknown;
-  readonly Properties?: unknown;
-  readonly DeletionPolicy?: unknown;
-  readonly UpdateReplacePolicy?: unknown;
-  readonly DependsOn?: unknown;
-  readonly Condition?: unknown;
-  readonly Metadata?: unknown;
-}
-
-interface Side {
-  readonly stacks: Map<string, { [logicalId: string]: Resource }>;
-  readonly exports: Map<string, { stack: string; value: unknown }>;
-  /** Export name -> stacks that import it. */
-  readonly imports: Map<string, Set<string>>;
+  /**
+   * What constructs meant, read from what they recorded in the templates: each may judge the
+   * replacement or removal of a protected resource as intended (then it is a note, not a finding).
+   * `cdk-safe-eks diff` passes `new PairChangeIntent()`, which knows the idle color of a blue-green pair.
+   *
+   * @default - none: every replacement or removal of a protected resource is judged by the rules alone
+   */
+  readonly intents?: IChangeIntent[];
 }
 
 interface Verdict {
@@ -157,12 +51,7 @@ const PROTECTED_TYPES: { [type: string]: string } = {
   'AWS::KMS::Key': 'KMS key',
   'AWS::SecretsManager::Secret': 'secret',
 };
-/** Metadata a blue-green pair writes on each color's cluster: `{ pair, color }`. */
-export const PAIR_COLOR_METADATA_KEY = 'cdk-safe-eks:pair';
-/** Template metadata of a pair's Traffic stack: `{ pair, weights: { BLUE: n, GREEN: n } }`. */
-export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
 
-const DELETION_PROTECTED_TYPES = new Set(['AWS::EKS::Cluster', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']);
 /** Types whose changes need no schema: CDK's analytics and custom resources, whose handler decides. */
 const UNJUDGED_TYPE = /^(AWS::CDK::Metadata|Custom::.*|AWS::CloudFormation::CustomResource)$/;
 const RETAINED = new Set(['Retain', 'RetainExceptOnCreate']);
@@ -195,6 +84,8 @@ export class ChangeSafety {
   private readonly verdicts = new Map<string, Verdict>();
   private readonly warnings: string[] = [];
   private readonly findings: ChangeFinding[] = [];
+  /** The templates' own `Metadata`, by stack, read once for the intents. */
+  private metadata?: { readonly before: { [stack: string]: unknown }; readonly after: { [stack: string]: unknown } };
 
   private constructor(
     private readonly beforeTemplates: StackTemplate[], private readonly afterTemplates: StackTemplate[],
@@ -210,7 +101,7 @@ export class ChangeSafety {
     const resources = this.resourceChanges();
     this.checkProtectedRemovals();
     this.checkExports();
-    this.checkFlows();
+    this.findings.push(...lostFlows(this.beforeTemplates, this.afterTemplates, this.options.webhookFlows, this.warnings));
     const stacksAdded = [...this.after.stacks.keys()].filter((s) => !this.before.stacks.has(s));
     const stacksRemoved = [...this.before.stacks.keys()].filter((s) => !this.after.stacks.has(s));
     return { resources, findings: this.findings, stacksAdded, stacksRemoved, warnings: [...new Set(this.warnings)], safe: this.findings.length === 0 };
@@ -312,22 +203,21 @@ export class ChangeSafety {
   }
 
   private resourceChanges(): ResourceChange[] {
-    const retired = new Set([...this.options.retiredStacks ?? [], ...this.retiredColorStacks()]);
+    const removals = this.intendedRemovals();
+    const retired = new Set([...this.options.retiredStacks ?? [], ...removals.retiredStacks]);
     const changes: ResourceChange[] = [];
     for (const [k, verdict] of [...this.verdicts].sort(([a], [b]) => a.localeCompare(b))) {
       const [stack, logicalId] = k.split('\u0000');
       const before = this.before.stacks.get(stack)?.[logicalId];
-      const resource = this.after.stacks.get(stack)?.[logicalId] ?? before!;
+      const after = this.after.stacks.get(stack)?.[logicalId];
+      const resource = after ?? before!;
       const type = String(resource.Type);
       const category = PROTECTED_TYPES[type];
-      const idle = verdict.change === ChangeKind.REPLACED && before !== undefined ? this.idleColor(before) : undefined;
-      const unsafe = category !== undefined && idle?.protected !== false && this.destroys(verdict.change, before, retired.has(stack));
-      if (idle !== undefined) {
-        this.warnings.push(idle.protected
-          ? `${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} is replaced, but it is still deletion-protected: CloudFormation cannot delete the old cluster. `
-            + 'Deploy the idle color with deletionProtection: false first (the first step of `cdk-safe-eks pair plan`).'
-          : `${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} (weight 0, not protected) is replaced at its new version, as the REPLACE strategy intends.`);
-      }
+      const replacement = category !== undefined && verdict.change === ChangeKind.REPLACED && before !== undefined
+        ? this.intentOf(stack, logicalId, ChangeKind.REPLACED, before, after) : undefined;
+      if (replacement !== undefined) this.warnings.push(replacement.note);
+      const intended = (replacement ?? removals.verdicts.get(k))?.intended === true;
+      const unsafe = category !== undefined && !intended && this.destroys(verdict.change, before, retired.has(stack));
       changes.push({
         stack, logicalId, type, change: verdict.change, unsafe, category,
         reasons: verdict.reasons, changedProperties: verdict.changedProperties, changedAttributes: verdict.changedAttributes,
@@ -342,38 +232,37 @@ export class ChangeSafety {
   }
 
   /**
-   * Stacks whose pair-marked cluster leaves while its color has weight 0 and no deletion protection:
-   * the second step of retiring a color, which empties that color's stack. Its resources may go, as
-   * those of a stack retired with `retiredStacks` may; a protected one is still a finding.
+   * The removals of protected resources that a registered intent judges, in template order, and the
+   * stacks an intended removal retires: their resources may go, as those of `retiredStacks` may.
    */
-  private retiredColorStacks(): string[] {
-    const stacks: string[] = [];
+  private intendedRemovals(): { verdicts: Map<string, ChangeIntentVerdict>; retiredStacks: string[] } {
+    const verdicts = new Map<string, ChangeIntentVerdict>();
+    const retiredStacks: string[] = [];
     for (const [stack, resources] of this.before.stacks) {
       for (const [logicalId, resource] of Object.entries(resources)) {
-        if (this.verdicts.get(key(stack, logicalId))?.change !== ChangeKind.REMOVED) continue;
-        const idle = this.idleColor(resource);
-        if (idle === undefined || idle.protected) continue;
-        stacks.push(stack);
-        this.warnings.push(`${stack}/${logicalId}: the idle ${idle.color} cluster of pair ${idle.pair} (weight 0, not protected) is removed: `
-          + `the color is retired, as the last step of \`cdk-safe-eks pair plan\` intends.`);
+        if (this.verdicts.get(key(stack, logicalId))?.change !== ChangeKind.REMOVED || PROTECTED_TYPES[String(resource.Type)] === undefined) continue;
+        const intent = this.intentOf(stack, logicalId, ChangeKind.REMOVED, resource, undefined);
+        if (intent === undefined) continue;
+        verdicts.set(key(stack, logicalId), intent);
+        this.warnings.push(intent.note);
+        if (intent.intended && intent.retiresStack === true) retiredStacks.push(stack);
       }
     }
-    return stacks;
+    return { verdicts, retiredStacks };
   }
 
-  /**
-   * The pair and color of a cluster that a blue-green pair marked, when the deployed Traffic stack gives
-   * that color weight 0: replacing it is the idle color's upgrade. `protected` says whether it still
-   * has deletion protection (then CloudFormation cannot remove the old cluster).
-   */
-  private idleColor(before: Resource): { pair: string; color: string; protected: boolean } | undefined {
-    const mark = isPlainObject(before.Metadata) ? before.Metadata[PAIR_COLOR_METADATA_KEY] : undefined;
-    if (before.Type !== 'AWS::EKS::Cluster' || !isPlainObject(mark) || typeof mark.pair !== 'string' || typeof mark.color !== 'string') return undefined;
-    const weights = this.beforeTemplates.map((t) => t.template.Metadata)
-      .map((m) => (isPlainObject(m) ? m[PAIR_WEIGHTS_METADATA_KEY] : undefined))
-      .find((w) => isPlainObject(w) && w.pair === mark.pair) as { weights?: { [color: string]: unknown } } | undefined;
-    if (weights?.weights?.[mark.color] !== 0) return undefined;
-    return { pair: mark.pair, color: mark.color, protected: isDeletionProtected(before) };
+  /** The first verdict of a registered intent on the change of one protected resource. */
+  private intentOf(stack: string, logicalId: string, change: ChangeKind, before: Resource, after: Resource | undefined): ChangeIntentVerdict | undefined {
+    this.metadata ??= { before: templateMetadata(this.beforeTemplates), after: templateMetadata(this.afterTemplates) };
+    const context = {
+      stack, logicalId, change, before: { ...before }, after: after === undefined ? undefined : { ...after },
+      deletionProtected: isDeletionProtected(before), templateMetadataBefore: this.metadata.before, templateMetadataAfter: this.metadata.after,
+    };
+    for (const intent of this.options.intents ?? []) {
+      const verdict = intent.judge(context);
+      if (verdict !== undefined) return verdict;
+    }
+    return undefined;
   }
 
   /** A replacement always loses the resource; a removal unless it is retained, or its stack is retired on purpose. */
@@ -422,39 +311,6 @@ export class ChangeSafety {
     }
   }
 
-  private checkFlows(): void {
-    const evaluate = (templates: StackTemplate[], side: string) => {
-      try {
-        const model = FlowModel.fromTemplates(templates);
-        const report = model.evaluate({ webhookFlows: this.options.webhookFlows });
-        this.warnings.push(...report.warnings.map((w) => `${side}: ${w}`));
-        return report.flows;
-      } catch (e) {
-        this.warnings.push(`${side}: the flow model could not read the templates (${e instanceof Error ? e.message : String(e)}); flows not compared`);
-        return undefined;
-      }
-    };
-    const before = evaluate(this.beforeTemplates, 'before');
-    const after = evaluate(this.afterTemplates, 'after');
-    if (before === undefined || after === undefined) return;
-    const afterByKey = new Map(after.map((f) => [flowKey(f), f]));
-    const clustersAfter = new Set(after.map((f) => f.cluster));
-    for (const flow of before) {
-      if (!clustersAfter.has(flow.cluster)) continue; // the cluster itself leaves: reported as its removal
-      const next = afterByKey.get(flowKey(flow));
-      const lost = flow.allowedBefore && !(next?.allowedBefore ?? false);
-      const leansOnVendor = !lost && flow.allowedAfterReplay && next !== undefined && !next.allowedAfterReplay;
-      if (!lost && !leansOnVendor) continue;
-      this.findings.push({
-        kind: FindingKind.FLOW_LOST,
-        subject: `${flow.cluster} ${flow.flowId} (${flow.sourceLabel} -> ${flow.destinationLabel}, ${flow.protocol} ${flow.ports})`,
-        message: lost
-          ? `the flow holds before and ${next === undefined ? 'is no longer modelled' : 'not'} after the change${next?.problem ? `: ${next.problem}` : ''}`
-          : 'the flow holds through owned rules before, and after the change rests on the EKS-created group, which an upgrade may rewrite',
-        fix: next?.fix ?? 'keep the rule that carries the flow',
-      });
-    }
-  }
 }
 
 function resourceFinding(stack: string, logicalId: string, category: string, verdict: Verdict): ChangeFinding {
@@ -479,39 +335,6 @@ function resourceFinding(stack: string, logicalId: string, category: string, ver
   };
 }
 
-function isDeletionProtected(resource: Resource): boolean {
-  if (!DELETION_PROTECTED_TYPES.has(String(resource.Type))) return false;
-  const value = isPlainObject(resource.Properties) ? resource.Properties.DeletionProtection : undefined;
-  return value === true || value === 'true';
-}
-
-function readSide(templates: StackTemplate[]): Side {
-  const side: Side = { stacks: new Map(), exports: new Map(), imports: new Map() };
-  for (const t of templates) {
-    const stack = stackId(t);
-    const resources = isPlainObject(t.template.Resources) ? t.template.Resources as { [id: string]: Resource } : {};
-    side.stacks.set(stack, resources);
-    const outputs = isPlainObject(t.template.Outputs) ? t.template.Outputs : {};
-    for (const output of Object.values(outputs)) {
-      const name = isPlainObject(output) && isPlainObject(output.Export) ? output.Export.Name : undefined;
-      if (typeof name === 'string') side.exports.set(name, { stack, value: (output as { Value?: unknown }).Value });
-    }
-    for (const { exportName } of importsIn([t.template.Resources, t.template.Outputs])) {
-      side.imports.set(exportName, new Set([...side.imports.get(exportName) ?? [], stack]));
-    }
-  }
-  return side;
-}
-
-/** The name a stack goes by in the comparison (and in `FlowModel`): nested stacks as `<parent>/<logical ID>`. */
-function stackId(t: StackTemplate): string {
-  return t.parentStackName !== undefined && t.parentLogicalId !== undefined ? `${t.parentStackName}/${t.parentLogicalId}` : t.stackName;
-}
-
 function key(stack: string, logicalId: string): string {
   return `${stack}\u0000${logicalId}`;
-}
-
-function flowKey(f: FlowCheck): string {
-  return [f.cluster, f.flowId, f.sourceLabel, f.destinationLabel, f.protocol, f.ports].join('|');
 }

@@ -44,7 +44,7 @@ export interface FlowRuleReference {
   /** Key of the group the rule is on (`<stack>/<logical ID>`). */
   readonly group: string;
   /** True when the rule is on the EKS-created group or names it as peer: an upgrade can take it away. */
-  readonly vendorManaged: boolean;
+  readonly onEksCreatedGroup: boolean;
   /** One line: protocol, ports, peer, and for rules no template states, where they come from. */
   readonly summary: string;
 }
@@ -56,7 +56,7 @@ export interface FlowEdge {
   /** Group key of the group that admits the traffic. */
   readonly to: string;
   /** True when the edge exists through a rule on, or naming, the EKS-created group. */
-  readonly vendorManaged: boolean;
+  readonly onEksCreatedGroup: boolean;
 }
 
 /** The verdict on one required flow of one cluster, before and after the incident replay. */
@@ -144,7 +144,7 @@ export interface FlowGroup {
   /** `<stack>/<logical ID>`, `<stack>/<cluster>#ClusterSecurityGroupId` for EKS-created groups, or a literal ID. */
   readonly key: string;
   /** The EKS-created cluster security group. */
-  readonly vendorManaged: boolean;
+  readonly eksCreated: boolean;
   /**
    * For an EKS-created group: the cluster that created it, as `<stack>/<logical ID>`.
    *
@@ -180,7 +180,7 @@ export interface NodegroupSecurityGroups {
   /** Keys of the groups the launch template names; empty when it names none (EKS then attaches the group it created). */
   readonly groups: string[];
   /** One of `groups` is the EKS-created group. */
-  readonly carriesVendorGroup: boolean;
+  readonly carriesEksCreatedGroup: boolean;
 }
 
 /** The security groups of a database or cache and what they admit (`FlowModel.dataStoreSecurityGroups`). */
@@ -188,11 +188,11 @@ export interface DataStoreSecurityGroups {
   /** Keys of the groups on the store's interfaces. */
   readonly groups: string[];
   /** One of `groups` is the EKS-created group. */
-  readonly carriesVendorGroup: boolean;
+  readonly carriesEksCreatedGroup: boolean;
   /** Keys of the groups that ingress rules written on the store's groups trust (EKS's implicit defaults excluded). */
   readonly admittedGroups: string[];
   /** One of `admittedGroups` is the EKS-created group. */
-  readonly admitsVendorGroup: boolean;
+  readonly admitsEksCreatedGroup: boolean;
 }
 
 interface Check {
@@ -275,8 +275,8 @@ export class FlowModel {
    * True when the security group, ingress or egress resource `resource` (`<stack>/<logical ID>`)
    * writes a rule on, or naming, the EKS-created group: a rule the incident replay removes.
    */
-  public writesVendorGroupRule(resource: string): boolean {
-    return this.network.vendorRuleWriters.has(resource);
+  public writesEksCreatedGroupRule(resource: string): boolean {
+    return this.network.eksCreatedRuleWriters.has(resource);
   }
 
   /**
@@ -300,7 +300,7 @@ export class FlowModel {
     const groups = [...template.groups ?? []];
     return {
       hasLaunchTemplate: template.hasLaunchTemplate, launchTemplateFound: template.groups !== undefined,
-      groups, carriesVendorGroup: groups.some((k) => this.network.groups.isEksCreated(k)),
+      groups, carriesEksCreatedGroup: groups.some((k) => this.network.groups.isEksCreated(k)),
     };
   }
 
@@ -315,8 +315,8 @@ export class FlowModel {
     const admitted = [...new Set(groups.flatMap((k) => [...this.network.ingressPeers.get(k) ?? []]))];
     const isEksCreated = (k: string) => this.network.groups.isEksCreated(k);
     return {
-      groups: [...groups], carriesVendorGroup: groups.some(isEksCreated),
-      admittedGroups: admitted, admitsVendorGroup: admitted.some(isEksCreated),
+      groups: [...groups], carriesEksCreatedGroup: groups.some(isEksCreated),
+      admittedGroups: admitted, admitsEksCreatedGroup: admitted.some(isEksCreated),
     };
   }
 
@@ -374,7 +374,7 @@ export class FlowModel {
   private groupsOf(flows: FlowCheck[]): FlowGroup[] {
     const keys = new Set(flows.flatMap((f) => f.edges.flatMap((e) => [e.from, e.to])));
     return [...keys].map((key) => this.network.groups.get(key)).filter((g) => g !== undefined).map((g) => ({
-      key: g.key, vendorManaged: g.ref.isEksCreated, eksCluster: g.ref.eksCluster, declared: g.declared,
+      key: g.key, eksCreated: g.ref.isEksCreated, eksCluster: g.ref.eksCluster, declared: g.declared,
     }));
   }
 
@@ -393,7 +393,7 @@ export class FlowModel {
   private run(cluster: ClusterAttachment, check: Check, acknowledged: ReadonlyMap<string, string>): FlowCheck {
     const before = this.verdict(check, false);
     const after = this.verdict(check, true);
-    const vendorRules = before.rules.filter((r) => this.network.groups.dependsOnEksCreated(r));
+    const eksCreatedRules = before.rules.filter((r) => this.network.groups.dependsOnEksCreated(r));
     const id = flowFindingId(check, before.allowed);
     return {
       cluster: cluster.key, flowId: check.id, source: check.source, destination: check.destination, workload: check.workload,
@@ -405,7 +405,7 @@ export class FlowModel {
       edges: before.allowed ? this.edges(before.rules) : [],
       problem: before.allowed ? undefined : before.problem,
       replayProblem: after.allowed ? undefined : before.allowed
-        ? `rests on the EKS-created group (${vendorRules.map((r) => ruleName(r)).join(', ')}); after the replay ${after.problem}`
+        ? `rests on the EKS-created group (${eksCreatedRules.map((r) => ruleName(r)).join(', ')}); after the replay ${after.problem}`
         : after.problem,
       fix: before.fix ?? after.fix,
       findingId: id,
@@ -417,7 +417,7 @@ export class FlowModel {
   // cluster's workloads or the EKS-created group; then every workload of each kind that carries such a
   // group (for node groups: or all of them, if none does) must reach it on the store's port.
   private dataStoreChecks(cluster: ClusterAttachment, store: PeerAttachment, warnings: string[]): Check[] {
-    const clusterGroups = new Set([cluster.vendorGroup, ...cluster.workloads.flatMap((w) => w.groups)]);
+    const clusterGroups = new Set([cluster.eksCreatedGroup, ...cluster.workloads.flatMap((w) => w.groups)]);
     const naming = store.groups.flatMap((k) => this.network.groups.get(k)?.ingress ?? [])
       .filter((r) => r.peerGroup !== undefined && clusterGroups.has(r.peerGroup));
     if (naming.length === 0 || cluster.workloads.length === 0) return [];
@@ -431,7 +431,7 @@ export class FlowModel {
       const reaching = ofKind.filter((w) => w.groups.some((g) => named.has(g)));
       const sources = reaching.length > 0 || kind !== WorkloadKind.NODES ? reaching : ofKind;
       return sources.length === 0 ? [] : [{
-        id: store.role === FlowRole.DATABASE ? 'NodesToDatabase' : 'NodesToCache',
+        id: store.role === FlowRole.DATABASE ? RequiredFlows.NODES_TO_DATABASE : RequiredFlows.NODES_TO_CACHE,
         source: FlowRole.NODES, destination: store.role, workload: kind, spec: { protocol: 'tcp', fromPort: port, toPort: port },
         pairs: sources.map((w): [Endpoint, Endpoint] => [w, store]), sourceLabel: WORKLOAD_LABELS[kind], destinationLabel: store.label,
       }];
@@ -448,7 +448,7 @@ export class FlowModel {
       }
     }
     return [...ranges.values()].map(({ rule, kind }) => ({
-      id: 'LoadBalancerToNodes', source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, workload: kind,
+      id: RequiredFlows.LOAD_BALANCER_TO_NODES, source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, workload: kind,
       spec: { protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort },
       pairs: targets.filter((w) => w.kind === kind && w.groups.includes(rule.group)).map((w): [Endpoint, Endpoint] => [lb, w]),
       sourceLabel: lb.label, destinationLabel: WORKLOAD_LABELS[kind],
@@ -497,7 +497,7 @@ export class FlowModel {
   private reference(rule: SgRule): FlowRuleReference {
     return {
       stack: rule.stackId, logicalId: rule.logicalId, inlineAt: rule.inlineAt, direction: rule.direction, group: rule.group,
-      vendorManaged: this.network.groups.dependsOnEksCreated(rule), summary: ruleName(rule),
+      onEksCreatedGroup: this.network.groups.dependsOnEksCreated(rule), summary: ruleName(rule),
     };
   }
 
@@ -505,7 +505,7 @@ export class FlowModel {
     const edges = new Map<string, FlowEdge>();
     for (const rule of rules.filter((r) => r.direction === 'ingress')) {
       const from = rule.peerGroup ?? `cidr:${rule.peerCidr}`;
-      edges.set(`${from}>${rule.group}`, { from, to: rule.group, vendorManaged: this.network.groups.dependsOnEksCreated(rule) });
+      edges.set(`${from}>${rule.group}`, { from, to: rule.group, onEksCreatedGroup: this.network.groups.dependsOnEksCreated(rule) });
     }
     return [...edges.values()];
   }

@@ -82,7 +82,7 @@ export interface ClusterAttachment {
   /** Additional groups (`ResourcesVpcConfig.SecurityGroupIds`) plus the EKS-created group. */
   readonly controlPlane: Endpoint;
   /** Key of the EKS-created group. */
-  readonly vendorGroup: string;
+  readonly eksCreatedGroup: string;
   /** Every node group, Auto Mode, Fargate profile and in-VPC API client of the cluster. */
   readonly workloads: Workload[];
   /** What the cluster recorded it requires (`SafeCluster` does); undefined for any other cluster. */
@@ -120,7 +120,7 @@ export interface NetworkSnapshot {
   readonly groups: GroupIndex;
   readonly attachments: Attachments;
   /** Resources that write a rule on, or naming, the EKS-created group (whatever the rule admits). */
-  readonly vendorRuleWriters: ReadonlySet<string>;
+  readonly eksCreatedRuleWriters: ReadonlySet<string>;
   /** Per group key, the groups its written ingress rules trust. */
   readonly ingressPeers: ReadonlyMap<string, ReadonlySet<string>>;
   /** Per resource, why a list of its groups or rules is not known until deploy time. */

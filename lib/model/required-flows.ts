@@ -103,7 +103,7 @@ const { CORE, WEBHOOK, ALL_TRAFFIC } = FlowCategory;
 /**
  * Every flow between control plane and nodes, in the order rules are written.
  *
- * Sources: the minimum rules of the EKS cluster security group (443, 10250, 53) from the AWS EKS user
+ * Sources: the minimum rules of the EKS-created cluster security group (443, 10250, 53) from the AWS EKS user
  * guide "View Amazon EKS security group requirements for clusters"; node-to-node ephemeral and webhook
  * ports from terraform-aws-eks v21 recommended rules, which match the classic EKS node templates.
  */
@@ -145,6 +145,10 @@ const ALL_TRAFFIC_ROWS: readonly RequiredFlow[] = Object.freeze([
   flow('VpcToNodesPathMtu', FlowRole.VPC, NODES, ICMP, [3, 4], ALL_TRAFFIC,
     'ICMP destination unreachable, fragmentation needed (type 3 code 4) from the VPC, so path-MTU discovery works (RFC 1191; AWS VPC user guide, path MTU discovery).'),
 ]);
+
+function apiAccess(name: string): RequiredFlow {
+  return flow(`ApiAccessFrom${name}`, FlowRole.API_CLIENT, CP, TCP, [443, 443], FlowCategory.EXTENSION, `Kubernetes API clients in ${name} (allowApiAccessFrom).`);
+}
 
 /** Ports the control plane always reaches on the nodes (core flows): not webhook ports. */
 const CORE_CONTROL_PLANE_PORTS = [443, 10250];
@@ -209,6 +213,13 @@ export interface FlowSelection {
 
 /** The required-flow table and its queries. */
 export class RequiredFlows {
+  /** ID of the flow from a cluster's nodes to a database whose ingress rules trust them (found in the templates, not a table row). */
+  public static readonly NODES_TO_DATABASE = 'NodesToDatabase';
+  /** ID of the flow from a cluster's nodes to a cache whose ingress rules trust them. */
+  public static readonly NODES_TO_CACHE = 'NodesToCache';
+  /** ID of the flow from a load balancer, in another stack, to the nodes that admit its group. */
+  public static readonly LOAD_BALANCER_TO_NODES = 'LoadBalancerToNodes';
+
   /**
    * Every flow of the table, in the order rules are written: what every cluster needs, and what a
    * cluster built without this library (no recorded intent) is held to.
@@ -285,6 +296,59 @@ export class RequiredFlows {
     const row = TABLE.find((f) => f.category === WEBHOOK && f.fromPort === port);
     return row ?? flow(`ControlPlaneToNodesWebhook${port}`, CP, NODES, TCP, [port, port], WEBHOOK,
       reason ?? `API server to a webhook served on ${port} (webhookPorts).`);
+  }
+
+  /** The flow `ApiAccessFrom<cidr>`: Kubernetes API clients in `cidr` to the control plane on TCP 443 (`SafeCluster.allowApiAccessFrom`). */
+  public static apiAccessFromCidr(cidr: string): RequiredFlow {
+    requireArgument('RequiredFlows.apiAccessFromCidr', 'cidr', cidr, 'string');
+    return { ...apiAccess(cidr), peerCidr: cidr };
+  }
+
+  /**
+   * The flow `ApiAccessFrom<name>`: Kubernetes API clients in the security group `groupId` to the
+   * control plane on TCP 443 (`SafeCluster.allowApiAccessFrom`).
+   *
+   * @param name the group's unique construct ID, which names the flow
+   * @param groupId the group's ID
+   */
+  public static apiAccessFromGroup(name: string, groupId: string): RequiredFlow {
+    requireArgument('RequiredFlows.apiAccessFromGroup', 'name', name, 'string');
+    requireArgument('RequiredFlows.apiAccessFromGroup', 'groupId', groupId, 'string');
+    return { ...apiAccess(name), peerGroup: groupId };
+  }
+
+  /**
+   * The flow `NodePort<port>From<name>`: a load balancer with the security group `groupId` to the pods on
+   * TCP `port` (`SafeCluster.allowNodePortsFrom`).
+   *
+   * @param name the balancer group's unique construct ID, which names the flow
+   */
+  public static nodePortFrom(port: number, name: string, groupId: string): RequiredFlow {
+    requireArgument('RequiredFlows.nodePortFrom', 'port', port, 'number');
+    requireArgument('RequiredFlows.nodePortFrom', 'name', name, 'string');
+    requireArgument('RequiredFlows.nodePortFrom', 'groupId', groupId, 'string');
+    return {
+      ...flow(`NodePort${port}From${name}`, FlowRole.LOAD_BALANCER, NODES, TCP, [port, port], FlowCategory.EXTENSION,
+        `Load balancer ${name} to pods on ${port} (allowNodePortsFrom).`),
+      peerGroup: groupId,
+    };
+  }
+
+  /**
+   * The flow `KubectlProviderToApi[<name>]`: the kubectl provider Lambda, in the security group `groupId`,
+   * to the control plane on TCP 443.
+   *
+   * @param name the unique construct ID of a group given for the Lambda, which names the flow; none for
+   *   the group the cluster creates for the Lambda (the flow `KubectlProviderToApi`)
+   */
+  public static kubectlProviderToApi(groupId: string, name?: string): RequiredFlow {
+    requireArgument('RequiredFlows.kubectlProviderToApi', 'groupId', groupId, 'string');
+    requireArgument('RequiredFlows.kubectlProviderToApi', 'name', name, 'string', true);
+    return {
+      ...flow(`KubectlProviderToApi${name ?? ''}`, FlowRole.API_CLIENT, CP, TCP, [443, 443], FlowCategory.EXTENSION,
+        'The kubectl provider Lambda to the Kubernetes API.'),
+      peerGroup: groupId,
+    };
   }
 
   /** `443`, `53`, `1025-65535`, `all` or `type 3 code 4`: how the README and reports print a flow's ports. */

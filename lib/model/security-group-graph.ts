@@ -19,9 +19,9 @@ export class SecurityGroupGraph {
   /**
    * `<stack>/<logical ID>` of every group, ingress or egress resource that writes a rule on, or naming,
    * the EKS-created group. Noted before ports and protocol are read, so a rule the flows cannot use
-   * still counts: the dependence on the vendor group is there whatever the rule admits.
+   * still counts: the dependence on the EKS-created group is there whatever the rule admits.
    */
-  public readonly vendorRuleWriters = new Set<string>();
+  public readonly eksCreatedRuleWriters = new Set<string>();
   /** Per group key, the groups its written ingress rules trust, also noted before ports and protocol are read. */
   public readonly ingressPeers = new Map<string, Set<string>>();
   /** Per resource (`<stack>/<logical ID>`), why a list of its groups or rules is not known until deploy time. */
@@ -32,7 +32,7 @@ export class SecurityGroupGraph {
     stacks: readonly LoadedStack[],
     private readonly warnings: string[],
   ) {
-    const vendorVpcs: Array<[SecurityGroupNode, string]> = [];
+    const eksCreatedVpcs: Array<[SecurityGroupNode, string]> = [];
     for (const stack of stacks) {
       for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
         const props = resource?.Properties ?? {};
@@ -42,13 +42,13 @@ export class SecurityGroupGraph {
           case ResourceType.SECURITY_GROUP_EGRESS: this.addStandaloneRule('egress', stack.id, logicalId, props); break;
           default: {
             const cluster = readEksCluster(resource?.Type, props);
-            if (cluster) vendorVpcs.push(this.addVendorGroup(stack.id, logicalId, cluster.securityGroupIds));
+            if (cluster) eksCreatedVpcs.push(this.addEksCreatedGroup(stack.id, logicalId, cluster.securityGroupIds));
           }
         }
       }
     }
     // The EKS-created group sits in the cluster's VPC: the VPC of the cluster's first additional group.
-    for (const [vendor, additional] of vendorVpcs) vendor.vpcCidr = this.groups.get(additional)?.vpcCidr;
+    for (const [eksCreated, additional] of eksCreatedVpcs) eksCreated.vpcCidr = this.groups.get(additional)?.vpcCidr;
   }
 
   /** The group for a resolved security-group value, created as an undeclared group when only referenced. */
@@ -120,7 +120,7 @@ export class SecurityGroupGraph {
     const resolved = this.resolver.resolve(props, stackId);
     const peer = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
     if (isJsonObject(resolved) && [resolved.GroupId, resolved[peer]].some((v) => GroupRef.fromValue(v as ResolvedValue)?.isEksCreated)) {
-      this.vendorRuleWriters.add(where);
+      this.eksCreatedRuleWriters.add(where);
     }
     if (props.GroupId === undefined) {
       this.warnings.push(`${where}: rule names its group by GroupName (default VPC) or not at all; not modelled`);
@@ -133,7 +133,7 @@ export class SecurityGroupGraph {
 
   // The EKS-created group is not in any template: it exists once the cluster does, with the defaults
   // the EKS user guide documents (sec-group-reqs): all traffic from itself, all traffic out.
-  private addVendorGroup(stackId: string, logicalId: string, securityGroupIds: unknown): [SecurityGroupNode, string] {
+  private addEksCreatedGroup(stackId: string, logicalId: string, securityGroupIds: unknown): [SecurityGroupNode, string] {
     const group = this.node(GroupRef.eksCreatedBy(stackId, logicalId), false);
     const resolved = this.resolver.resolve(securityGroupIds, stackId);
     const additional = Array.isArray(resolved) ? resolved : [];
@@ -171,7 +171,7 @@ export class SecurityGroupGraph {
     const peerGroupValue = direction === 'ingress' ? entry.SourceSecurityGroupId : entry.DestinationSecurityGroupId;
     const peer = peerGroupValue === undefined ? undefined : this.groupFor(peerGroupValue, where);
     // A standalone rule is noted by addStandaloneRule, which also sees a group it cannot resolve.
-    if (inlineAt !== undefined && peer?.ref.isEksCreated) this.vendorRuleWriters.add(`${stackId}/${logicalId}`);
+    if (inlineAt !== undefined && peer?.ref.isEksCreated) this.eksCreatedRuleWriters.add(`${stackId}/${logicalId}`);
     if (direction === 'ingress' && peer) this.ingressPeers.set(group, (this.ingressPeers.get(group) ?? new Set()).add(peer.key));
     const protocol = normaliseProtocol(entry.IpProtocol);
     if (protocol === undefined) {

@@ -31,7 +31,7 @@ export class TemplateReader implements NetworkReader {
     const attachments = readAttachments(resolver, graph, this.stacks, warnings);
     return {
       groups: graph.index(), attachments, warnings,
-      vendorRuleWriters: graph.vendorRuleWriters, ingressPeers: graph.ingressPeers, unreadable: graph.unreadable,
+      eksCreatedRuleWriters: graph.eksCreatedRuleWriters, ingressPeers: graph.ingressPeers, unreadable: graph.unreadable,
       sources: new Map(this.stacks.map((s) => [s.id, s.templatePath])),
     };
   }

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ErrorScope, SafeEksError, show } from './errors';
-import { ErrorCode } from '../model/error-codes';
+import { InputProblem } from '../model/aws-naming-rules';
 
 /**
  * Runtime checks of the types jsii callers (Python, Java, Go, .NET, plain JavaScript) can get
@@ -25,14 +25,7 @@ export interface TypeSpec {
   readonly oneOf?: readonly string[];
 }
 
-/** One broken naming or format rule, as `lib/model/aws-naming-rules.ts` returns it. */
-export interface InputProblem {
-  readonly code: ErrorCode;
-  readonly problem: string;
-  readonly fix: string;
-}
-
-/** Throws the problem, when there is one, as a `SafeEksError` showing `value`. */
+/** Throws the problem (an input rule of lib/model/aws-naming-rules.ts), when there is one, as a `SafeEksError` showing `value`. */
 export function refuse(scope: ErrorScope, value: unknown, problem: InputProblem | undefined): void {
   if (problem) throw new SafeEksError(scope, problem.code, problem.problem, show(value), problem.fix);
 }

@@ -13,7 +13,9 @@ import { recordPair } from '../../lib/cli/pair';
 import { readStateFile } from '../../lib/blue-green/pair-state';
 import { clusterFingerprint } from '../../lib/blue-green/cluster-change';
 import { ConnectivityReport } from '../../lib/model/flow-model';
-import { ChangeKind, ChangeSafety } from '../../lib/model/change-safety';
+import { PairChangeIntent } from '../../lib/blue-green/pair-change-intent';
+import { ChangeSafety } from '../../lib/model/change-safety';
+import { ChangeKind } from '../../lib/model/change-verdicts';
 import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
 import { BlueGreenClusterPair, PairColor, TrafficShift, UpgradeStrategy } from '../../lib';
 
@@ -93,10 +95,12 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
 
   test('through the change-safety diff, every step of the upgrade is safe: nothing stateful is replaced or lost, Shared never changes', () => {
     const schema = new CloudFormationSchema();
+    // The pair's own intent tells the engine the idle color's replacement and retirement are by design.
+    const intents = [new PairChangeIntent()];
     const templatesOf = (s: State) => STACKS.map((stack) => ({ stackName: stack, template: JSON.parse(s.templates[stack]) }));
     for (let i = 1; i < states.length; i++) {
       const [before, after] = [states[i - 1], states[i]];
-      const report = ChangeSafety.compare(templatesOf(before), templatesOf(after), schema);
+      const report = ChangeSafety.compare(templatesOf(before), templatesOf(after), schema, { intents });
       const step = `${before.name} -> ${after.name}`;
       expect({ step, findings: report.findings }).toEqual({ step, findings: [] });
       const touched = report.resources.filter((r) => r.change !== ChangeKind.UNCHANGED);
@@ -106,7 +110,7 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
       expect({ step, lostState }).toEqual({ step, lostState: [] });
     }
     // The only cluster that ever leaves is Blue's, after it was unprotected at weight 0.
-    const retire = ChangeSafety.compare(templatesOf(byName('blue-unprotected')), templatesOf(byName('blue-retired')), schema);
+    const retire = ChangeSafety.compare(templatesOf(byName('blue-unprotected')), templatesOf(byName('blue-retired')), schema, { intents });
     expect(retire.resources.filter((r) => r.type === 'AWS::EKS::Cluster' && r.change !== ChangeKind.UNCHANGED))
       .toEqual([expect.objectContaining({ stack: 'Payments-Blue', change: ChangeKind.REMOVED })]);
   });

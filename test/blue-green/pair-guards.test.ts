@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/pair-guards';
 import { RecordedPair } from '../../lib/blue-green/pair-state';
 import { CLUSTER_RESOURCE_TYPES, ClusterSnapshot, clusterChange, clusterFingerprint, clusterResources } from '../../lib/blue-green/cluster-change';
-import { IReplacementRules } from '../../lib/model/change-safety';
+import { IReplacementRules } from '../../lib/model/change-verdicts';
 import { MODELLED_TYPES } from '../../lib/model/resource-types';
 
 const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({

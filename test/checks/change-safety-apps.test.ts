@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
-import { ChangeKind, ChangeReport, ChangeSafety, ChangeSafetyOptions, FindingKind } from '../../lib/model/change-safety';
+import { ChangeSafety, ChangeSafetyOptions } from '../../lib/model/change-safety';
+import { ChangeKind, ChangeReport, FindingKind } from '../../lib/model/change-verdicts';
 import { loadTemplates } from '../../lib/model/template-directory';
 import { ChangeAppOptions, synthChangeApp } from '../fixtures/change-app';
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { ConnectivityChecks, ConnectivityRule } from '../../lib/checks/connectivity-checks';
 import { RequiredFlows } from '../../lib/model/required-flows';
-import { ownedCluster, template, vendorCluster, vpc } from '../fixtures/cfn-builders';
+import { ownedCluster, template, clusterOnEksCreatedGroup, vpc } from '../fixtures/cfn-builders';
 import { buildPlainEksApp } from '../fixtures/plain-eks-app';
 import { testApp } from '../helpers';
 
@@ -64,7 +64,7 @@ describe('ConnectivityChecks', () => {
   });
 
   test('webhookFlows: false drops the webhook flows, an unreadable template is a warning', () => {
-    const [bad, good] = writeTemplates({ Broken: '{"Resources":', Stack: template({ Vpc: vpc(), ...vendorCluster('C', { Ref: 'Vpc' }) }) });
+    const [bad, good] = writeTemplates({ Broken: '{"Resources":', Stack: template({ Vpc: vpc(), ...clusterOnEksCreatedGroup('C', { Ref: 'Vpc' }) }) });
     const result = validate([bad, good], new ConnectivityChecks({ webhookFlows: false }));
     expect(result.violations).toHaveLength(TABLE.filter((f) => !f.id.includes('Webhook')).length);
     expect(result.metadata?.warnings).toMatch(/Broken.template.json: not readable as JSON/);

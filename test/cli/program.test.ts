@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { buildApp } from '../../bin/app';
 import { ExitCode, runCli } from '../../lib/cli/program';
-import { ChangeKind, ChangeReport } from '../../lib/model/change-safety';
+import { ChangeKind, ChangeReport } from '../../lib/model/change-verdicts';
 import { ConnectivityReport } from '../../lib/model/flow-model';
 import { RequiredFlows } from '../../lib/model/required-flows';
 import { buildPlainEksApp } from '../fixtures/plain-eks-app';
@@ -66,7 +66,7 @@ describe('cdk-safe-eks verify', () => {
     expect(report.flows.map((f) => [f.flowId, f.allowedBefore, f.allowedAfterReplay])).toEqual(
       [...TABLE, 'NodesToDatabase'].map((id) => [id, true, false]));
     const db = report.flows.find((f) => f.flowId === 'NodesToDatabase')!;
-    expect(db.restsOn).toEqual(expect.arrayContaining([expect.objectContaining({ stack: 'PlainData', direction: 'ingress', vendorManaged: true })]));
+    expect(db.restsOn).toEqual(expect.arrayContaining([expect.objectContaining({ stack: 'PlainData', direction: 'ingress', onEksCreatedGroup: true })]));
   });
 
   test('--no-webhook-flows leaves the webhook flows out', () => {
@@ -78,7 +78,7 @@ describe('cdk-safe-eks verify', () => {
 });
 
 describe('cdk-safe-eks report', () => {
-  test('mermaid: groups as nodes, vendor-managed groups and edges highlighted', () => {
+  test('mermaid: groups as nodes, EKS-created groups and edges highlighted', () => {
     const { code, out } = cli('report', plain, '--format', 'mermaid');
     expect(code).toBe(ExitCode.OK);
     expect(out.startsWith('flowchart LR\n')).toBe(true);
@@ -194,9 +194,9 @@ describe('cdk-safe-eks diff', () => {
     expect(out).toMatch(/\n\| replaced \| `Payments-Green\/\w+` \| AWS::EKS::Cluster \| Name \(create-only: Name\) changes \|\n/);
   });
 
-  test('an unsafe change exits 1 and names each finding', () => {
+  test('an unsafe change exits 4 and names each finding', () => {
     const { code, out } = cli('diff', example, plain);
-    expect(code).toBe(ExitCode.FLOWS_FAIL);
+    expect(code).toBe(ExitCode.UNSAFE_CHANGE);
     expect(out).toContain('Stack Payments-Blue: removed');
     expect(out).toMatch(/\n {2}\[protected-removed\] Payments-Blue\/\w+: stack Payments-Blue is removed while the cluster is deletion-protected/);
     expect(out).toMatch(/\nUNSAFE: \d+ findings/);
@@ -216,5 +216,24 @@ describe('cdk-safe-eks diff', () => {
     expect(out).toBe('');
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the command line', () => {
+  test('one exit code per meaning', () => {
+    const codes = Object.values(ExitCode).filter((v): v is number => typeof v === 'number');
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(ExitCode).toMatchObject({ OK: 0, FLOWS_FAIL: 1, UNUSABLE: 2, UNPROVEN: 3, UNSAFE_CHANGE: 4 });
+  });
+
+  test('--no-webhook-flows is the same option, with the same help, on every command that proves flows', () => {
+    // Help text wraps at its own column per command: compare it with whitespace collapsed.
+    const help = (command: string) => cli(command, '--help').out.replace(/\s+/g, ' ');
+    const option = (command: string) => /--no-webhook-flows (.*?) -h, --help/.exec(help(command))?.[1];
+    expect(option('verify')).toMatch(/^do not require the webhook flows \(4443, 6443, 8443, 9443, 10251\) of any cluster; SafeClusters record their own choice/);
+    expect(option('report')).toBe(option('verify'));
+    expect(option('diff')).toBe(option('verify'));
+    expect(help('verify')).toContain(`exit ${ExitCode.FLOWS_FAIL} when a required flow fails before or after the replay, ${ExitCode.UNPROVEN} when a cluster could not be proven`);
+    expect(help('diff')).toContain(`exit ${ExitCode.UNSAFE_CHANGE} when it replaces or deletes a cluster`);
   });
 });

@@ -234,7 +234,7 @@ describe('Karpenter', () => {
     const { flows, passed } = report(app);
     expect(passed).toBe(true);
     expect(flows.find((f) => f.flowId === 'NodesToNodesAllTraffic')?.edges).toEqual([
-      { from: expect.stringMatching(/NodeSecurityGroup/), to: expect.stringMatching(/NodeSecurityGroup/), vendorManaged: false },
+      { from: expect.stringMatching(/NodeSecurityGroup/), to: expect.stringMatching(/NodeSecurityGroup/), onEksCreatedGroup: false },
     ]);
     expect(flows.map((f) => f.flowId)).toContain('ControlPlaneToNodesKubelet');
   });

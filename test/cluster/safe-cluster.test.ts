@@ -342,7 +342,7 @@ describe('incident replay: the EKS-created group loses every rule', () => {
     for (const flow of report.flows) {
       expect({ id: flow.flowId, before: flow.allowedBefore, after: flow.allowedAfterReplay }).toEqual({ id: flow.flowId, before: true, after: true });
       expect(flow.restsOn.length).toBeGreaterThan(0);
-      expect(flow.restsOn.every((rule) => !rule.vendorManaged)).toBe(true);
+      expect(flow.restsOn.every((rule) => !rule.onEksCreatedGroup)).toBe(true);
     }
   });
 

@@ -1,4 +1,6 @@
-import { ChangeKind, ChangeSafety, FindingKind, IReplacementRules, PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY, ReplacementPath } from '../../lib/model/change-safety';
+import { ChangeIntentVerdict, IChangeIntent, ProtectedChange } from '../../lib/model/change-intent';
+import { ChangeSafety } from '../../lib/model/change-safety';
+import { ChangeKind, FindingKind, IReplacementRules, ReplacementPath } from '../../lib/model/change-verdicts';
 import { StackTemplate } from '../../lib/model/stack-template';
 import { changedPaths, pathMatches } from '../../lib/model/template-diff';
 
@@ -135,46 +137,55 @@ describe('ChangeSafety.compare', () => {
   });
 });
 
-describe('blue-green pairs: the idle color is replaced by design', () => {
-  const marked = (props: { [key: string]: unknown }) => ({
-    ...cluster(props), Metadata: { [PAIR_COLOR_METADATA_KEY]: { pair: 'P', color: 'Green' } },
-  });
-  const traffic = (green: number) => ({
-    stackName: 'P-Traffic', template: { Resources: {}, Metadata: { [PAIR_WEIGHTS_METADATA_KEY]: { pair: 'P', weights: { Blue: 100 - green, Green: green } } } },
-  });
-  const compare = (green: number, protectedBefore: boolean) => ChangeSafety.compare(
-    [stack('P-Green', { Cluster: marked({ Name: 'p-green-1-33', DeletionProtection: protectedBefore }) }), traffic(green)],
-    [stack('P-Green', { Cluster: marked({ Name: 'p-green-1-34', DeletionProtection: false }) }), traffic(green)], rules);
+describe('intents: what constructs recorded, judged through the hook', () => {
+  const marked = { ...cluster(), Metadata: { 'test:mark': 'retire-me' } };
+  const before = [stack('C', { Cluster: { ...marked, Properties: { ...marked.Properties, DeletionProtection: false } }, Key: { Type: 'AWS::KMS::Key' } }),
+    { stackName: 'T', template: { Resources: {}, Metadata: { 'test:plan': 'go' } } }];
+  /** Judges only resources it marked, and only when the plan its template recorded says so; records what it was shown. */
+  class Recording implements IChangeIntent {
+    public readonly seen: ProtectedChange[] = [];
+    constructor(private readonly verdict: ChangeIntentVerdict) {}
+    public judge(change: ProtectedChange): ChangeIntentVerdict | undefined {
+      this.seen.push(change);
+      const plan = (change.templateMetadataBefore.T as { [key: string]: unknown } | undefined)?.['test:plan'];
+      return (change.before.Metadata as { [key: string]: unknown } | undefined)?.['test:mark'] !== undefined && plan === 'go' ? this.verdict : undefined;
+    }
+  }
 
-  test('weight 0 and no deletion protection: the replacement is safe, with a note', () => {
-    const report = compare(0, false);
+  test('without an intent the engine judges by its rules alone: the removal is unsafe', () => {
+    expect(ChangeSafety.compare(before, [stack('C', {})], rules).findings.map((f) => [f.kind, f.subject])).toEqual([
+      [FindingKind.REMOVED, 'C/Cluster'], [FindingKind.REMOVED, 'C/Key'],
+    ]);
+  });
+
+  test('an intended removal that retires its stack lets the stack\'s other resources go, with the note', () => {
+    const intent = new Recording({ intended: true, retiresStack: true, note: 'C is retired on purpose' });
+    const report = ChangeSafety.compare(before, [stack('C', {})], rules, { intents: [intent] });
+    expect(report.findings).toEqual([]);
+    expect(report.warnings).toContain('C is retired on purpose');
+    // Only protected resources are shown, with what the templates recorded.
+    expect(intent.seen.map((c) => [c.logicalId, c.change, c.deletionProtected])).toEqual([['Cluster', ChangeKind.REMOVED, false], ['Key', ChangeKind.REMOVED, false]]);
+    expect(intent.seen[0].templateMetadataBefore).toEqual({ T: { 'test:plan': 'go' } });
+    expect(intent.seen[0].after).toBeUndefined();
+  });
+
+  test('an intended removal without retiresStack spares only itself; a verdict of not intended only adds its note', () => {
+    const own = ChangeSafety.compare(before, [stack('C', {})], rules, { intents: [new Recording({ intended: true, note: 'only the cluster' })] });
+    expect(own.findings.map((f) => f.subject)).toEqual(['C/Key']);
+    const refused = ChangeSafety.compare(before, [stack('C', {})], rules, { intents: [new Recording({ intended: false, note: 'turn protection off first' })] });
+    expect(refused.findings.map((f) => f.subject)).toEqual(['C/Cluster', 'C/Key']);
+    expect(refused.warnings).toContain('turn protection off first');
+  });
+
+  test('a replacement is shown before and after; the first intent with a verdict decides', () => {
+    const after = [stack('C', { Cluster: { ...marked, Properties: { ...marked.Properties, Name: 'green' } }, Key: { Type: 'AWS::KMS::Key' } }), before[1]];
+    const silent = new Recording({ intended: false, note: 'never asked' });
+    const first = new Recording({ intended: true, note: 'replaced by design' });
+    const report = ChangeSafety.compare(before, after, rules, { intents: [first, silent] });
     expect(report.safe).toBe(true);
     expect(verdict(report, 'Cluster')).toMatchObject({ change: ChangeKind.REPLACED, unsafe: false });
-    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the idle Green cluster of pair P (weight 0, not protected) is replaced')]));
-  });
-
-  test('weight 0 but still protected: unsafe, and the note says to turn protection off first', () => {
-    const report = compare(0, true);
-    expect(report.safe).toBe(false);
-    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('still deletion-protected')]));
-  });
-
-  test('weight 0 and no deletion protection: retiring the color (its cluster and groups leave its stack) is safe, with a note', () => {
-    const before = (green: number, isProtected: boolean) => [stack('P-Green', {
-      Cluster: marked({ Name: 'p-green-1-33', DeletionProtection: isProtected }), Nodes: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'nodes' } },
-    }), traffic(green)];
-    const retire = (green: number, isProtected: boolean) => ChangeSafety.compare(before(green, isProtected), [stack('P-Green', {}), traffic(green)], rules);
-    const report = retire(0, false);
-    expect(report.findings).toEqual([]);
-    expect(report.resources.map((r) => [r.logicalId, r.change, r.unsafe])).toEqual([['Cluster', ChangeKind.REMOVED, false], ['Nodes', ChangeKind.REMOVED, false]]);
-    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringContaining('the idle Green cluster of pair P (weight 0, not protected) is removed: the color is retired')]));
-    expect(retire(0, true).findings.map((f) => f.kind)).toEqual(expect.arrayContaining([FindingKind.PROTECTED_REMOVED, FindingKind.REMOVED]));
-    expect(retire(10, false).findings.map((f) => f.kind)).toEqual([FindingKind.REMOVED, FindingKind.REMOVED]);
-  });
-
-  test('a color with weight is never replaced safely', () => {
-    const report = compare(10, false);
-    expect(report.safe).toBe(false);
-    expect(report.findings.map((f) => f.kind)).toContain(FindingKind.REPLACED);
+    expect(first.seen.map((c) => [c.change, (c.after?.Properties as { Name?: string }).Name])).toEqual([[ChangeKind.REPLACED, 'green']]);
+    expect(silent.seen).toEqual([]);
+    expect(report.warnings).not.toContain('never asked');
   });
 });

@@ -4,7 +4,7 @@ import { StackTemplate } from '../../lib/model/stack-template';
 import { FlowRole } from '../../lib/model/required-flows';
 import {
   TABLE_FLOW_IDS, database, egressRule, eksCluster, groupId, ingressRule, launchTemplate, nodegroup, ownedCluster,
-  securityGroup, template, vendorCluster, vendorGroupOf, vpc, Resources,
+  securityGroup, template, clusterOnEksCreatedGroup, eksCreatedGroupOf, vpc, Resources,
 } from '../fixtures/cfn-builders';
 
 const VPC = { Ref: 'Vpc' };
@@ -27,8 +27,8 @@ describe('FlowModel: owned rules (SafeCluster shape)', () => {
     expect(report.warnings).toEqual([]);
     const kubelet = flow(report, 'ControlPlaneToNodesKubelet');
     expect(kubelet.restsOn.map((r) => r.logicalId).sort()).toEqual(['ControlPlaneToNodesKubeletIn', 'ControlPlaneToNodesKubeletOut'].map((x) => `C${x}`).sort());
-    expect(kubelet.restsOn.every((r) => r.stack === 'S' && !r.vendorManaged)).toBe(true);
-    expect(kubelet.edges).toEqual([{ from: 'S/CControlPlaneSg', to: 'S/CNodeSg', vendorManaged: false }]);
+    expect(kubelet.restsOn.every((r) => r.stack === 'S' && !r.onEksCreatedGroup)).toBe(true);
+    expect(kubelet.edges).toEqual([{ from: 'S/CControlPlaneSg', to: 'S/CNodeSg', onEksCreatedGroup: false }]);
   });
 
   test('a missing ingress rule fails the flow and names the group and the rule to add', () => {
@@ -57,17 +57,17 @@ describe('FlowModel: owned rules (SafeCluster shape)', () => {
 
 describe('FlowModel: incident replay', () => {
   test('nodes on the EKS-created group: every flow holds only until the replay', () => {
-    const report = evaluate(vendorCluster('C', VPC));
+    const report = evaluate(clusterOnEksCreatedGroup('C', VPC));
     expect(report.flows.every((f) => f.allowedBefore && !f.allowedAfterReplay)).toBe(true);
     expect(report.passed).toBe(false);
     const dns = flow(report, 'NodesToNodesDnsUdp');
-    expect(dns.restsOn.every((r) => r.vendorManaged)).toBe(true);
+    expect(dns.restsOn.every((r) => r.onEksCreatedGroup)).toBe(true);
     expect(dns.replayProblem).toMatch(/^rests on the EKS-created group .*EKS default: all traffic from itself/);
     expect(dns.fix).toMatch(/^give the node group S\/CNodegroup a security group of its own \(launch template SecurityGroupIds\), then add /);
   });
 
   test('aws-eks (v1) custom-resource clusters are modelled like native ones', () => {
-    const resources = vendorCluster('C', VPC);
+    const resources = clusterOnEksCreatedGroup('C', VPC);
     resources.CCluster = {
       Type: 'Custom::AWSCDK-EKS-Cluster',
       Properties: { ServiceToken: 'arn', Config: { name: 'legacy', resourcesVpcConfig: { securityGroupIds: [groupId('CControlPlaneSg')] } } },
@@ -79,13 +79,13 @@ describe('FlowModel: incident replay', () => {
 
   test('an owned rule that trusts the EKS-created group as peer is lost in the replay', () => {
     const report = evaluate(clusterWith('NodesToControlPlaneHttps', {
-      Trust: ingressRule(groupId('CControlPlaneSg'), vendorGroupOf('CCluster'), { protocol: 'tcp', from: 443, to: 443 }),
-      TrustNodes: launchTemplate([groupId('CNodeSg'), vendorGroupOf('CCluster')]),
+      Trust: ingressRule(groupId('CControlPlaneSg'), eksCreatedGroupOf('CCluster'), { protocol: 'tcp', from: 443, to: 443 }),
+      TrustNodes: launchTemplate([groupId('CNodeSg'), eksCreatedGroupOf('CCluster')]),
       CNodegroup: nodegroup('CCluster', 'TrustNodes'),
     }));
     const https = flow(report, 'NodesToControlPlaneHttps');
     expect(https).toMatchObject({ allowedBefore: true, allowedAfterReplay: false });
-    expect(https.restsOn.filter((r) => r.direction === 'ingress').every((r) => r.vendorManaged)).toBe(true);
+    expect(https.restsOn.filter((r) => r.direction === 'ingress').every((r) => r.onEksCreatedGroup)).toBe(true);
   });
 });
 
@@ -188,7 +188,7 @@ describe('FlowModel: data stores and load balancers', () => {
   });
 
   test('a database trusted only through the EKS-created group is lost in the replay', () => {
-    const report = evaluate({ ...vendorCluster('C', VPC), ...database('D', VPC, [vendorGroupOf('CCluster'), groupId('CControlPlaneSg')]) });
+    const report = evaluate({ ...clusterOnEksCreatedGroup('C', VPC), ...database('D', VPC, [eksCreatedGroupOf('CCluster'), groupId('CControlPlaneSg')]) });
     const db = flow(report, 'NodesToDatabase');
     expect(db).toMatchObject({ allowedBefore: true, allowedAfterReplay: false });
     expect(db.restsOn.map((r) => r.logicalId)).toContain('DDbIngress0');
@@ -264,29 +264,29 @@ describe('FlowModel: per-resource facts for the nag rules', () => {
 
   test('rules on, or naming, the EKS-created group are known by the resource that writes them, whatever their ports', () => {
     const m = model({
-      ...vendorCluster('C', VPC),
-      Cache: securityGroup(VPC, { ingress: [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: vendorGroupOf('CCluster') }] }),
-      OnVendor: ingressRule(vendorGroupOf('CCluster'), groupId('Cache'), { protocol: 'tcp', from: 443, to: 443 }),
-      NoPorts: egressRule(groupId('Cache'), vendorGroupOf('CCluster'), { protocol: 'tcp' }),
+      ...clusterOnEksCreatedGroup('C', VPC),
+      Cache: securityGroup(VPC, { ingress: [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: eksCreatedGroupOf('CCluster') }] }),
+      OnEksCreated: ingressRule(eksCreatedGroupOf('CCluster'), groupId('Cache'), { protocol: 'tcp', from: 443, to: 443 }),
+      NoPorts: egressRule(groupId('Cache'), eksCreatedGroupOf('CCluster'), { protocol: 'tcp' }),
       Owned: ingressRule(groupId('Cache'), groupId('CControlPlaneSg'), { protocol: 'tcp', from: 443, to: 443 }),
     });
-    expect(['S/Cache', 'S/OnVendor', 'S/NoPorts', 'S/Owned', 'S/CCluster'].filter((r) => m.writesVendorGroupRule(r)))
-      .toEqual(['S/Cache', 'S/OnVendor', 'S/NoPorts']);
+    expect(['S/Cache', 'S/OnEksCreated', 'S/NoPorts', 'S/Owned', 'S/CCluster'].filter((r) => m.writesEksCreatedGroupRule(r)))
+      .toEqual(['S/Cache', 'S/OnEksCreated', 'S/NoPorts']);
   });
 
   test('node group launch templates: none, by ID, by literal name, outside the assembly', () => {
     const m = model({
-      ...vendorCluster('C', VPC),
+      ...clusterOnEksCreatedGroup('C', VPC),
       Owned: securityGroup(VPC),
-      Template: launchTemplate([groupId('Owned'), vendorGroupOf('CCluster')]),
+      Template: launchTemplate([groupId('Owned'), eksCreatedGroupOf('CCluster')]),
       Named: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateName: 'nodes', LaunchTemplateData: { NetworkInterfaces: [{ Groups: ['sg-0123456789abcdef0'] }] } } },
       ById: nodegroup('CCluster', 'Template'),
       ByName: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'elsewhere', LaunchTemplate: { Name: 'nodes' } } },
       Missing: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'elsewhere', LaunchTemplate: { Id: 'lt-0123456789abcdef0' } } },
     });
-    expect(m.nodegroupSecurityGroups('S/CNodegroup')).toEqual({ hasLaunchTemplate: false, launchTemplateFound: true, groups: [], carriesVendorGroup: false });
+    expect(m.nodegroupSecurityGroups('S/CNodegroup')).toEqual({ hasLaunchTemplate: false, launchTemplateFound: true, groups: [], carriesEksCreatedGroup: false });
     expect(m.nodegroupSecurityGroups('S/ById')).toEqual({
-      hasLaunchTemplate: true, launchTemplateFound: true, groups: ['S/Owned', 'S/CCluster#ClusterSecurityGroupId'], carriesVendorGroup: true,
+      hasLaunchTemplate: true, launchTemplateFound: true, groups: ['S/Owned', 'S/CCluster#ClusterSecurityGroupId'], carriesEksCreatedGroup: true,
     });
     expect(m.nodegroupSecurityGroups('S/ByName')?.groups).toEqual(['sg-0123456789abcdef0']);
     expect(m.nodegroupSecurityGroups('S/Missing')).toMatchObject({ hasLaunchTemplate: true, launchTemplateFound: false });
@@ -296,17 +296,17 @@ describe('FlowModel: per-resource facts for the nag rules', () => {
 
   test('data stores: the groups they carry and the groups their ingress rules admit (EKS defaults excluded)', () => {
     const m = model({
-      ...vendorCluster('C', VPC),
-      ...database('D', VPC, [vendorGroupOf('CCluster'), groupId('CControlPlaneSg')]),
-      OnVendor: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', VPCSecurityGroups: [vendorGroupOf('CCluster')] } },
+      ...clusterOnEksCreatedGroup('C', VPC),
+      ...database('D', VPC, [eksCreatedGroupOf('CCluster'), groupId('CControlPlaneSg')]),
+      OnEksCreated: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', VPCSecurityGroups: [eksCreatedGroupOf('CCluster')] } },
       Split: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', VPCSecurityGroups: { 'Fn::Split': [',', { Ref: 'AWS::StackName' }] } } },
     });
     expect(m.dataStoreSecurityGroups('S/DDb')).toEqual({
-      groups: ['S/DDbSg'], carriesVendorGroup: false,
-      admittedGroups: ['S/CCluster#ClusterSecurityGroupId', 'S/CControlPlaneSg'], admitsVendorGroup: true,
+      groups: ['S/DDbSg'], carriesEksCreatedGroup: false,
+      admittedGroups: ['S/CCluster#ClusterSecurityGroupId', 'S/CControlPlaneSg'], admitsEksCreatedGroup: true,
     });
-    expect(m.dataStoreSecurityGroups('S/OnVendor')).toEqual({
-      groups: ['S/CCluster#ClusterSecurityGroupId'], carriesVendorGroup: true, admittedGroups: [], admitsVendorGroup: false,
+    expect(m.dataStoreSecurityGroups('S/OnEksCreated')).toEqual({
+      groups: ['S/CCluster#ClusterSecurityGroupId'], carriesEksCreatedGroup: true, admittedGroups: [], admitsEksCreatedGroup: false,
     });
     expect(m.unreadableReason('S/Split')).toMatch(/^security group list /);
     expect(m.unreadableReason('S/DDb')).toBeUndefined();
@@ -338,7 +338,7 @@ describe('FlowModel: input it cannot fully read', () => {
     fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), (resources, props) => {
       const model = FlowModel.fromTemplates([
         { stackName: 'A', template: { Resources: resources } as { [key: string]: unknown } },
-        { stackName: 'B', template: template({ X: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: props as { [key: string]: unknown } }, ...vendorCluster('C', VPC) }) },
+        { stackName: 'B', template: template({ X: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: props as { [key: string]: unknown } }, ...clusterOnEksCreatedGroup('C', VPC) }) },
       ]);
       expect(() => model.evaluate()).not.toThrow();
     }), { numRuns: 200 });

@@ -5,9 +5,9 @@ describe('GroupRef: the one place that decides what an EKS-created group is', ()
   test('Ref and GetAtt GroupId of a group are the same group; ClusterSecurityGroupId is the cluster\'s EKS-created group', () => {
     expect(GroupRef.fromValue(new CfnReference('S', 'Sg'))?.key).toBe('S/Sg');
     expect(GroupRef.fromValue(new CfnReference('S', 'Sg', 'GroupId'))?.key).toBe('S/Sg');
-    const vendor = GroupRef.fromValue(new CfnReference('S', 'Cluster', 'ClusterSecurityGroupId'))!;
-    expect([vendor.key, vendor.isEksCreated, vendor.eksCluster]).toEqual(['S/Cluster#ClusterSecurityGroupId', true, 'S/Cluster']);
-    expect(GroupRef.eksCreatedBy('S', 'Cluster')).toEqual(vendor);
+    const eksCreated = GroupRef.fromValue(new CfnReference('S', 'Cluster', 'ClusterSecurityGroupId'))!;
+    expect([eksCreated.key, eksCreated.isEksCreated, eksCreated.eksCluster]).toEqual(['S/Cluster#ClusterSecurityGroupId', true, 'S/Cluster']);
+    expect(GroupRef.eksCreatedBy('S', 'Cluster')).toEqual(eksCreated);
     expect(GroupRef.fromValue(new CfnReference('S', 'Sg'))?.isEksCreated).toBe(false);
   });
 

@@ -79,3 +79,29 @@ describe('RequiredFlows table', () => {
     expect(PAGE).toContain(renderFlowTable(all));
   });
 });
+
+describe('RequiredFlows flow IDs and extension flows', () => {
+  test('the IDs of flows found in templates are constants', () => {
+    expect([RequiredFlows.NODES_TO_DATABASE, RequiredFlows.NODES_TO_CACHE, RequiredFlows.LOAD_BALANCER_TO_NODES])
+      .toEqual(['NodesToDatabase', 'NodesToCache', 'LoadBalancerToNodes']);
+  });
+
+  test('each extension flow is named after its peer, on the port its method opens', () => {
+    const extension = { category: FlowCategory.EXTENSION, protocol: FlowProtocol.TCP };
+    expect(RequiredFlows.apiAccessFromCidr('10.20.0.0/16')).toEqual({
+      ...extension, id: 'ApiAccessFrom10.20.0.0/16', source: FlowRole.API_CLIENT, destination: FlowRole.CONTROL_PLANE, fromPort: 443, toPort: 443,
+      reason: 'Kubernetes API clients in 10.20.0.0/16 (allowApiAccessFrom).', peerCidr: '10.20.0.0/16',
+    });
+    expect(RequiredFlows.apiAccessFromGroup('StackRunner', 'sg-1')).toMatchObject({ ...extension, id: 'ApiAccessFromStackRunner', peerGroup: 'sg-1' });
+    expect(RequiredFlows.apiAccessFromGroup('StackRunner', 'sg-1').peerCidr).toBeUndefined();
+    expect(RequiredFlows.nodePortFrom(30080, 'StackNlb', 'sg-2')).toEqual({
+      ...extension, id: 'NodePort30080FromStackNlb', source: FlowRole.LOAD_BALANCER, destination: FlowRole.NODES, fromPort: 30080, toPort: 30080,
+      reason: 'Load balancer StackNlb to pods on 30080 (allowNodePortsFrom).', peerGroup: 'sg-2',
+    });
+    expect(RequiredFlows.kubectlProviderToApi('sg-3')).toEqual({
+      ...extension, id: 'KubectlProviderToApi', source: FlowRole.API_CLIENT, destination: FlowRole.CONTROL_PLANE, fromPort: 443, toPort: 443,
+      reason: 'The kubectl provider Lambda to the Kubernetes API.', peerGroup: 'sg-3',
+    });
+    expect(RequiredFlows.kubectlProviderToApi('sg-3', 'StackGiven').id).toBe('KubectlProviderToApiStackGiven');
+  });
+});

@@ -1,7 +1,7 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { isRemoteRuleCall, literalClusterSecurityGroupId, renderElement, renderStack, renderStackResources } from '../../lib/private/cdk-internals';
+import { endpointPublicCidrs, isRemoteRuleCall, literalClusterSecurityGroupId, renderElement, renderStack } from '../../lib/private/cdk-internals';
 import { testStack, testVpc } from '../helpers';
 
 // Each test pins one aws-cdk-lib internal this library relies on: if a release changes it, this fails first, by name.
@@ -14,13 +14,20 @@ describe('aws-cdk-lib internals used in lib/private/cdk-internals.ts', () => {
     expect(renderElement(resource).Resources).toEqual({ R: { Type: 'Test::R', Properties: { Name: 'a', Extra: { Value: { Ref: 'AWS::Region' } } } } });
   });
 
-  test('Stack._toCloudFormation renders the whole template before any file is written', () => {
-    expect(typeof (Stack.prototype as unknown as { _toCloudFormation?: unknown })._toCloudFormation).toBe('function');
+  test('renderStack renders a whole stack from its elements, before any file is written, optionally only some resource types', () => {
     const stack = new Stack();
     new CfnResource(stack, 'R', { type: 'Test::R' });
     new CfnResource(stack, 'Other', { type: 'Test::Other' });
+    new CfnOutput(stack, 'Out', { value: stack.region });
     expect(renderStack(stack).Resources).toEqual({ R: { Type: 'Test::R' }, Other: { Type: 'Test::Other' } });
-    expect(Object.keys(renderStackResources(stack, (type) => type === 'Test::R'))).toEqual(['R']);
+    expect(renderStack(stack).Outputs).toEqual({ Out: { Value: { Ref: 'AWS::Region' } } });
+    const some = renderStack(stack, new Set(['Test::R']));
+    expect(Object.keys(some.Resources)).toEqual(['R']);
+    expect(Object.keys(some.Outputs)).toEqual(['Out']);
+    // A nested stack's elements are its own template's, not the parent's.
+    const nested = new NestedStack(stack, 'Nested');
+    new CfnResource(nested, 'Inner', { type: 'Test::R' });
+    expect(Object.keys(renderStack(stack, new Set(['Test::R'])).Resources)).toEqual(['R']);
   });
 
   test('Connections.remoteRule is true exactly while the remote side of allowTo is called', () => {
@@ -48,5 +55,11 @@ describe('aws-cdk-lib internals used in lib/private/cdk-internals.ts', () => {
     const without = eks.Cluster.fromClusterAttributes(stack, 'B', { clusterName: 'b' });
     expect(literalClusterSecurityGroupId(withGroup)).toBe('sg-0123456789abcdef0');
     expect(literalClusterSecurityGroupId(without)).toBeUndefined();
+  });
+
+  test('EndpointAccess keeps the CIDRs of onlyFrom in its private _config', () => {
+    expect(endpointPublicCidrs(eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('10.1.0.0/16', '10.2.0.0/16'))).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+    expect(endpointPublicCidrs(eks.EndpointAccess.PRIVATE)).toBeUndefined();
+    expect(endpointPublicCidrs(undefined)).toBeUndefined();
   });
 });

@@ -22,9 +22,9 @@ export default Object.defineProperty(
     // The model reads every data store of the app's templates, this one included.
     const store = model.dataStoreSecurityGroups(key)!;
     const findings: string[] = [];
-    if (store.carriesVendorGroup) findings.push('CarriesClusterSecurityGroup');
+    if (store.carriesEksCreatedGroup) findings.push('CarriesClusterSecurityGroup');
     const nodeGroups = new Set(model.nodegroupGroups);
-    if (store.admitsVendorGroup && !store.admittedGroups.some((g) => nodeGroups.has(g))) {
+    if (store.admitsEksCreatedGroup && !store.admittedGroups.some((g) => nodeGroups.has(g))) {
       findings.push('ReachableOnlyThroughClusterSecurityGroup');
     }
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;

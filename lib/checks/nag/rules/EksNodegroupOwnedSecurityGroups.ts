@@ -29,7 +29,7 @@ export default Object.defineProperty(
     const unreadable = model.unreadableReason(key);
     if (unreadable !== undefined) throw unknownAtSynth(node, `launch template ${unreadable}`);
     if (nodegroup.groups.length === 0) return ['LaunchTemplateWithoutSecurityGroups'];
-    if (nodegroup.carriesVendorGroup) return ['LaunchTemplateCarriesClusterSecurityGroup'];
+    if (nodegroup.carriesEksCreatedGroup) return ['LaunchTemplateCarriesClusterSecurityGroup'];
     return NagRuleCompliance.COMPLIANT;
   },
   'name', { value: parse(__filename).name },

@@ -18,7 +18,7 @@ export default Object.defineProperty(
     if (!SECURITY_GROUP_RULE_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
     const model = appFlowModel(node);
     const key = flowModelKey(node);
-    if (model.writesVendorGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;
+    if (model.writesEksCreatedGroupRule(key)) return NagRuleCompliance.NON_COMPLIANT;
     const unreadable = model.unreadableReason(key);
     if (unreadable !== undefined) throw unknownAtSynth(node, unreadable);
     return NagRuleCompliance.COMPLIANT;

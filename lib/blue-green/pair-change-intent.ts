@@ -1,0 +1,63 @@
+import { requireArgument } from '../model/argument-checks';
+import { ChangeIntentVerdict, IChangeIntent, ProtectedChange } from '../model/change-intent';
+import { ChangeKind } from '../model/change-verdicts';
+import { isPlainObject } from '../model/template-diff';
+
+/** Metadata a blue-green pair writes on each color's `AWS::EKS::Cluster`: `{ pair, color }`, constant per color. */
+export const PAIR_COLOR_METADATA_KEY = 'cdk-safe-eks:pair';
+/** Template metadata of a pair's Traffic stack: `{ pair, weights: { Blue: n, Green: n } }`. */
+export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
+
+/**
+ * What a `BlueGreenClusterPair` means by the changes of its idle color, for `ChangeSafety.compare` (and
+ * `cdk-safe-eks diff`, which registers it): read from the color each cluster records and the weights the
+ * deployed Traffic stack records. Replacing the cluster of a color at weight 0 without deletion protection
+ * is the REPLACE strategy's upgrade, and removing it retires the color (its stack empties); a color that
+ * still has deletion protection gets a note on what to do first, and its change stays unsafe.
+ */
+export class PairChangeIntent implements IChangeIntent {
+  public judge(change: ProtectedChange): ChangeIntentVerdict | undefined {
+    checkProtectedChange(change);
+    const idle = idleColor(change);
+    if (idle === undefined) return undefined;
+    const where = `${change.stack}/${change.logicalId}: the idle ${idle.color} cluster of pair ${idle.pair}`;
+    if (change.change === ChangeKind.REMOVED) {
+      if (change.deletionProtected) return undefined;
+      return {
+        intended: true, retiresStack: true,
+        note: `${where} (weight 0, not protected) is removed: the color is retired, as the last step of \`cdk-safe-eks pair plan\` intends.`,
+      };
+    }
+    if (change.change !== ChangeKind.REPLACED) return undefined;
+    return change.deletionProtected
+      ? {
+        intended: false,
+        note: `${where} is replaced, but it is still deletion-protected: CloudFormation cannot delete the old cluster. `
+          + 'Deploy the idle color with deletionProtection: false first (the first step of `cdk-safe-eks pair plan`).',
+      }
+      : { intended: true, note: `${where} (weight 0, not protected) is replaced at its new version, as the REPLACE strategy intends.` };
+  }
+}
+
+/** The pair and color of a cluster a pair marked, when the deployed Traffic stack of that pair gives the color weight 0. */
+function idleColor(change: ProtectedChange): { pair: string; color: string } | undefined {
+  const mark = objectOr(change.before.Metadata)[PAIR_COLOR_METADATA_KEY];
+  if (change.before.Type !== 'AWS::EKS::Cluster' || !isPlainObject(mark) || typeof mark.pair !== 'string' || typeof mark.color !== 'string') return undefined;
+  const weights = Object.values(change.templateMetadataBefore).map((m) => objectOr(m)[PAIR_WEIGHTS_METADATA_KEY])
+    .find((w) => isPlainObject(w) && w.pair === mark.pair) as { weights?: { [color: string]: unknown } } | undefined;
+  return weights?.weights?.[mark.color] === 0 ? { pair: mark.pair, color: mark.color } : undefined;
+}
+
+function objectOr(value: unknown): { [key: string]: unknown } {
+  return isPlainObject(value) ? value : {};
+}
+
+/** A jsii caller may call `judge` itself: the fields it reads, of the types `ChangeSafety.compare` gives. */
+function checkProtectedChange(change: unknown): void {
+  const where = 'PairChangeIntent.judge';
+  requireArgument(where, 'change', change, 'object');
+  const c = change as { [key: string]: unknown };
+  for (const name of ['stack', 'logicalId', 'change']) requireArgument(where, `change.${name}`, c[name], 'string');
+  for (const name of ['before', 'templateMetadataBefore']) requireArgument(where, `change.${name}`, c[name], 'object');
+  requireArgument(where, 'change.deletionProtected', c.deletionProtected, 'boolean');
+}
