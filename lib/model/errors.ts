@@ -52,7 +52,7 @@ export class SafeEksErrors {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   public static codeOf(x: any): string | undefined {
     if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return undefined;
-    const code: unknown = Reflect.get(x, BRAND);
+    const code: unknown = (x as { readonly [BRAND]?: unknown })[BRAND];
     return typeof code === 'string' ? code : undefined;
   }
 
