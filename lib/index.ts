@@ -19,3 +19,5 @@ export * from './blue-green/traffic-shift';
 export * from './blue-green/upgrade-strategy';
 export * from './model/stack-template';
 export * from './model/workloads';
+export * from './guardrails/cluster-guardrails';
+export * from './guardrails/guardrail-trail';
