@@ -5,12 +5,13 @@
  * EksUpgradeSafety and ConnectivityChecks at synth. Synthesizes offline: the environment, zones and
  * certificate are literal, nothing is looked up.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, PairColor, TrafficShift,
+  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, GuardrailTrail, PairColor, TrafficShift,
 } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
@@ -40,6 +41,7 @@ export interface ExampleOptions {
 }
 
 export function buildApp(app: App, options: ExampleOptions = {}): App {
+  const weights = { [PairColor.BLUE]: 100, [PairColor.GREEN]: 0 };
   const general = { instanceTypes: [new ec2.InstanceType('m6i.large')], minSize: 2, desiredSize: 3, maxSize: 6 };
   const pair = new BlueGreenClusterPair(app, 'Payments', {
     env: { account, region },
@@ -48,15 +50,33 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
       certificateArn: `arn:aws:acm:${region}:${account}:certificate/00000000-0000-0000-0000-000000000000`,
     }),
     // Blue serves all traffic; Green is idle. `npx cdk-safe-eks pair plan --pair Payments --to 1.35` prints the upgrade.
-    blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: { General: general } },
+    blue: { version: eks.KubernetesVersion.V1_34, weight: weights[PairColor.BLUE], nodegroups: { General: general } },
     // Idle and unprotected: the REPLACE strategy recreates it at the next version, which protection would block.
-    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general }, deletionProtection: false },
+    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: weights[PairColor.GREEN], nodegroups: { General: general }, deletionProtection: false },
     adminRoleArns: [`arn:aws:iam::${account}:role/platform-admin`],
   });
   for (const color of [PairColor.BLUE, PairColor.GREEN]) {
     // Webhooks outside the common ports: each a named flow that every check proves, in each color.
     pair.clusterOf(color)?.addWebhookPort(15017, 'Istio sidecar injector');
     pair.clusterOf(color)?.addWebhookPort(8080, 'Vault agent injector');
+  }
+  // Run-time guardrails per color: alerts on changes of its groups and cluster, fixed-name alarms on its target group.
+  const trail = GuardrailTrail.organizationTrail('The AWS Control Tower organization trail logs management events in every governed region.');
+  const shared = (name: string) => Fn.importValue(`${pair.sharedStack.stackName}-${name}`);
+  for (const color of [PairColor.BLUE, PairColor.GREEN]) {
+    const cluster = pair.clusterOf(color);
+    if (cluster === undefined) continue;
+    const name = color === PairColor.BLUE ? 'Blue' : 'Green';
+    cluster.addGuardrails({
+      trail,
+      targetGroup: elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(cluster, 'GuardedTargetGroup', {
+        targetGroupArn: shared(`${name}TargetGroupArn`), loadBalancerArns: shared('LoadBalancerArn'),
+      }),
+      minHealthyHosts: general.minSize,
+      servesTraffic: weights[color] > 0,
+      // AWS Health events are per account and region: one color sends them.
+      healthEvents: color === PairColor.BLUE,
+    });
   }
   const database = new DependentDatabase(pair.sharedStack, 'PaymentsDatabase', { vpc: pair.vpc, databaseName: 'payments' });
   // The rotation function runs in the private subnets, whose NAT route reaches Secrets Manager.
