@@ -141,7 +141,7 @@ function createTrail(scope: Construct): cloudtrail.Trail {
   // Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
   const accessLogs = new s3.Bucket(scope, 'TrailAccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
-    versioned: true, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, removalPolicy: RemovalPolicy.RETAIN,
+    versioned: true, removalPolicy: RemovalPolicy.RETAIN,
   });
   acknowledgeRules(accessLogs, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
     'This bucket receives the trail bucket\'s server access logs; logging it into itself would loop.');
