@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -120,6 +120,9 @@ function logsWriteManagementEvents(selector: unknown): boolean {
     && (source === undefined || (source.equals === undefined && !excluded.some((s) => s === 'ec2.amazonaws.com' || s === 'eks.amazonaws.com')));
 }
 
+/** Log files stay; a replaced version (there should be none: CloudTrail never rewrites a file) goes after a year. */
+const LOG_LIFECYCLE: s3.LifecycleRule[] = [{ noncurrentVersionExpiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) }];
+
 function createTrail(scope: Construct): cloudtrail.Trail {
   const stack = Stack.of(scope);
   const key = limitGrantsToAwsResources(new kms.Key(scope, 'TrailKey', {
@@ -141,23 +144,36 @@ function createTrail(scope: Construct): cloudtrail.Trail {
   // Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
   const accessLogs = new s3.Bucket(scope, 'TrailAccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
-    versioned: true, removalPolicy: RemovalPolicy.RETAIN,
+    versioned: true, removalPolicy: RemovalPolicy.RETAIN, lifecycleRules: LOG_LIFECYCLE,
   });
-  acknowledgeRules(accessLogs, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled'],
-    'This bucket receives the trail bucket\'s server access logs; logging it into itself would loop.');
+  acknowledgeRules(accessLogs, ['AwsSolutions-S1', 'HIPAA.Security-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'PCI.DSS.321-S3BucketLoggingEnabled',
+    'cdk-validator-cfnguard::s3_bucket_logging_enabled_check'],
+  'This bucket receives the trail bucket\'s server access logs; logging it into itself would loop.');
+  acknowledgeRules(accessLogs, ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS',
+    'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check'],
+  'Amazon S3 delivers server access logs only to a bucket encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported there.');
+  acknowledgeRules(accessLogs, ['cdk-validator-cfnguard::s3_bucket_acl_prohibited_check'],
+    'S3 log delivery writes server access logs through the LogDeliveryWrite ACL aws-cdk-lib sets on the target bucket (unless the app sets @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy).');
   const bucket = new s3.Bucket(scope, 'TrailBucket', {
     encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true, versioned: true, serverAccessLogsBucket: accessLogs, removalPolicy: RemovalPolicy.RETAIN,
+    enforceSSL: true, versioned: true, serverAccessLogsBucket: accessLogs, removalPolicy: RemovalPolicy.RETAIN, lifecycleRules: LOG_LIFECYCLE,
   });
   for (const b of [accessLogs, bucket]) {
     acknowledgeRules(b, ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled'],
       'Cross-region replication of audit logs is an account-wide backup decision; log-file validation (on) detects any change to a delivered log file.');
+    acknowledgeRules(b, ['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check'],
+      'Log-file validation (on) proves every delivered log file unchanged; object lock would keep the objects past any retention the account decides.');
+    acknowledgeRules(b, ['cdk-validator-cfnguard::s3_event_notifications_enabled_check'],
+      'Nothing consumes the objects as they arrive: the guardrails read the same events from EventBridge, and CloudTrail reports failed deliveries itself.');
   }
   const logGroup = new logs.LogGroup(scope, 'TrailLogs', {
     encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN,
   });
-  return new cloudtrail.Trail(scope, 'Trail', {
+  const trail = new cloudtrail.Trail(scope, 'Trail', {
     bucket, encryptionKey: key, enableFileValidation: true, isMultiRegionTrail: true, includeGlobalServiceEvents: true,
     sendToCloudWatchLogs: true, cloudWatchLogGroup: logGroup,
   });
+  acknowledgeRules(trail, ['HIPAA.Security-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy'],
+    'aws-cdk-lib\'s Trail writes its CloudWatch Logs delivery role\'s policy inline: logs:CreateLogStream and logs:PutLogEvents on this trail\'s log group only.');
+  return trail;
 }
