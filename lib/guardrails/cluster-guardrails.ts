@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createGuardrailAlarms } from './guardrail-alarms';
-import { checkGuardrailInputs, clusterSecurityGroupIdOf } from './guardrail-input-checks';
+import { checkAlarmArguments, checkGuardrailInputs, clusterSecurityGroupIdOf } from './guardrail-input-checks';
 import {
   clusterChangeMessage, healthEventMessage, securityGroupChangeMessage, securityGroupRuleModificationMessage, unnamedSecurityGroupChangeMessage,
 } from './guardrail-messages';
@@ -118,11 +118,13 @@ export interface ClusterGuardrailsProps extends ClusterGuardrailsOptions {
 export class ClusterGuardrails extends Construct {
   /** The fixed name of one of a cluster's guardrail alarms. */
   public static alarmName(clusterName: string, kind: GuardrailAlarm): string {
+    checkAlarmArguments('ClusterGuardrails.alarmName', { clusterName, kind });
     return guardrailAlarmName(clusterName, kind.value as GuardrailAlarmKind);
   }
 
   /** The ARN of one of a cluster's guardrail alarms. */
   public static alarmArn(clusterName: string, kind: GuardrailAlarm, partition: string, region: string, account: string): string {
+    checkAlarmArguments('ClusterGuardrails.alarmArn', { clusterName, kind, partition, region, account });
     return guardrailAlarmArn(clusterName, kind.value as GuardrailAlarmKind, { partition, region, account });
   }
 

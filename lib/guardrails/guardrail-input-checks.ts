@@ -3,8 +3,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { securityGroupIdProblem } from '../model/aws-naming-rules';
+import { ALL_GUARDRAIL_ALARM_KINDS } from '../model/guardrail-names';
 import { SafeEksError, show } from '../private/errors';
-import { TypeSpec, checkProps, describe, refuse } from '../private/guards';
+import { TypeSpec, checkProps, checkValue, describe, refuse } from '../private/guards';
 import { requireIntegerInRange } from '../private/validate';
 
 /** The longest ALB idle timeout: no response takes longer. */
@@ -96,5 +97,18 @@ export function clusterSecurityGroupIdOf(scope: IConstruct, cluster: ISafeCluste
   } catch {
     throw new SafeEksError(scope, 'GuardrailClusterSecurityGroupUnknown', 'the guardrail watches the security group EKS created for the cluster, and the imported cluster does not say which it is.',
       cluster.node.path, 'pass `clusterSecurityGroupId` (the cluster\'s ClusterSecurityGroupId, `aws eks describe-cluster --query cluster.resourcesVpcConfig.clusterSecurityGroupId`)');
+  }
+}
+
+/** The arguments of `ClusterGuardrails.alarmName` and `alarmArn`: strings, and a `GuardrailAlarm`. */
+export function checkAlarmArguments(what: string, args: { [name: string]: unknown }): void {
+  for (const [name, value] of Object.entries(args)) {
+    checkValue(what, name, value, name === 'kind'
+      ? { type: 'object', name: 'GuardrailAlarm (GuardrailAlarm.HEALTHY_HOSTS, ...)', required: true, members: ['value'] }
+      : { type: 'string', required: true });
+  }
+  const kind = (args.kind as { value: unknown }).value;
+  if (!(ALL_GUARDRAIL_ALARM_KINDS as readonly unknown[]).includes(kind)) {
+    throw new SafeEksError(what, 'GuardrailAlarmKind', 'this is not one of the guardrail alarms.', show(kind), 'pass one of GuardrailAlarm.HEALTHY_HOSTS, UNHEALTHY_HOSTS, TARGET_5XX, P99_RESPONSE_TIME or CHANGES');
   }
 }

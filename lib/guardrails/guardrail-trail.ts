@@ -67,6 +67,7 @@ export class GuardrailTrail {
 
   /** Checks the trail (or creates it, once) for a guardrail in `scope`. */
   public bind(scope: Construct): GuardrailTrailConfig {
+    checkValue('GuardrailTrail.bind', 'scope', scope, { type: 'object', name: 'construct', required: true, members: ['node'] });
     if (this.kind === 'statement') return { description: `organisation trail: ${this.statement}` };
     if (this.kind === 'existing') {
       checkTrail(scope, this.trail!);
