@@ -11,7 +11,11 @@ import * as path from 'path';
  * block added to the README is tested without editing this file.
  */
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+// README.md and the guides in docs/, each block named after its file and line.
+const docsDir = path.join(root, 'docs');
+const sources = [['readme', 'README.md'], ...(fs.existsSync(docsDir) ? fs.readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort()
+  .map((f) => [f.replace(/\.md$/, ''), path.join('docs', f)]) : [])]
+  .map(([prefix, file]) => ({ prefix, text: fs.readFileSync(path.join(root, file), 'utf8') }));
 const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
 
 interface Block { readonly name: string; readonly line: number; readonly code: string }
@@ -21,17 +25,17 @@ interface Manifest {
   readonly artifacts?: { [id: string]: { type: string; metadata?: { [path: string]: { type: string; data?: unknown }[] } } };
 }
 
-function tsBlocks(markdown: string): Block[] {
+function tsBlocks(markdown: string, prefix: string): Block[] {
   const blocks: Block[] = [];
   const fence = /^```(?:ts|typescript)\s*\n([\s\S]*?)^```\s*$/gm;
   for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown)) {
     const line = markdown.slice(0, m.index).split('\n').length;
-    blocks.push({ name: `readme-line-${line}`, line, code: m[1] });
+    blocks.push({ name: `${prefix}-line-${line}`, line, code: m[1] });
   }
   return blocks;
 }
 
-const blocks = tsBlocks(readme);
+const blocks = sources.flatMap((source) => tsBlocks(source.text, source.prefix));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-readme-'));
 const nodeModules = path.join(root, 'node_modules');
 
@@ -84,7 +88,7 @@ function outdirOf(block: Block): string {
   return path.join(work, `${block.name}.out`);
 }
 
-describe('README.md', () => {
+describe('README.md and docs/*.md', () => {
   test('has ts blocks, each a module with its own imports', () => {
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) expect(`${block.name}: ${/^import /m.test(block.code)}`).toBe(`${block.name}: true`);

@@ -15,7 +15,11 @@ import { limitGrantsToAwsResources } from '../private/kms';
 export interface GuardrailTrailConfig {
   /** How the management events reach EventBridge, in words (shown in the guardrail's description). */
   readonly description: string;
-  /** The trail, when it is part of the app. */
+  /**
+   * The trail, when it is part of the app.
+   *
+   * @default - none: the trail is outside the app (`GuardrailTrail.organizationTrail`)
+   */
   readonly trail?: cloudtrail.Trail;
 }
 
