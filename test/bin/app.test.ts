@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../bin/app';
 import { testApp } from '../helpers';
@@ -22,6 +22,32 @@ describe('example app', () => {
     for (const color of ['Blue', 'Green']) {
       expect(fs.readFileSync(path.join(assembly.directory, `Payments-${color}.targetgroupbinding.yaml`), 'utf-8')).toContain('kind: TargetGroupBinding');
     }
+  });
+
+  test('each color has its guardrails: the rule naming its owned groups and its EKS-created group, the SNS target, the health, 5xx and changes alarms, no Lambda', () => {
+    for (const color of ['Blue', 'Green']) {
+      const t = template(`Payments-${color}`);
+      const cluster = `payments-${color.toLowerCase()}-1-34`;
+      const groups = [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterNodeSecurityGroup'), 'GroupId'] },
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterControlPlaneSecurityGroup'), 'GroupId'] },
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterC2E21B66'), 'ClusterSecurityGroupId'] },
+      ];
+      t.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ source: ['aws.ec2'], detail: Match.objectLike({ $or: Match.arrayWith([{ requestParameters: { groupId: groups } }]) }) }),
+        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^ClusterGuardrailsAlerts') } })],
+      });
+      t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.eks'] }) });
+      const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => [a.Properties.AlarmName, a.Properties.ActionsEnabled]);
+      expect(alarms.sort()).toEqual(['changes', 'healthy-hosts', 'p99-response-time', 'target-5xx', 'unhealthy-hosts']
+        .map((kind) => [`cdk-safe-eks-${cluster}-${kind}`, color === 'Blue']));
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `cdk-safe-eks-${cluster}-healthy-hosts`, Threshold: 2 });
+      t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      t.resourceCountIs('AWS::Lambda::Function', 0);
+    }
+    // AWS Health events are per account: Blue sends them.
+    expect(Object.values(template('Payments-Green').findResources('AWS::Events::Rule')).some((r) => r.Properties.EventPattern.source[0] === 'aws.health')).toBe(false);
+    template('Payments-Blue').hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.health'] }) });
   });
 
   test('each color has a private SafeCluster with an owned node group, the live one protected; Aurora and Valkey are in Shared', () => {

@@ -261,7 +261,7 @@ describe('stack drift detection', () => {
       Scope: { ComplianceResourceId: { Ref: 'AWS::StackId' }, ComplianceResourceTypes: ['AWS::CloudFormation::Stack'] },
       InputParameters: { cloudformationRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DriftDetectionRole'), 'Arn'] } },
     });
-    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => p.Properties.PolicyName === 'StackDriftDetection')!;
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('^Drift detection of stack') } }));
     const [drift, reads] = policy.Properties.PolicyDocument.Statement;
     expect(drift).toMatchObject({ Resource: { Ref: 'AWS::StackId' }, Action: expect.arrayContaining(['cloudformation:DetectStackDrift']) });
     expect(reads.Action).toEqual(expect.arrayContaining(['ec2:Describe*', 'eks:Describe*', 'eks:List*', 'iam:GetRole', 'events:Describe*', 'cloudwatch:Describe*', 'sns:GetTopicAttributes']));
