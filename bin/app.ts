@@ -10,7 +10,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, PairColor, TrafficShift,
+  BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, GuardrailTrail, PairColor, TrafficShift,
 } from '../lib';
 
 /** A placeholder account; synth needs no credentials and deploy takes the real one from CDK_DEPLOY_ACCOUNT. */
@@ -48,10 +48,12 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
       certificateArn: `arn:aws:acm:${region}:${account}:certificate/00000000-0000-0000-0000-000000000000`,
     }),
     // Blue serves all traffic; Green is idle. `npx cdk-safe-eks pair plan --pair Payments --to 1.35` prints the upgrade.
-    blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: { General: general } },
+    blue: { version: eks.KubernetesVersion.V1_34, weight: 100, nodegroups: { General: general }, minHealthyHosts: 2 },
     // Idle and unprotected: the REPLACE strategy recreates it at the next version, which protection would block.
-    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general }, deletionProtection: false },
+    green: { version: options.idleVersion ?? eks.KubernetesVersion.V1_34, weight: 0, nodegroups: { General: general }, deletionProtection: false, minHealthyHosts: 2 },
     adminRoleArns: [`arn:aws:iam::${account}:role/platform-admin`],
+    // Each color's guardrails (alerts on changes of its groups and cluster, fixed-name alarms) match the events of this trail.
+    guardrailTrail: GuardrailTrail.organizationTrail('The AWS Control Tower organization trail logs management events in every governed region.'),
   });
   for (const color of [PairColor.BLUE, PairColor.GREEN]) {
     // Webhooks outside the common ports: each a named flow that every check proves, in each color.

@@ -31,3 +31,5 @@ export * from './blue-green/upgrade-strategy';
 export * from './model/stack-template';
 export * from './model/workloads';
 export { SafeEksErrors } from './model/errors';
+export * from './guardrails/cluster-guardrails';
+export * from './guardrails/guardrail-trail';

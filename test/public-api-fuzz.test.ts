@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -33,6 +34,7 @@ const BAD_VALUES: Array<[string, () => unknown]> = [
 ];
 
 const MARK = Symbol('replaced argument');
+const TRAIL_STATEMENT = 'The organization trail logs management events in every region.';
 const LIB_DIR = path.join(__dirname, '..', 'lib');
 
 interface Env { app: App; stack: Stack; vpc: ec2.Vpc; n: number; shared: Map<string, unknown> }
@@ -97,6 +99,32 @@ const RECIPES: { [key: string]: Recipe } = {
       args: [once(env, 'lbGroup', () => new ec2.SecurityGroup(env.stack, 'LbGroup', { vpc: env.vpc })), 8080],
     }),
     call: method('allowNodePortsFrom'),
+  },
+  'SafeCluster.addGuardrails': {
+    make: (env) => ({ target: new lib.SafeCluster(env.stack, uid(env, 'Guarded'), clusterProps(env)), args: [{ trail: lib.GuardrailTrail.organizationTrail(TRAIL_STATEMENT) }] }),
+    call: method('addGuardrails'),
+  },
+  'ClusterGuardrails.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Guardrails'), { cluster: safeCluster(env), trail: lib.GuardrailTrail.organizationTrail(TRAIL_STATEMENT), healthEvents: false }] }),
+    call: (_, a) => new lib.ClusterGuardrails(a[0] as Stack, a[1] as string, a[2] as lib.ClusterGuardrailsProps),
+  },
+  'ClusterGuardrails.alarmName': {
+    make: () => ({ args: ['payments-blue', lib.GuardrailAlarm.HEALTHY_HOSTS] }),
+    call: (_, a) => lib.ClusterGuardrails.alarmName(a[0] as string, a[1] as lib.GuardrailAlarm),
+  },
+  'ClusterGuardrails.alarmArn': {
+    make: () => ({ args: ['payments-blue', lib.GuardrailAlarm.CHANGES, 'aws', 'eu-west-1', '111111111111'] }),
+    call: (_, a) => lib.ClusterGuardrails.alarmArn(a[0] as string, a[1] as lib.GuardrailAlarm, a[2] as string, a[3] as string, a[4] as string),
+  },
+  'GuardrailTrail.fromTrail': {
+    make: (env) => ({ args: [once(env, 'trail', () => new cloudtrail.Trail(env.stack, 'Trail'))] }),
+    call: (_, a) => lib.GuardrailTrail.fromTrail(a[0] as cloudtrail.Trail),
+  },
+  'GuardrailTrail.organizationTrail': { make: () => ({ args: [TRAIL_STATEMENT] }), call: (_, a) => lib.GuardrailTrail.organizationTrail(a[0] as string) },
+  'GuardrailTrail.create': { make: () => ({ args: [] }), call: () => lib.GuardrailTrail.create() },
+  'GuardrailTrail.bind': {
+    make: (env) => ({ target: lib.GuardrailTrail.organizationTrail(TRAIL_STATEMENT), args: [env.stack] }),
+    call: method('bind'),
   },
   'SafeCluster.enableKarpenter': { make: (env) => ({ target: safeCluster(env), args: [] }), call: method('enableKarpenter') },
   'KarpenterNodeAccess.constructor': {

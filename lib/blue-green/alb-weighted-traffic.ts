@@ -3,10 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AssemblyFile } from './assembly-file-synthesizer';
 import { PAIR_COLORS, PairColor } from './pair-color';
 import { checkAlbWeightedBinding } from './traffic-shift-checks';
-import { ITrafficShiftBinding, TrafficShiftBindOptions, TrafficShiftColor, TrafficShiftWeight } from './traffic-shift-binding';
+import { ITrafficShiftBinding, TrafficShiftBindOptions, TrafficShiftColor, TrafficShiftColorBinding, TrafficShiftWeight } from './traffic-shift-binding';
 import { acknowledgeRules } from '../private/acknowledgements';
 
 /** Options of `TrafficShift.albWeighted`. */
@@ -116,7 +115,7 @@ export class AlbWeightedTraffic implements ITrafficShiftBinding {
     this.loadBalancer = alb;
   }
 
-  public bindColor({ color, stack, cluster }: TrafficShiftColor): AssemblyFile[] {
+  public bindColor({ color, stack, cluster }: TrafficShiftColor): TrafficShiftColorBinding {
     // Both rules of the load balancer -> nodes flow live here, so Shared never changes with a color.
     const port = ec2.Port.tcp(this.options.targetPort ?? DEFAULT_TARGET_PORT);
     const lbGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'LoadBalancerSecurityGroup',
@@ -129,7 +128,11 @@ export class AlbWeightedTraffic implements ITrafficShiftBinding {
       value: manifest,
       description: `TargetGroupBinding of the ${color} target group for the AWS Load Balancer Controller (also in the assembly as ${stack.artifactId}.targetgroupbinding.yaml)`,
     });
-    return [{ fileName: `${stack.artifactId}.targetgroupbinding.yaml`, content: manifest }];
+    const targetGroup = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'TargetGroup', {
+      targetGroupArn: this.bound.sharedExports.importValue(`${color}TargetGroupArn`),
+      loadBalancerArns: this.bound.sharedExports.importValue('LoadBalancerArn'),
+    });
+    return { files: [{ fileName: `${stack.artifactId}.targetgroupbinding.yaml`, content: manifest }], targetGroup };
   }
 
   public bindWeights(stack: Stack, weights: TrafficShiftWeight[]): void {

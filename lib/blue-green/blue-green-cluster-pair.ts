@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AssemblyFile, AssemblyFileSynthesizer } from './assembly-file-synthesizer';
+import { PairAlerts } from './pair-alerts';
 import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from './pair-change-intent';
 import { PAIR_COLORS, PairColor, colorKey } from './pair-color';
 import { PairGuardRun } from './pair-guard-run';
@@ -68,6 +69,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly recorded?: RecordedPair;
   private readonly dataStores: IDependentDataStore[] = [];
   private readonly traffic: ITrafficShiftBinding;
+  /** What the colors' guardrails share, unless `guardrails` is false. */
+  private readonly alerts?: PairAlerts;
   /** What the traffic shift adds to each color's assembly files, by color. */
   private readonly colorFiles: { [color: string]: AssemblyFile[] } = {};
   /** Reasons given to `acknowledgeLiveUpdate`, by color name as the guard names colors. */
@@ -110,6 +113,7 @@ export class BlueGreenClusterPair extends Construct {
       }));
       shared.exportValue(`${color}SecretsKeyArn`, key.keyArn);
     }
+    if (props.guardrails ?? true) this.alerts = new PairAlerts(id, this.sharedStack, shared, props);
     this.traffic = props.trafficShift.bind(this, {
       pairId: id, sharedStack: this.sharedStack, vpc: this.vpc, vpcCidr, namePrefix: this.prefix, sharedExports: shared,
     });
@@ -220,7 +224,9 @@ export class BlueGreenClusterPair extends Construct {
     });
     Annotations.of(cluster).acknowledgeWarning('@aws-cdk/aws-eks:clusterMustManuallyTagSubnet',
       'The Shared stack tags the subnets of the pair for load balancers (kubernetes.io/role/elb and internal-elb).');
-    this.colorFiles[color] = this.traffic.bindColor({ color, stack, cluster });
+    const binding = this.traffic.bindColor({ color, stack, cluster });
+    this.colorFiles[color] = binding.files;
+    this.alerts?.guard(cluster, binding.targetGroup, options.minHealthyHosts);
     return { stack, cluster };
   }
 

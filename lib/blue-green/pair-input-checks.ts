@@ -28,6 +28,7 @@ const COLOR_OPTIONS: { [prop: string]: TypeSpec } = {
   weight: { type: 'number' },
   nodegroups: { type: 'object', name: 'map of node group IDs to SafeNodegroupOptions' },
   deletionProtection: { type: 'boolean' },
+  minHealthyHosts: { type: 'number' },
 };
 
 /** Types of every `BlueGreenClusterPairProps` field; a missing `trafficShift` is reported by the constructor's own wording. */
@@ -43,6 +44,9 @@ const PAIR_PROPS: { [prop: string]: TypeSpec } = {
   vpcCidr: { type: 'string' },
   adminRoleArns: STRING_ARRAY,
   stateFile: { type: 'string' },
+  guardrails: { type: 'boolean' },
+  guardrailTrail: { type: 'object', name: 'GuardrailTrail', members: ['bind'] },
+  alertTopic: { type: 'object', name: 'sns.ITopic', members: ['topicArn'] },
 };
 
 /** `BlueGreenClusterPair` props: types of every field, the environment's and each color's fields, and a literal VPC CIDR. */

@@ -1,9 +1,11 @@
 import { Environment } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { TrafficShift } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
+import { GuardrailTrail } from '../guardrails/guardrail-trail';
 
 /** Options of one color of a `BlueGreenClusterPair`. */
 export interface BlueGreenColorOptions {
@@ -27,6 +29,13 @@ export interface BlueGreenColorOptions {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Fewest healthy targets the color's target group may have while the color serves traffic: below it,
+   * the color's `healthy-hosts` guardrail alarm goes to ALARM (with `TrafficShift.albWeighted`).
+   *
+   * @default 1
+   */
+  readonly minHealthyHosts?: number;
 }
 
 /** Properties of a `BlueGreenClusterPair`. */
@@ -95,4 +104,26 @@ export interface BlueGreenClusterPairProps {
    * @default 'cdk-safe-eks.state.json' in the directory synth runs in (beside cdk.json)
    */
   readonly stateFile?: string;
+  /**
+   * Run-time guardrails on each color (`SafeCluster.addGuardrails`): alerts when a rule or group the
+   * color relies on, or its cluster, changes outside CloudFormation; fixed-name alarms on its target
+   * group. Turned off, the EksUpgradeSafety pack reports each color (EGR1) until acknowledged.
+   *
+   * @default true
+   */
+  readonly guardrails?: boolean;
+  /**
+   * The CloudTrail trail that delivers the EC2 and EKS management events the guardrails match: one the
+   * app creates, or a statement that the organisation's trail logs them.
+   *
+   * @default - none named: synthesis warns (`cdk-safe-eks:guardrailsTrailNotStated`) on each color
+   */
+  readonly guardrailTrail?: GuardrailTrail;
+  /**
+   * The SNS topic the guardrails of both colors alert, KMS-encrypted, in a stack of your own (a topic of
+   * the Shared stack would make Shared export for a color).
+   *
+   * @default - a topic per color, with its own KMS key
+   */
+  readonly alertTopic?: sns.ITopic;
 }

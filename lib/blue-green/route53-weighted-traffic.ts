@@ -1,9 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { AssemblyFile } from './assembly-file-synthesizer';
 import { PairColor } from './pair-color';
-import { ITrafficShiftBinding, TrafficShiftWeight } from './traffic-shift-binding';
+import { ITrafficShiftBinding, TrafficShiftColorBinding, TrafficShiftWeight } from './traffic-shift-binding';
 import { SafeEksError } from '../private/errors';
 
 /** Options of `TrafficShift.route53Weighted`. */
@@ -43,8 +42,8 @@ const DEFAULT_RECORD_TTL = Duration.seconds(60);
 export class Route53WeightedTraffic implements ITrafficShiftBinding {
   constructor(private readonly pair: Construct, private readonly options: Route53WeightedOptions) {}
 
-  public bindColor(): AssemblyFile[] {
-    return [];
+  public bindColor(): TrafficShiftColorBinding {
+    return { files: [] };
   }
 
   public bindWeights(stack: Stack, weights: TrafficShiftWeight[]): void {

@@ -32,6 +32,18 @@ export interface TrafficShiftColor {
   readonly cluster: ISafeCluster;
 }
 
+/** What a traffic shift built in a color's stack. */
+export interface TrafficShiftColorBinding {
+  /** Files to write into the cloud assembly beside the color's template (manifests). */
+  readonly files: AssemblyFile[];
+  /**
+   * The color's target group, imported into its stack: its guardrail alarms watch it.
+   *
+   * @default - none: the shift has no target group of the pair's
+   */
+  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+}
+
 /** The weight of one color, as the Traffic stack writes it. */
 export interface TrafficShiftWeight {
   /** The color. */
@@ -55,9 +67,9 @@ export interface ITrafficShiftBinding {
   readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
   /**
    * Builds the shift's part of a color's stack (rules that let traffic reach the nodes, manifests) and
-   * returns the files to write into the cloud assembly beside the stack's template.
+   * returns what the pair needs of it: the files for the cloud assembly, the color's target group.
    */
-  bindColor(color: TrafficShiftColor): AssemblyFile[];
+  bindColor(color: TrafficShiftColor): TrafficShiftColorBinding;
   /** Builds the weights in the Traffic stack, the only stack a shift between the colors changes. */
   bindWeights(stack: Stack, weights: TrafficShiftWeight[]): void;
 }

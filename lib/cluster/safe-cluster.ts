@@ -8,6 +8,7 @@ import { keepDependentsWhileProtected } from './deletion-guard';
 import { ISafeCluster } from './i-safe-cluster';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
+import { ClusterGuardrails, ClusterGuardrailsOptions } from '../guardrails/cluster-guardrails';
 import { KARPENTER_DISCOVERY_TAG, KarpenterNodeAccess } from './karpenter-node-access';
 import { addFlowRules, flowRuleDescription } from '../network/flow-rules';
 import { Findings } from '../model/findings';
@@ -15,7 +16,7 @@ import { FindingAcknowledgement, INTENT_METADATA_KEY, intentMetadata } from '../
 import { ControlPlaneTraffic, FlowRole, NodeTraffic, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeEksManagedPolicies } from '../private/acknowledgements';
 import { SafeEksError, formatProblem, show } from '../private/errors';
-import { TypeSpec, checkValue, requireScope } from '../private/guards';
+import { TypeSpec, checkProps, checkValue, requireScope } from '../private/guards';
 import { checkClusterInputs, checkImportAttributes, checkMethodArguments } from './cluster-input-checks';
 import { ClusterTreeValidation, announceFargateProfile } from './cluster-validations';
 import { limitGrantsToAwsResources } from '../private/kms';
@@ -472,6 +473,21 @@ export class SafeCluster extends Resource implements ISafeCluster {
       });
     }
     return this.karpenter;
+  }
+
+  /**
+   * Run-time guardrails for this cluster (see `ClusterGuardrails`): alerts when its security groups or
+   * its configuration change outside CloudFormation, fixed-name alarms, AWS Health events for EKS. The
+   * kubectl provider's owned group, when there is one, is watched too. Call it once.
+   */
+  public addGuardrails(options: ClusterGuardrailsOptions = {}): ClusterGuardrails {
+    checkProps(this, 'options', options, {}, false);
+    if (this.node.tryFindChild('Guardrails') !== undefined) {
+      throw new SafeEksError(this, 'GuardrailsAddedTwice', 'this cluster already has guardrails.', 'a second addGuardrails call', 'call addGuardrails once, with all its options');
+    }
+    const kubectl = this.kubectlProviderSecurityGroup ? [this.kubectlProviderSecurityGroup] : [];
+    const securityGroups = Array.isArray(options.securityGroups) ? [...options.securityGroups, ...kubectl] : options.securityGroups ?? kubectl;
+    return new ClusterGuardrails(this, 'Guardrails', { ...options, securityGroups, cluster: this });
   }
 
   private createOwnedGroups(): { controlPlane: ec2.SecurityGroup; nodes: ec2.SecurityGroup } {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../bin/app';
 import { testApp } from '../helpers';
@@ -22,6 +22,44 @@ describe('example app', () => {
     for (const color of ['Blue', 'Green']) {
       expect(fs.readFileSync(path.join(assembly.directory, `Payments-${color}.targetgroupbinding.yaml`), 'utf-8')).toContain('kind: TargetGroupBinding');
     }
+  });
+
+  test('each color has its guardrails: the rule naming its owned groups and its EKS-created group, the pair\'s SNS target, the health, 5xx and changes alarms, no Lambda', () => {
+    const shared = template('Payments-Shared');
+    const topics = Object.entries(shared.findResources('AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    const [topicId, topic] = topics[0];
+    expect(topic.Properties.KmsMasterKeyId).toEqual(expect.anything());
+    // The alerts topic under a fixed export name, which each color imports.
+    shared.hasOutput('*', { Value: { Ref: topicId }, Export: { Name: 'Payments-Shared-AlertTopicArn' } });
+    for (const color of ['Blue', 'Green']) {
+      const t = template(`Payments-${color}`);
+      const cluster = `payments-${color.toLowerCase()}-1-34`;
+      const groups = [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterNodeSecurityGroup'), 'GroupId'] },
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterControlPlaneSecurityGroup'), 'GroupId'] },
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterC2E21B66'), 'ClusterSecurityGroupId'] },
+      ];
+      t.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ source: ['aws.ec2'], detail: Match.objectLike({ $or: Match.arrayWith([{ requestParameters: { groupId: groups } }]) }) }),
+        Targets: [Match.objectLike({ Arn: { 'Fn::ImportValue': 'Payments-Shared-AlertTopicArn' } })],
+      });
+      t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.eks'] }) });
+      const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => [a.Properties.AlarmName, a.Properties.ActionsEnabled]);
+      expect(alarms.sort()).toEqual(['changes', 'healthy-hosts', 'p99-response-time', 'target-5xx', 'unhealthy-hosts']
+        // Notifying whatever the weight: a shift changes only the Traffic stack.
+        .map((kind) => [`cdk-safe-eks-${cluster}-${kind}`, true]));
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `cdk-safe-eks-${cluster}-healthy-hosts`, Threshold: 2 });
+      t.resourceCountIs('AWS::SNS::Topic', 0);
+      t.resourceCountIs('AWS::Lambda::Function', 0);
+    }
+    // AWS Health events are per account and region: the Shared stack sends them, whatever the colors do.
+    for (const color of ['Blue', 'Green']) {
+      expect(Object.values(template(`Payments-${color}`).findResources('AWS::Events::Rule')).some((r) => r.Properties.EventPattern.source[0] === 'aws.health')).toBe(false);
+    }
+    shared.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.health'] }), Targets: [Match.objectLike({ Arn: { Ref: topicId } })],
+    });
   });
 
   test('each color has a private SafeCluster with an owned node group, the live one protected; Aurora and Valkey are in Shared', () => {

@@ -41,7 +41,7 @@ describe('example app compliance', () => {
         })]));
       }
     }
-    // One secrets key per color, the database, the cache and the VPC flow logs.
-    expect(keys).toBe(5);
+    // One secrets key per color, the database, the cache, the VPC flow logs and the pair's guardrail alerts.
+    expect(keys).toBe(6);
   });
 });

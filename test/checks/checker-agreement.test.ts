@@ -6,6 +6,7 @@ import { ConnectivityChecks } from '../../lib/checks/connectivity-checks';
 import { EksUpgradeSafetyChecks } from '../../lib/checks/nag/eks-upgrade-safety-checks';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { SafeCluster, SafeClusterProps } from '../../lib/cluster/safe-cluster';
+import { GuardrailTrail } from '../../lib/guardrails/guardrail-trail';
 import { INTENT_METADATA_KEY } from '../../lib/model/intent';
 import { ControlPlaneTraffic, NodeTraffic, RequiredFlows } from '../../lib/model/required-flows';
 import { testApp, testStack, testVpc } from '../helpers';
@@ -21,6 +22,7 @@ function verdicts(options: Options, mutate?: (cluster: SafeCluster) => void) {
     bootstrapClusterCreatorAdminPermissions: true, ...options,
   });
   cluster.addNodegroup('Workers', { instanceTypes: [new ec2.InstanceType('m6i.large')] });
+  cluster.addGuardrails({ trail: GuardrailTrail.organizationTrail('The organization trail logs management events in every region.') });
   mutate?.(cluster);
   const assembly = app.synth({ skipValidation: true });
   const templatePaths = assembly.stacks.map((s) => path.join(assembly.directory, s.templateFile));

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as fc from 'fast-check';
 import { Validations } from 'aws-cdk-lib';
-import { ConnectivityChecks, EksUpgradeSafetyChecks, FlowRole, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
+import { ConnectivityChecks, EksUpgradeSafetyChecks, FlowRole, GuardrailTrail, RequiredFlows, SafeCluster, SafeClusterProps, UpgradeSupportType } from '../../lib';
 import { FlowModel } from '../../lib/model/flow-model';
 import { testApp, testStack, testVpc } from '../helpers';
 
@@ -366,7 +366,7 @@ describe('flows switched off on purpose', () => {
     new SafeCluster(stack, 'Safe', {
       version: eks.KubernetesVersion.V1_34, vpc: testVpc(stack), clusterName: 'safe', webhookFlows: false,
       bootstrapClusterCreatorAdminPermissions: true,
-    });
+    }).addGuardrails({ trail: GuardrailTrail.organizationTrail('The organization trail logs management events in every region.') });
     expect(new EksUpgradeSafetyChecks(app).validateScope(app).violations).toEqual([]);
     Validations.of(app).addPlugins(new ConnectivityChecks());
     expect(() => app.synth()).not.toThrow();

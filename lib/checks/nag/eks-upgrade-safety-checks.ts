@@ -2,7 +2,7 @@ import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IApplyRule, NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
-  DataStoreNoClusterSecurityGroupDependency, EksClusterConnectivityProven, EksClusterControlPlaneLogsComplete, EksClusterExplicitUpgradePolicy,
+  DataStoreNoClusterSecurityGroupDependency, EksClusterConnectivityProven, EksClusterControlPlaneLogsComplete, EksClusterExplicitUpgradePolicy, EksClusterGuardrails,
   EksClusterNoPublicEndpoint, EksClusterRequiredFlowsOwned, EksNodegroupOwnedSecurityGroups, EksNoFargateProfile,
   SecurityGroupNoClusterSecurityGroupPeer,
 } from './rules';
@@ -55,6 +55,7 @@ export class EksUpgradeSafetyChecks extends NagPack {
     this.applyCatalogueRule(Findings.CONTROL_PLANE_LOGS, EksClusterControlPlaneLogsComplete, node);
     this.applyCatalogueRule(Findings.UPGRADE_POLICY, EksClusterExplicitUpgradePolicy, node);
     this.applyCatalogueRule(Findings.FARGATE_PROFILE, EksNoFargateProfile, node);
+    this.applyCatalogueRule(Findings.GUARDRAILS, EksClusterGuardrails, node);
   }
 
   private checkDataStores(node: CfnResource): void {

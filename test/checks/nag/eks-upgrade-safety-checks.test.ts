@@ -56,6 +56,7 @@ describe('EksUpgradeSafetyChecks', () => {
       ['EksUpgradeSafety-ECL2', 'Error', 'EksClusterControlPlaneLogsComplete'],
       ['EksUpgradeSafety-ECL3', 'Error', 'EksClusterExplicitUpgradePolicy'],
       ['EksUpgradeSafety-EFG1', 'Warning', 'EksNoFargateProfile'],
+      ['EksUpgradeSafety-EGR1', 'Error', 'EksClusterGuardrails'],
       ['EksUpgradeSafety-EDS1', 'Error', 'DataStoreNoClusterSecurityGroupDependency'],
       ['EksUpgradeSafety-EUP1', 'Error', 'EksClusterConnectivityProven'],
     ]);
@@ -99,6 +100,9 @@ describe('EksUpgradeSafetyChecks', () => {
       clusterLogging: [eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR],
     });
     Validations.of(cluster).acknowledge({ id: 'EksUpgradeSafety-ECL2[LogExport::scheduler]', reason: 'Scheduler logs are not read here.' });
+    for (const finding of ['SecurityGroupChanges', 'ClusterChanges']) {
+      Validations.of(cluster).acknowledge({ id: `EksUpgradeSafety-EGR1[${finding}]`, reason: 'Guardrails are tested on their own.' });
+    }
     const violations = new EksUpgradeSafetyChecks().validateScope(stack).violations;
     expect(violations.map((v) => [v.ruleName, v.severity])).toEqual([['EksUpgradeSafety-ECL2[LogExport::controllerManager]', 'error']]);
   });
@@ -121,6 +125,8 @@ describe('EksUpgradeSafetyChecks', () => {
       `EksUpgradeSafety-ECL3 ${cluster}`,
       'EksUpgradeSafety-EDS1[ReachableOnlyThroughClusterSecurityGroup] PlainData/Db/Resource',
       ...RequiredFlows.all().map((f) => `EksUpgradeSafety-EFL1[Flow::${f.id}] ${cluster}`).sort(),
+      // No EventBridge rule watches the cluster or its groups.
+      `EksUpgradeSafety-EGR1[ClusterChanges] ${cluster}`, `EksUpgradeSafety-EGR1[SecurityGroupChanges] ${cluster}`,
       // The node group on the EKS-created group (ENG1) and the database rule that trusts that group (ESG1).
       'EksUpgradeSafety-ENG1[NoLaunchTemplate] PlainEks/Cluster/NodegroupWorkers/Resource',
       'EksUpgradeSafety-ESG1 PlainData/Db/SecurityGroup/from PlainEksClusterClusterSecurityGroup44624DC6:{IndirectPort}',

@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { FlowModel } from '../../../model/flow-model';
+import { GuardrailCoverage } from '../../../model/guardrail-coverage';
 import { isJsonObject, JsonObject } from '../../../model/json';
 import { StackTemplate } from '../../../model/stack-template';
 import { renderElement, renderStack } from '../../../private/cdk-internals';
@@ -41,6 +42,8 @@ export class TemplateView {
 
   private readonly properties = new Map<CfnResource, CfnObject>();
   private model?: FlowModel;
+  private coverage?: GuardrailCoverage;
+  private templates?: StackTemplate[];
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -56,15 +59,26 @@ export class TemplateView {
 
   /** The library's flow model over every stack of the app (stages and nested stacks included), as synthesis writes them. */
   public flowModel(): FlowModel {
-    this.model ??= FlowModel.fromTemplates(this.root.node.findAll().filter(Stack.isStack).map((stack): StackTemplate => {
+    this.model ??= FlowModel.fromTemplates(this.stackTemplates());
+    return this.model;
+  }
+
+  /** Which clusters of the app the app's EventBridge rules watch, over the same templates. */
+  public guardrailCoverage(): GuardrailCoverage {
+    this.coverage ??= GuardrailCoverage.fromTemplates(this.stackTemplates());
+    return this.coverage;
+  }
+
+  private stackTemplates(): StackTemplate[] {
+    this.templates ??= this.root.node.findAll().filter(Stack.isStack).map((stack): StackTemplate => {
       const parent = stack.nestedStackParent;
       const resource = stack.nestedStackResource;
       return {
         stackName: flowModelStackId(stack), template: renderStack(stack),
         parentStackName: parent && flowModelStackId(parent), parentLogicalId: parent && resource && parent.resolve(resource.logicalId),
       };
-    }));
-    return this.model;
+    });
+    return this.templates;
   }
 }
 

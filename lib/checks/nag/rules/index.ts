@@ -3,6 +3,7 @@ export { default as DataStoreNoClusterSecurityGroupDependency } from './DataStor
 export { default as EksClusterConnectivityProven } from './EksClusterConnectivityProven';
 export { default as EksClusterControlPlaneLogsComplete } from './EksClusterControlPlaneLogsComplete';
 export { default as EksClusterExplicitUpgradePolicy } from './EksClusterExplicitUpgradePolicy';
+export { default as EksClusterGuardrails } from './EksClusterGuardrails';
 export { default as EksClusterNoPublicEndpoint } from './EksClusterNoPublicEndpoint';
 export { default as EksClusterRequiredFlowsOwned } from './EksClusterRequiredFlowsOwned';
 export { default as EksNodegroupOwnedSecurityGroups } from './EksNodegroupOwnedSecurityGroups';
