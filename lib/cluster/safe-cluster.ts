@@ -391,7 +391,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
     checkMethodArguments(this, 'addNodegroup', id, options, {}, false);
     const group = new SafeNodegroup(this, id, { ...options, cluster: this });
     this.safeNodegroups.add(group.nodegroup);
-    this.addons.runAfterNodes(group.nodegroup);
+    this.addons.runAfterNodes(group.nodegroup.node.defaultChild as eks.CfnNodegroup);
     return group;
   }
 

@@ -219,10 +219,11 @@ export class SafeNodegroup extends Construct {
         version: this.launchTemplate.latestVersionNumber,
       },
     });
+    const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
     // The L2 has no Kubernetes version prop; the launch template names no AMI, so EKS accepts both pins.
-    if (versions.version !== undefined) (this.nodegroup.node.defaultChild as eks.CfnNodegroup).version = versions.version;
-    // The first nodes start only once pod networking and Service routing are installed.
-    if (cluster.nodeNetworking !== undefined) this.nodegroup.node.addDependency(cluster.nodeNetworking);
+    if (versions.version !== undefined) cfnNodegroup.version = versions.version;
+    // The first nodes start only once pod networking and Service routing are installed (the role need not wait).
+    if (cluster.nodeNetworking !== undefined) cfnNodegroup.node.addDependency(cluster.nodeNetworking);
     acknowledgeEksManagedPolicies(this.nodegroup.role,
       ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'],
       'These are the policies EKS documents for the node IAM role of a managed node group; AWS keeps them in step with what kubelet, the VPC CNI and image pulls call.');
