@@ -9,8 +9,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CacheEngine, DataStoreAccess, DependentCache, DependentDatabase, SafeCluster, SafeClusterProps, SafeNodegroup } from '../lib';
-import { SafeEksError } from '../lib/private/errors';
-import { testApp, testStack, testVpc } from './helpers';
+import { refusal, testApp, testStack, testVpc } from './helpers';
 
 const V = eks.KubernetesVersion.V1_34;
 
@@ -20,18 +19,6 @@ function setup() {
   const vpc = testVpc(stack);
   const cluster = (id: string, props: Partial<SafeClusterProps> = {}) => new SafeCluster(stack, id, { version: V, vpc, defaultCapacity: 0, ...props });
   return { app, stack, vpc, cluster };
-}
-
-/** Runs `fn` and returns the SafeEksError it throws (failing the test on anything else). */
-function refusal(fn: () => unknown): SafeEksError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SafeEksError);
-    expect((e as Error).message).toMatch(/^\S+: .+ Got: .+\. Fix: .+/s);
-    return e as SafeEksError;
-  }
-  throw new Error('expected a SafeEksError, nothing was thrown');
 }
 
 describe('silently accepted before, refused now', () => {

@@ -60,13 +60,20 @@ export class LoadBalancerControllerAccess extends Construct {
       actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
       resources: props.targetGroups.map((g) => g.targetGroupArn),
     });
-    this.role.addToPolicy(this.registration);
-    // The TargetGroupBinding webhook reads the group's target type and VPC; the reconciler reads its targets' health.
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadTargetGroups',
-      actions: ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
-      resources: ['*'],
-    }));
+    // A customer-managed policy, not an inline one: it can be reviewed and attached on its own.
+    new iam.ManagedPolicy(this, 'Policy', {
+      description: `TargetGroupBinding of the AWS Load Balancer Controller in EKS cluster ${cluster.clusterName}`,
+      roles: [this.role],
+      statements: [
+        this.registration,
+        // The TargetGroupBinding webhook reads the group's target type and VPC; the reconciler reads its targets' health.
+        new iam.PolicyStatement({
+          sid: 'ReadTargetGroups',
+          actions: ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+          resources: ['*'],
+        }),
+      ],
+    });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'elasticloadbalancing:DescribeTargetGroups and DescribeTargetHealth support no resource-level permissions (Service Authorization Reference); '

@@ -7,8 +7,7 @@ import { SafeCluster, SafeClusterProps, SafeEksFeatureFlags } from '../../lib';
 import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
 import { ChangeKind, ChangeSafety } from '../../lib/model/change-safety';
 import { ADDON_VERSIONS } from '../../lib/model/addon-versions';
-import { SafeEksError } from '../../lib/private/errors';
-import { testApp, testStack, testVpc } from '../helpers';
+import { refusal, testApp, testStack, testVpc } from '../helpers';
 
 const NEW_APP = { [SafeEksFeatureFlags.NO_SELF_MANAGED_ADDONS]: true, [SafeEksFeatureFlags.PIN_NODEGROUP_RELEASE_VERSION]: true };
 
@@ -22,17 +21,9 @@ function build(props: Partial<SafeClusterProps> = {}, context: { [key: string]: 
   cluster.addNodegroup('Extra', { instanceTypes: [new ec2.InstanceType('m6g.large')], minSize: 1, maxSize: 3 });
   return { stack, cluster };
 }
-const resourcesOf = (template: { Resources: { [id: string]: { Type: string } } }, type: string) =>
-  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const refusal = (fn: () => unknown): SafeEksError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SafeEksError) return e;
-    throw e;
-  }
-  throw new Error('expected a SafeEksError');
-};
+interface Resource { Type: string; Properties: { [key: string]: unknown }; DependsOn?: string[] }
+const resourcesOf = (template: { [key: string]: unknown }, type: string) =>
+  Object.entries((template as { Resources: { [id: string]: Resource } }).Resources).filter(([, r]) => r.Type === type);
 const table = (addon: string, minor = '1.34') => ADDON_VERSIONS.filter((r) => r.addon === addon && r.minor === minor).pop()!.version;
 
 describe('owned networking add-ons', () => {
@@ -59,7 +50,7 @@ describe('owned networking add-ons', () => {
     const nodegroups = resourcesOf(template, 'AWS::EKS::Nodegroup');
     expect(nodegroups).toHaveLength(2);
     for (const [, nodegroup] of nodegroups) {
-      expect((nodegroup as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining([id(cluster.vpcCniAddon), id(cluster.kubeProxyAddon)]));
+      expect(nodegroup.DependsOn).toEqual(expect.arrayContaining([id(cluster.vpcCniAddon), id(cluster.kubeProxyAddon)]));
     }
     const coreDns = template.Resources[id(cluster.coreDnsAddon)] as { DependsOn?: string[] };
     expect(coreDns.DependsOn).toEqual(expect.arrayContaining(nodegroups.map(([logicalId]) => logicalId)));
@@ -98,7 +89,7 @@ describe('owned networking add-ons', () => {
 
 describe('feature flag for self-managed add-ons', () => {
   const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'release-0.1-cluster-stack.json'), 'utf8'));
-  const [clusterId, before] = resourcesOf(fixture, 'AWS::EKS::Cluster')[0] as [string, { Properties: object }];
+  const [clusterId, before] = resourcesOf(fixture, 'AWS::EKS::Cluster')[0];
 
   test('off (existing apps): the cluster\'s properties are exactly those of the last release', () => {
     const after = Template.fromStack(build().stack).toJSON();
@@ -119,7 +110,7 @@ describe('feature flag for self-managed add-ons', () => {
 
   describe('release lock: upgrading from the last release, flags untouched', () => {
     const schema = new CloudFormationSchema();
-    const diff = (after: object) => ChangeSafety.compare([{ stackName: 'Test', template: fixture }], [{ stackName: 'Test', template: after }], schema);
+    const diff = (after: { [key: string]: unknown }) => ChangeSafety.compare([{ stackName: 'Test', template: fixture }], [{ stackName: 'Test', template: after }], schema);
 
     test('replaces and removes nothing: the four add-ons are added, the node groups gain only a DependsOn', () => {
       const report = diff(Template.fromStack(build().stack).toJSON());
