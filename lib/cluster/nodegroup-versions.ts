@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { SafeEksFeatureFlags, featureFlagEnabled } from './feature-flags';
 import type { ISafeCluster } from './i-safe-cluster';
-import { defaultReleaseVersion } from '../model/ami-release-versions';
+import { AL2023_RELEASE_VERSION_PATTERN, defaultReleaseVersion } from '../model/ami-release-versions';
 import { nodegroupSkewProblem, releaseVersionSkewProblem } from '../model/version-skew';
 import { SafeEksError, show } from '../private/errors';
 import { isLiteral, refuse } from '../private/guards';
@@ -46,6 +46,10 @@ export function nodegroupVersions(scope: IConstruct, cluster: ISafeCluster, amiT
     } else {
       release = tableRelease(scope, minor);
     }
+  }
+  if (isLiteral(release) && al2023 && !AL2023_RELEASE_VERSION_PATTERN.test(release)) {
+    throw new SafeEksError(scope, 'NodegroupReleaseVersionFormat', '`releaseVersion` of an Amazon Linux 2023 node group must be of the form 1.<minor>.<patch>-<YYYYMMDD>.',
+      show(release), 'copy the "Release version" of an amazon-eks-ami release, such as "1.34.9-20260714"');
   }
   if (isLiteral(release) && minor !== undefined && al2023) refuse(scope, release, releaseVersionSkewProblem(minor, release));
   return { version: requested ?? (pin ? clusterVersion : undefined), releaseVersion: release };

@@ -401,11 +401,14 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * its Helm values. Calling it again adds target groups to the same role.
    */
   public enableLoadBalancerController(targetGroups: elbv2.ITargetGroup[]): LoadBalancerControllerAccess {
+    // Checked before the construct exists: a refused call must leave no half-built child behind.
+    checkValue(this, 'enableLoadBalancerController: targetGroups', targetGroups, {
+      type: 'array', name: 'array of elbv2.ITargetGroup', required: true, minItems: 1, items: { type: 'object', name: 'elbv2.ITargetGroup', members: ['targetGroupArn'] },
+    });
     if (this.loadBalancerController === undefined) {
       this.loadBalancerController = new LoadBalancerControllerAccess(this, 'LoadBalancerController', { cluster: this, targetGroups });
       return this.loadBalancerController;
     }
-    checkValue(this, 'enableLoadBalancerController: targetGroups', targetGroups, { type: 'array', name: 'array of elbv2.ITargetGroup', required: true });
     for (const group of targetGroups) this.loadBalancerController.addTargetGroup(group);
     return this.loadBalancerController;
   }

@@ -64,6 +64,7 @@ describe('node-group versions', () => {
   test('a release of another minor, or of a minor the table lacks, is refused', () => {
     expect(refusal(() => nodegroupProps({ releaseVersion: '1.33.13-20260714' }, PIN)).code).toBe('NodegroupReleaseVersionSkew');
     expect(refusal(() => nodegroupProps({ releaseVersion: '1.33.13-20260714' })).code).toBe('NodegroupReleaseVersionSkew');
+    expect(refusal(() => nodegroupProps({ releaseVersion: 'v20260714' })).code).toBe('NodegroupReleaseVersionFormat');
     const { cluster } = setup(PIN, eks.KubernetesVersion.V1_36);
     expect(() => cluster.addNodegroup('Ok', { kubernetesVersion: eks.KubernetesVersion.V1_33 })).not.toThrow();
     const { cluster: future } = setupFuture();
