@@ -4,14 +4,15 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * Every ```ts block of README.md is a complete program: it is written to a file of its own in a
+ * Every ```ts block of README.md and of each docs/*.md page is a complete program: it is written to a file of its own in a
  * temporary directory, type-checked (strict; the `cdk-safe-eks` import is mapped to lib/index.ts),
  * run with node as `cdk synth` runs an app, and its cloud assembly must
  * have no missing context (no lookups) and no warning or error. Blocks are found, not listed: a
- * block added to the README is tested without editing this file.
+ * block added to the README or a page is tested without editing this file.
  */
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+// README.md and every page of docs/: the same rule for all of them.
+const documents = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
 
 interface Block { readonly name: string; readonly line: number; readonly code: string }
@@ -21,17 +22,17 @@ interface Manifest {
   readonly artifacts?: { [id: string]: { type: string; metadata?: { [path: string]: { type: string; data?: unknown }[] } } };
 }
 
-function tsBlocks(markdown: string): Block[] {
+function tsBlocks(markdown: string, document: string): Block[] {
   const blocks: Block[] = [];
   const fence = /^```(?:ts|typescript)\s*\n([\s\S]*?)^```\s*$/gm;
   for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown)) {
     const line = markdown.slice(0, m.index).split('\n').length;
-    blocks.push({ name: `readme-line-${line}`, line, code: m[1] });
+    blocks.push({ name: `${document === 'README.md' ? 'readme' : document.replace(/\W+/g, '-')}-line-${line}`, line, code: m[1] });
   }
   return blocks;
 }
 
-const blocks = tsBlocks(readme);
+const blocks = documents.flatMap((d) => tsBlocks(fs.readFileSync(path.join(root, d), 'utf8'), d));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-readme-'));
 const nodeModules = path.join(root, 'node_modules');
 
@@ -84,7 +85,7 @@ function outdirOf(block: Block): string {
   return path.join(work, `${block.name}.out`);
 }
 
-describe('README.md', () => {
+describe('README.md and docs/*.md', () => {
   test('has ts blocks, each a module with its own imports', () => {
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) expect(`${block.name}: ${/^import /m.test(block.code)}`).toBe(`${block.name}: true`);
