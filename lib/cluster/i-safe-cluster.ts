@@ -1,7 +1,6 @@
 import { IResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IDependable } from 'constructs';
 
 // Its own file so that SafeNodegroup can take any cluster without importing SafeCluster (no import cycle).
 
@@ -25,14 +24,4 @@ export interface ISafeCluster extends IResource, ec2.IConnectable {
   readonly nodeSecurityGroup: ec2.ISecurityGroup;
   /** Owned security group given to the control plane as its additional group. */
   readonly controlPlaneSecurityGroup: ec2.ISecurityGroup;
-  /**
-   * Kubernetes version of the control plane, when known: node groups are checked against it (version
-   * skew) and pin the AMI release of its minor.
-   */
-  readonly version?: eks.KubernetesVersion;
-  /**
-   * What a node needs before it starts (the VPC CNI and kube-proxy add-ons); node groups depend on it,
-   * so the first nodes start with working pod networking. Undefined for an imported cluster.
-   */
-  readonly nodeNetworking?: IDependable;
 }

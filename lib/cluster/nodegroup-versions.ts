@@ -1,6 +1,6 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IConstruct } from 'constructs';
+import { IConstruct, IDependable } from 'constructs';
 import { SafeEksFeatureFlags, featureFlagEnabled } from './feature-flags';
 import type { ISafeCluster } from './i-safe-cluster';
 import { AL2023_RELEASE_VERSION_PATTERN, defaultReleaseVersion } from '../model/ami-release-versions';
@@ -22,7 +22,7 @@ export interface NodegroupVersions {
  */
 export function nodegroupVersions(scope: IConstruct, cluster: ISafeCluster, amiType: eks.NodegroupAmiType,
   kubernetesVersion: eks.KubernetesVersion | undefined, releaseVersion: string | undefined): NodegroupVersions {
-  const planeVersion = cluster.version?.version;
+  const planeVersion = clusterFacts(cluster).version?.version;
   const clusterVersion = isLiteral(planeVersion) ? planeVersion : undefined;
   const requested = kubernetesVersion?.version;
   if (requested !== undefined) {
@@ -53,6 +53,15 @@ export function nodegroupVersions(scope: IConstruct, cluster: ISafeCluster, amiT
   }
   if (isLiteral(release) && minor !== undefined && al2023) refuse(scope, release, releaseVersionSkewProblem(minor, release));
   return { version: requested ?? (pin ? clusterVersion : undefined), releaseVersion: release };
+}
+
+/**
+ * What a SafeCluster, or an import given `version`, tells its node groups beyond ISafeCluster: the
+ * control plane's version and the add-ons nodes wait for. Read by name, not through the interface:
+ * jsii lets no implementation turn an optional interface member required, and SafeCluster's are.
+ */
+export function clusterFacts(cluster: ISafeCluster): { readonly version?: eks.KubernetesVersion; readonly nodeNetworking?: IDependable } {
+  return cluster as { version?: eks.KubernetesVersion; nodeNetworking?: IDependable };
 }
 
 function tableRelease(scope: IConstruct, minor: string | undefined): string {

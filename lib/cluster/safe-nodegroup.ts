@@ -9,7 +9,7 @@ import { SafeEksError, show } from '../private/errors';
 import { requireIntegerInRange } from '../private/validate';
 import { requireScope } from '../private/guards';
 import { checkNodegroupInputs } from './cluster-input-checks';
-import { nodegroupVersions } from './nodegroup-versions';
+import { clusterFacts, nodegroupVersions } from './nodegroup-versions';
 
 /**
  * Options for a managed node group whose nodes carry only the cluster's owned node security group.
@@ -165,7 +165,11 @@ export interface SafeNodegroupOptions {
 
 /** Properties of a `SafeNodegroup`. */
 export interface SafeNodegroupProps extends SafeNodegroupOptions {
-  /** The cluster the node group joins; its `nodeSecurityGroup` becomes the nodes' only security group. */
+  /**
+   * The cluster the node group joins; its `nodeSecurityGroup` becomes the nodes' only security group. A
+   * SafeCluster (or an import given `version`) also gives its Kubernetes version, which the nodes are
+   * checked against and pinned to, and its networking add-ons, which the nodes wait for.
+   */
   readonly cluster: ISafeCluster;
 }
 
@@ -223,7 +227,8 @@ export class SafeNodegroup extends Construct {
     // The L2 has no Kubernetes version prop; the launch template names no AMI, so EKS accepts both pins.
     if (versions.version !== undefined) cfnNodegroup.version = versions.version;
     // The first nodes start only once pod networking and Service routing are installed (the role need not wait).
-    if (cluster.nodeNetworking !== undefined) cfnNodegroup.node.addDependency(cluster.nodeNetworking);
+    const { nodeNetworking } = clusterFacts(cluster);
+    if (nodeNetworking !== undefined) cfnNodegroup.node.addDependency(nodeNetworking);
     acknowledgeEksManagedPolicies(this.nodegroup.role,
       ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'],
       'These are the policies EKS documents for the node IAM role of a managed node group; AWS keeps them in step with what kubelet, the VPC CNI and image pulls call.');
