@@ -162,7 +162,9 @@ describe('cdk-safe-eks diff', () => {
     // The REPLACE strategy renames the idle color's cluster per version: weight 0 and no deletion protection make that safe.
     expect(out).toMatch(/\n {4}replaced +Payments-Green\/\w+ +AWS::EKS::Cluster {2}Name \(create-only: Name\) changes\n/);
     expect(out).toContain('the idle Green cluster of pair Payments (weight 0, not protected) is replaced at its new version');
-    expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(3 replaced, 1 updated, \d+ unchanged\)\.$/);
+    // Its four add-ons go with it (ClusterName is create-only): 3 + 4 replaced.
+    expect(out).toMatch(/\n {4}replaced +Payments-Green\/\w+ +AWS::EKS::Addon /);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(7 replaced, 1 updated, \d+ unchanged\)\.$/);
   });
 
   test('--json lists every resource of both assemblies with its verdict', () => {
