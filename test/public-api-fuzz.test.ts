@@ -12,6 +12,7 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
@@ -58,6 +59,9 @@ function once<T>(env: Env, key: string, make: () => T): T {
   return env.shared.get(key) as T;
 }
 const safeCluster = (env: Env) => once(env, 'cluster', () => new lib.SafeCluster(env.stack, 'Cluster', clusterProps(env)));
+const targetGroup = (env: Env) => once(env, 'targetGroup', () => elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(env.stack, 'Tg', {
+  targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/0123456789abcdef',
+}));
 const database = (env: Env) => once(env, 'database', () => new lib.DependentDatabase(env.stack, 'Db', { vpc: env.vpc }));
 type AnyFn = (...a: unknown[]) => unknown;
 const method = (name: string) => (target: unknown, args: unknown[]) => ((target as Record<string, AnyFn>)[name]).apply(target, args);
@@ -127,6 +131,20 @@ const RECIPES: { [key: string]: Recipe } = {
     call: method('bind'),
   },
   'SafeCluster.enableKarpenter': { make: (env) => ({ target: safeCluster(env), args: [] }), call: method('enableKarpenter') },
+  'SafeCluster.enableLoadBalancerController': {
+    make: (env) => ({ target: safeCluster(env), args: [[targetGroup(env)]] }), call: method('enableLoadBalancerController'),
+  },
+  'LoadBalancerControllerAccess.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'Lbc'), { cluster: safeCluster(env), targetGroups: [targetGroup(env)] }] }),
+    call: (_, a) => new lib.LoadBalancerControllerAccess(a[0] as Stack, a[1] as string, a[2] as lib.LoadBalancerControllerAccessProps),
+  },
+  'LoadBalancerControllerAccess.addTargetGroup': {
+    make: (env) => ({
+      target: once(env, 'lbc', () => new lib.LoadBalancerControllerAccess(env.stack, 'Lbc', { cluster: safeCluster(env), targetGroups: [targetGroup(env)] })),
+      args: [targetGroup(env)],
+    }),
+    call: method('addTargetGroup'),
+  },
   'KarpenterNodeAccess.constructor': {
     make: (env) => ({
       args: [env.stack, uid(env, 'Karpenter'), { cluster: safeCluster(env).cluster, clusterName: 'safe', nodeSecurityGroup: safeCluster(env).nodeSecurityGroup }],

@@ -48,8 +48,11 @@ export class PairAlerts {
       servesTraffic: true, healthEvents: false,
     });
     if (this.topic === undefined) {
+      const shared = this.sharedStack.stackName;
       Annotations.of(cluster).acknowledgeWarning('cdk-safe-eks:guardrailsTopicKeyPolicy',
-        `The alert topic and its key are the pair's, in ${this.sharedStack.stackName}, whose key policy lets EventBridge and CloudWatch use it for this account.`);
+        `The alert topic and its key are the pair's, in ${shared}, whose key policy lets EventBridge and CloudWatch use it for this account.`);
+      Annotations.of(cluster).acknowledgeWarning('@aws-cdk/aws-events:ruleUnresolvedEnvironment',
+        `The topic's ARN is imported from ${shared}, which has this stack's account and region: rule and target share one environment.`);
     }
   }
 }

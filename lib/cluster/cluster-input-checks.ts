@@ -46,6 +46,8 @@ export const SAFE_CLUSTER_PROP_TYPES: { [prop: string]: TypeSpec } = {
   serviceIpv4Cidr: { type: 'string' },
   kubectlProviderOptions: { type: 'object', name: 'eks.KubectlProviderOptions with a kubectlLayer', members: ['kubectlLayer'] },
   tags: { type: 'object', name: 'map of tag names to values' },
+  addonVersions: { type: 'object', name: 'AddonVersions' },
+  unlistedAddonVersionReason: { type: 'string' },
 };
 
 /** What the constructor reads from `SafeClusterProps`, checked in the order a reader meets them. */
@@ -219,6 +221,7 @@ export function checkImportAttributes(scope: ErrorScope, attributes: object): vo
     nodeSecurityGroupId: { type: 'string', required: true },
     controlPlaneSecurityGroupId: { type: 'string', required: true },
     restrictNodeEgress: { type: 'boolean' },
+    version: { type: 'object', name: 'eks.KubernetesVersion', members: ['version'] },
   });
   const attrs = attributes as { [key: string]: unknown };
   const name = attrs.clusterName as string;
@@ -249,6 +252,8 @@ export function checkNodegroupInputs(scope: IConstruct, nodegroupProps: object):
     nodeRole: { type: 'object', name: 'iam.IRole', members: ['roleArn'] },
     remoteAccess: { type: 'object', name: 'eks.NodegroupRemoteAccess' },
     launchTemplateSpec: { type: 'object', name: 'eks.LaunchTemplateSpec' },
+    kubernetesVersion: { type: 'object', name: 'eks.KubernetesVersion', members: ['version'] },
+    releaseVersion: { type: 'string' },
   });
   const props = nodegroupProps as { [key: string]: unknown };
   const name = props.nodegroupName as string | undefined;

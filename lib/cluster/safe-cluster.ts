@@ -1,10 +1,14 @@
 import { Annotations, Lazy, Names, RemovalPolicy, Resource, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { AddonVersions, ClusterAddons, resolveAddonVersions } from './cluster-addons';
 import { keepDependentsWhileProtected } from './deletion-guard';
+import { SafeEksFeatureFlags, featureFlagEnabled } from './feature-flags';
+import { LoadBalancerControllerAccess } from './load-balancer-controller-access';
 import { ISafeCluster } from './i-safe-cluster';
 import { SafeNodegroup, SafeNodegroupOptions } from './safe-nodegroup';
 import { ClusterConnectivityValidation } from '../checks/cluster-connectivity-validation';
@@ -48,6 +52,13 @@ export interface SafeClusterAttributes {
    * @default false
    */
   readonly restrictNodeEgress?: boolean;
+  /**
+   * Kubernetes version of the cluster. Node groups added to the import are checked against it and pin
+   * the AMI release of its minor; without it, they can do neither and say so.
+   *
+   * @default - unknown
+   */
+  readonly version?: eks.KubernetesVersion;
 }
 
 /**
@@ -166,6 +177,20 @@ export interface SafeClusterOptions {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * Versions of the VPC CNI, kube-proxy, CoreDNS and Pod Identity Agent add-ons. A version the table
+   * does not list for the cluster's minor is refused unless `unlistedAddonVersionReason` says why.
+   *
+   * @default - the library table's newest for the cluster's minor (docs/addons.md)
+   */
+  readonly addonVersions?: AddonVersions;
+  /**
+   * Accepts `addonVersions` the table does not list for the cluster's minor (a build newer than the
+   * table, or a version the pair recorded), with the reason; refused when nothing needs it.
+   *
+   * @default - only listed versions are accepted
+   */
+  readonly unlistedAddonVersionReason?: string;
 }
 
 /** Constant descriptions of the owned groups: changing either is a breaking change (it replaces the group and the cluster). */
@@ -238,6 +263,7 @@ export class SafeCluster extends Resource implements ISafeCluster {
         service: 'eks', resource: 'cluster', resourceName: attrs.clusterName,
       });
       public readonly vpc = attrs.vpc;
+      public readonly version = attrs.version;
       public readonly nodeSecurityGroup: ec2.ISecurityGroup;
       public readonly controlPlaneSecurityGroup: ec2.ISecurityGroup;
       public readonly cluster: eks.ICluster;
@@ -279,6 +305,18 @@ export class SafeCluster extends Resource implements ISafeCluster {
    * and names no security groups of its own.
    */
   public readonly kubectlProviderSecurityGroup?: ec2.ISecurityGroup;
+  /** The Amazon VPC CNI add-on (`vpc-cni`). */
+  public readonly vpcCniAddon: eks.IAddon;
+  /** The kube-proxy add-on. */
+  public readonly kubeProxyAddon: eks.IAddon;
+  /** The CoreDNS add-on (`coredns`). */
+  public readonly coreDnsAddon: eks.IAddon;
+  /** The EKS Pod Identity Agent add-on (`eks-pod-identity-agent`), the one `cluster.eksPodIdentityAgent` returns. */
+  public readonly podIdentityAgentAddon: eks.IAddon;
+  /** The literal version of each add-on, as the template names it. */
+  public readonly addonVersions: AddonVersions;
+  /** The VPC CNI and kube-proxy add-ons: every node group of this cluster depends on them. */
+  public readonly nodeNetworking: IDependable;
 
   private readonly eksCluster: eks.Cluster;
   private readonly cfnCluster: eks.CfnCluster;
@@ -287,6 +325,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
   private readonly flows: RequiredFlow[] = [];
   private readonly vpcCidr?: string;
   private karpenter?: KarpenterNodeAccess;
+  private loadBalancerController?: LoadBalancerControllerAccess;
+  private readonly addons: ClusterAddons;
   private readonly acknowledgements: FindingAcknowledgement[] = [];
 
   constructor(scope: Construct, id: string, props: SafeClusterProps) {
@@ -319,6 +359,13 @@ export class SafeCluster extends Resource implements ISafeCluster {
     this.clusterArn = this.eksCluster.clusterArn;
     this.cfnCluster = this.eksCluster.node.defaultChild as eks.CfnCluster;
     this.hardenCfnCluster(props);
+    this.addons = this.createAddons(props);
+    this.vpcCniAddon = this.addons.vpcCni;
+    this.kubeProxyAddon = this.addons.kubeProxy;
+    this.coreDnsAddon = this.addons.coreDns;
+    this.podIdentityAgentAddon = this.addons.podIdentityAgent;
+    this.nodeNetworking = this.addons.nodeNetworking;
+    this.addonVersions = this.addons.versions;
     this.grantAdmins(props.adminRoles ?? []);
     warnAboutAccessAndLogging(this, props);
     this.defaultNodegroup = this.addDefaultNodegroup(props);
@@ -345,7 +392,26 @@ export class SafeCluster extends Resource implements ISafeCluster {
     checkMethodArguments(this, 'addNodegroup', id, options, {}, false);
     const group = new SafeNodegroup(this, id, { ...options, cluster: this });
     this.safeNodegroups.add(group.nodegroup);
+    this.addons.runAfterNodes(group.nodegroup.node.defaultChild as eks.CfnNodegroup);
     return group;
+  }
+
+  /**
+   * Gives the AWS Load Balancer Controller (`kube-system/aws-load-balancer-controller`) credentials through
+   * EKS Pod Identity, allowed to register targets only in `targetGroups` (TargetGroupBinding), and outputs
+   * its Helm values. Calling it again adds target groups to the same role.
+   */
+  public enableLoadBalancerController(targetGroups: elbv2.ITargetGroup[]): LoadBalancerControllerAccess {
+    // Checked before the construct exists: a refused call must leave no half-built child behind.
+    checkValue(this, 'enableLoadBalancerController: targetGroups', targetGroups, {
+      type: 'array', name: 'array of elbv2.ITargetGroup', required: true, minItems: 1, items: { type: 'object', name: 'elbv2.ITargetGroup', members: ['targetGroupArn'] },
+    });
+    if (this.loadBalancerController === undefined) {
+      this.loadBalancerController = new LoadBalancerControllerAccess(this, 'LoadBalancerController', { cluster: this, targetGroups });
+      return this.loadBalancerController;
+    }
+    for (const group of targetGroups) this.loadBalancerController.addTargetGroup(group);
+    return this.loadBalancerController;
   }
 
   /**
@@ -547,6 +613,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
   }
 
   private createEksCluster(props: SafeClusterProps, kubectlProviderOptions: eks.KubectlProviderOptions | undefined): eks.Cluster {
+    // Create-only: off, an existing cluster keeps its value (unset, EKS's true) and is not replaced.
+    const noSelfManagedAddons = featureFlagEnabled(this, SafeEksFeatureFlags.NO_SELF_MANAGED_ADDONS);
     return new eks.Cluster(this, 'Cluster', {
       version: props.version,
       clusterName: this.clusterName,
@@ -563,7 +631,18 @@ export class SafeCluster extends Resource implements ISafeCluster {
       serviceIpv4Cidr: props.serviceIpv4Cidr,
       kubectlProviderOptions,
       tags: props.tags,
+      bootstrapSelfManagedAddons: noSelfManagedAddons ? false : undefined,
     });
+  }
+
+  // The add-ons take over the self-managed copies on a cluster created with them (EKS supports the migration).
+  private createAddons(props: SafeClusterProps): ClusterAddons {
+    const resolved = resolveAddonVersions(this, props.version.version, props.addonVersions, props.unlistedAddonVersionReason);
+    for (const note of resolved.unconfirmed) {
+      Annotations.of(this).addInfo(`Add-on version not confirmed by an AWS listing for Kubernetes ${props.version.version}: ${note}. `
+        + 'Refresh the table from `aws eks describe-addon-versions` (docs/addons.md) or set `addonVersions`.');
+    }
+    return new ClusterAddons(this, 'Addons', { cluster: this.eksCluster, versions: resolved.versions });
   }
 
   // The L2 has no props for these yet: set them on the native AWS::EKS::Cluster.

@@ -9,6 +9,7 @@ import { SafeEksError, show } from '../private/errors';
 import { requireIntegerInRange } from '../private/validate';
 import { requireScope } from '../private/guards';
 import { checkNodegroupInputs } from './cluster-input-checks';
+import { clusterFacts, nodegroupVersions } from './nodegroup-versions';
 
 /**
  * Options for a managed node group whose nodes carry only the cluster's owned node security group.
@@ -121,9 +122,19 @@ export interface SafeNodegroupOptions {
    */
   readonly nodeRole?: iam.IRole;
   /**
-   * AMI release version.
+   * Kubernetes version of the nodes: not newer than the control plane and at most three minor versions
+   * older (the Kubernetes version-skew policy). Set it to the old version while the control plane moves
+   * one minor up, then to the new one as its own step.
    *
-   * @default - the latest for the cluster's Kubernetes version
+   * @default - the cluster's version (written into the template with `@cdk-safe-eks/nodegroup:pinReleaseVersion`)
+   */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+  /**
+   * AMI release version (for Amazon Linux 2023: `1.<minor>.<patch>-<YYYYMMDD>` of the nodes' minor). Changing
+   * it rolls the nodes, waiting for PodDisruptionBudgets.
+   *
+   * @default - with `@cdk-safe-eks/nodegroup:pinReleaseVersion`, the library table's newest Amazon Linux 2023
+   * release of the nodes' minor; otherwise none in the template (EKS takes the latest at creation and keeps it)
    */
   readonly releaseVersion?: string;
   /**
@@ -154,7 +165,11 @@ export interface SafeNodegroupOptions {
 
 /** Properties of a `SafeNodegroup`. */
 export interface SafeNodegroupProps extends SafeNodegroupOptions {
-  /** The cluster the node group joins; its `nodeSecurityGroup` becomes the nodes' only security group. */
+  /**
+   * The cluster the node group joins; its `nodeSecurityGroup` becomes the nodes' only security group. A
+   * SafeCluster (or an import given `version`) also gives its Kubernetes version, which the nodes are
+   * checked against and pinned to, and its networking add-ons, which the nodes wait for.
+   */
   readonly cluster: ISafeCluster;
 }
 
@@ -182,8 +197,9 @@ export class SafeNodegroup extends Construct {
     super(requireScope('SafeNodegroup', scope, id), id);
     checkNodegroupInputs(this, props);
     validateOptions(this, props);
-    const { cluster, rootVolumeSizeGiB, diskSize, imdsReachableFromPods, bottlerocket, ...nodegroupOptions } = props;
+    const { cluster, rootVolumeSizeGiB, diskSize, imdsReachableFromPods, bottlerocket, kubernetesVersion, ...nodegroupOptions } = props;
     const amiType = props.amiType ?? amiTypeFor(this, props.instanceTypes, bottlerocket ?? false);
+    const versions = nodegroupVersions(this, cluster, amiType, kubernetesVersion, props.releaseVersion);
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       securityGroup: cluster.nodeSecurityGroup,
@@ -198,6 +214,7 @@ export class SafeNodegroup extends Construct {
       ...nodegroupOptions,
       cluster: cluster.cluster,
       amiType,
+      releaseVersion: versions.releaseVersion,
       // Rolls wait for PodDisruptionBudgets unless the user accepts evictions through them.
       forceUpdate: props.forceUpdate ?? false,
       subnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -206,6 +223,12 @@ export class SafeNodegroup extends Construct {
         version: this.launchTemplate.latestVersionNumber,
       },
     });
+    const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
+    // The L2 has no Kubernetes version prop; the launch template names no AMI, so EKS accepts both pins.
+    if (versions.version !== undefined) cfnNodegroup.version = versions.version;
+    // The first nodes start only once pod networking and Service routing are installed (the role need not wait).
+    const { nodeNetworking } = clusterFacts(cluster);
+    if (nodeNetworking !== undefined) cfnNodegroup.node.addDependency(nodeNetworking);
     acknowledgeEksManagedPolicies(this.nodegroup.role,
       ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'],
       'These are the policies EKS documents for the node IAM role of a managed node group; AWS keeps them in step with what kubelet, the VPC CNI and image pulls call.');

@@ -31,10 +31,13 @@ describe('CloudFormationSchema', () => {
 });
 
 describe('change safety of an app, synthesized before and after each change', () => {
-  test('Kubernetes version bump: the cluster is updated in place, safe', () => {
+  test('Kubernetes version bump: the cluster and the add-ons of its minor are updated in place, safe', () => {
     const report = diff({}, { version: eks.KubernetesVersion.V1_34 });
-    expect(changes(report).map((r) => [r.type, r.change])).toEqual([['AWS::EKS::Cluster', ChangeKind.UPDATED]]);
-    expect(changes(report)[0].changedProperties).toEqual(['Version']);
+    expect(changes(report).map((r) => [r.type, r.change, r.changedProperties])).toEqual([
+      ['AWS::EKS::Addon', ChangeKind.UPDATED, ['AddonVersion']],
+      ['AWS::EKS::Addon', ChangeKind.UPDATED, ['AddonVersion']],
+      ['AWS::EKS::Cluster', ChangeKind.UPDATED, ['Version']],
+    ]);
     expect(report.safe).toBe(true);
   });
 
@@ -86,7 +89,8 @@ describe('change safety of an app, synthesized before and after each change', ()
   test('retiring the cluster in two steps: protection off (safe), then the stack removed with --retire (safe)', () => {
     const stepOne = diff({}, { clusterDeletionProtection: false });
     // The node group stops being retained in the same deploy, so step 2 deletes it with the cluster.
-    expect(changes(stepOne).map((r) => [r.type, r.change, r.changedProperties, r.changedAttributes])).toEqual([
+    expect(changes(stepOne).map((r) => [r.type, r.change, r.changedProperties, r.changedAttributes]).sort()).toEqual([
+      ...Array(4).fill(['AWS::EKS::Addon', ChangeKind.UPDATED, [], ['DeletionPolicy']]),
       ['AWS::EKS::Cluster', ChangeKind.UPDATED, ['DeletionProtection'], []],
       ['AWS::EKS::Nodegroup', ChangeKind.UPDATED, [], ['DeletionPolicy']],
     ]);

@@ -316,15 +316,21 @@ describe('bad input', () => {
 });
 
 describe('stateful resources across a version change', () => {
-  test('changing version keeps every logical ID and changes only the cluster Version', () => {
+  test('changing version keeps every logical ID and changes only the cluster Version and the add-ons of that minor', () => {
     const before = Template.fromStack(build({ version: eks.KubernetesVersion.V1_33 }).stack).toJSON();
     const after = Template.fromStack(build({ version: eks.KubernetesVersion.V1_34 }).stack).toJSON();
     expect(Object.keys(after.Resources).sort()).toEqual(Object.keys(before.Resources).sort());
     const changed = Object.keys(after.Resources)
       .filter((id) => JSON.stringify(after.Resources[id]) !== JSON.stringify(before.Resources[id]));
-    expect(changed).toEqual([expect.stringMatching(/^SafeCluster/)]);
-    expect(before.Resources[changed[0]].Properties.Version).toBe('1.33');
-    expect(after.Resources[changed[0]].Properties.Version).toBe('1.34');
+    const cluster = changed.find((id) => after.Resources[id].Type === 'AWS::EKS::Cluster')!;
+    expect(before.Resources[cluster].Properties.Version).toBe('1.33');
+    expect(after.Resources[cluster].Properties.Version).toBe('1.34');
+    // kube-proxy and CoreDNS move with the minor (in place: only AddonVersion changes); the VPC CNI build is the same for both.
+    const addons = changed.filter((id) => id !== cluster);
+    expect(addons.map((id) => after.Resources[id].Properties.AddonName).sort()).toEqual(['coredns', 'kube-proxy']);
+    for (const id of addons) {
+      expect({ ...after.Resources[id].Properties, AddonVersion: undefined }).toEqual({ ...before.Resources[id].Properties, AddonVersion: undefined });
+    }
   });
 });
 
