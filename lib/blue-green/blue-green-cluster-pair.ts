@@ -226,6 +226,8 @@ export class BlueGreenClusterPair extends Construct {
       'The Shared stack tags the subnets of the pair for load balancers (kubernetes.io/role/elb and internal-elb).');
     const binding = this.traffic.bindColor({ color, stack, cluster });
     this.colorFiles[color] = binding.files;
+    // The AWS Load Balancer Controller registers the color's pods in its target group (TargetGroupBinding), and nothing else.
+    if (binding.targetGroup !== undefined) cluster.enableLoadBalancerController([binding.targetGroup]);
     this.alerts?.guard(cluster, binding.targetGroup, options.minHealthyHosts);
     return { stack, cluster };
   }

@@ -11,6 +11,8 @@ import { ChangeKind, IReplacementRules, ResourceChange } from '../model/change-v
 export const CLUSTER_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  // What runs the nodes' network (VPC CNI, kube-proxy, CoreDNS, the Pod Identity agent) and who may register targets.
+  'AWS::EKS::Addon', 'AWS::EKS::PodIdentityAssociation',
 ]);
 const FINGERPRINT_LENGTH = 16;
 /** Changed resources a message names before it counts the rest: a renamed cluster changes every rule's tags. */
@@ -77,8 +79,9 @@ export function clusterChange(recorded: ClusterSnapshot, next: ClusterSnapshot, 
     } else {
       const changes = resourceChanges(recorded.resources, next.resources, rules());
       inPlaceOnly &&= changes.every((c) => IN_PLACE.has(c.change));
-      // Replacements first: they are what would take the live cluster down.
-      const ordered = [...changes].sort((a, b) => rank(a) - rank(b));
+      // Replacements first: they are what would take the live cluster down; the cluster itself leads,
+      // since the add-ons, associations and node groups that name it are replaced because it is.
+      const ordered = [...changes].sort((a, b) => rank(a) - rank(b) || Number(b.category === 'EKS cluster') - Number(a.category === 'EKS cluster'));
       const named = ordered.slice(0, NAMED_CHANGES).map(describeResourceChange);
       if (ordered.length > NAMED_CHANGES) named.push(`and ${ordered.length - NAMED_CHANGES} more resources (\`cdk-safe-eks diff\` lists them all)`);
       if (named.length > 0) parts.push(named.join('; '));

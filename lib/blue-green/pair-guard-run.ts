@@ -1,7 +1,7 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
-import { clusterFingerprint, clusterResources } from './cluster-change';
+import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './cluster-change';
 import { PairColor } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
@@ -113,15 +113,15 @@ export class PairGuardRun {
   }
 }
 
-/**
- * Renders each stack at most once, with the resources the flow model reads (a superset of those the
- * fingerprint hashes); a new renderer per pass, since the tree may change between passes.
- */
+/** The resources the flow model reads and those the fingerprint hashes: each rendered pass serves both. */
+export const RENDERED_TYPES: ReadonlySet<string> = new Set([...MODELLED_TYPES, ...CLUSTER_RESOURCE_TYPES]);
+
+/** Renders each stack at most once (`RENDERED_TYPES`); a new renderer per pass, since the tree may change between passes. */
 function renderer(): Renderer {
   const cache = new Map<Stack, RenderedTemplate>();
   return (stack) => {
     let template = cache.get(stack);
-    if (template === undefined) cache.set(stack, template = renderStack(stack, MODELLED_TYPES));
+    if (template === undefined) cache.set(stack, template = renderStack(stack, RENDERED_TYPES));
     return template;
   };
 }

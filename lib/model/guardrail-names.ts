@@ -3,6 +3,7 @@
  * name: what a deploy tool needs to name the alarms (for example in a CloudFormation change set's
  * RollbackConfiguration) without reading the account.
  */
+import { InvalidArgumentError } from './argument-checks';
 
 /** The alarms a guardrail creates for one cluster; the value is the end of the alarm name. */
 export const GuardrailAlarmKind = {
@@ -45,7 +46,8 @@ export interface AlarmLocation {
  */
 export function guardrailAlarmName(clusterName: string, kind: GuardrailAlarmKind): string {
   if (!ALL_GUARDRAIL_ALARM_KINDS.includes(kind)) {
-    throw new Error(`Unknown guardrail alarm kind ${JSON.stringify(kind)}: one of ${ALL_GUARDRAIL_ALARM_KINDS.join(', ')}.`);
+    throw new InvalidArgumentError('guardrailAlarmName', 'GuardrailAlarmKind', 'this is not one of the guardrail alarm kinds.',
+      JSON.stringify(kind), `pass one of ${ALL_GUARDRAIL_ALARM_KINDS.join(', ')}`);
   }
   return `${GUARDRAIL_ALARM_PREFIX}-${clusterName}-${kind}`;
 }

@@ -181,7 +181,7 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
     // The resources the fingerprint hashes travel with it, for the guard's diff; the fingerprint is their hash.
     const types = Object.values(recorded.green!.resources ?? {}).map((r) => (r as { Type: string }).Type);
     expect(new Set(types)).toEqual(new Set(['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
-      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']));
+      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EKS::Addon', 'AWS::EKS::PodIdentityAssociation']));
     expect(clusterFingerprint(recorded.green!.resources!)).toBe(recorded.green!.fingerprint);
   });
 });
@@ -209,7 +209,9 @@ describe('guards fire at synth, against the recorded state', () => {
     // REPLACE renames the cluster: the change-safety diff, with the CloudFormation schemas, says it and its node group are replaced.
     expect(message).toContain('Payments: color Blue: it serves traffic (recorded weight 100, new weight 100), so its cluster must not change; '
       + 'got version 1.33 -> 1.34; ClusterC2E21B66 (AWS::EKS::Cluster) replaced: Name (create-only: Name) changes; '
-      + 'ClusterGeneralB559E85E (AWS::EKS::Nodegroup) replaced: ClusterC2E21B66 is replaced, and ClusterName.Ref (create-only: ClusterName) names it');
+      + 'ClusterAddonsCoreDns9E4B03F8 (AWS::EKS::Addon) replaced: ClusterC2E21B66 is replaced, and ClusterName.Ref (create-only: ClusterName) names it');
+    // Five are named, the cluster first; the rest (its node group among them) are counted.
+    expect(message).toContain('and 3 more resources (`cdk-safe-eks diff` lists them all)');
     expect(message).toContain('make the change on the color at weight 0 (Green, once it has no traffic;');
     // The freeze is the one error: the version rules' own fix (unprotect it first) would be refused too.
     expect(message).not.toContain('REPLACE recreates the cluster');

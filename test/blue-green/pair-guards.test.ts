@@ -3,7 +3,7 @@ import { DesiredColor, GuardInput, checkPairChange } from '../../lib/blue-green/
 import { RecordedPair } from '../../lib/blue-green/pair-state';
 import { CLUSTER_RESOURCE_TYPES, ClusterSnapshot, clusterChange, clusterFingerprint, clusterResources } from '../../lib/blue-green/cluster-change';
 import { IReplacementRules } from '../../lib/model/change-verdicts';
-import { MODELLED_TYPES } from '../../lib/model/resource-types';
+import { RENDERED_TYPES } from '../../lib/blue-green/pair-guard-run';
 
 const colorAt = (version: string, weight: number, extra: Partial<DesiredColor> = {}): DesiredColor => ({
   version, weight, clusterName: `p-x-${version}`, fingerprint: `fp-${version}`, deletionProtection: true, ...extra,
@@ -123,8 +123,8 @@ describe('checkPairChange', () => {
     expect(run({ recorded, blue: asDeployed(withoutGroup), replacementRules: () => schema, liveUpdates }).errors).toEqual([expect.stringContaining('General (AWS::EKS::Nodegroup) removed')]);
   });
 
-  test('the pair renders only modelled types, so every type the fingerprint hashes must be one of them', () => {
-    expect([...CLUSTER_RESOURCE_TYPES].filter((t) => !MODELLED_TYPES.has(t))).toEqual([]);
+  test('the pair renders every type the fingerprint hashes', () => {
+    expect([...CLUSTER_RESOURCE_TYPES].filter((t) => !RENDERED_TYPES.has(t))).toEqual([]);
   });
 
   test('clusterFingerprint ignores resources that are not the cluster, its nodes or rules, and key order', () => {

@@ -162,10 +162,10 @@ describe('cdk-safe-eks diff', () => {
     // The REPLACE strategy renames the idle color's cluster per version: weight 0 and no deletion protection make that safe.
     expect(out).toMatch(/\n {4}replaced +Payments-Green\/\w+ +AWS::EKS::Cluster {2}Name \(create-only: Name\) changes\n/);
     expect(out).toContain('the idle Green cluster of pair Payments (weight 0, not protected) is replaced at its new version');
-    // Besides the cluster: its four add-ons go with it (ClusterName is create-only), its five guardrail alarms are
-    // named after the cluster's name (replaced), its rules describe it (updated).
+    // Besides the cluster: its four add-ons and the controller's two Pod Identity pieces go with it (ClusterName is
+    // create-only), its five guardrail alarms are named after the cluster's name (replaced), its rules describe it (updated).
     expect(out).toMatch(/\n {4}replaced +Payments-Green\/\w+ +AWS::EKS::Addon /);
-    expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(12 replaced, 5 updated, \d+ unchanged\)\.$/);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^SAFE: .* \(14 replaced, 6 updated, \d+ unchanged\)\.$/);
   });
 
   test('--json lists every resource of both assemblies with its verdict', () => {
