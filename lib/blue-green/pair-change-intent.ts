@@ -11,9 +11,11 @@ export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
 /**
  * What a `BlueGreenClusterPair` means by the changes of its idle color, for `ChangeSafety.compare` (and
  * `cdk-safe-eks diff`, which registers it): read from the color each cluster records and the weights the
- * deployed Traffic stack records. Replacing the cluster of a color at weight 0 without deletion protection
- * is the REPLACE strategy's upgrade, and removing it retires the color (its stack empties); a color that
- * still has deletion protection gets a note on what to do first, and its change stays unsafe.
+ * Traffic stack records, deployed and about to be. A color is idle only at weight 0 on both sides: one deploy
+ * that replaces a color and gives it weight sends traffic to a new, empty cluster. Replacing the cluster of
+ * an idle color without deletion protection is the REPLACE strategy's upgrade, and removing it retires the
+ * color; a color that still has deletion protection, or gains weight in the same deploy, gets a note on
+ * what to do first, and its change stays unsafe.
  */
 export class PairChangeIntent implements IChangeIntent {
   public judge(change: ProtectedChange): ChangeIntentVerdict | undefined {
@@ -21,6 +23,13 @@ export class PairChangeIntent implements IChangeIntent {
     const idle = idleColor(change);
     if (idle === undefined) return undefined;
     const where = `${change.stack}/${change.logicalId}: the idle ${idle.color} cluster of pair ${idle.pair}`;
+    if (idle.weightAfter !== 0) {
+      return {
+        intended: false,
+        note: `${where} is ${change.change} while this deploy ${idle.weightAfter === undefined ? 'drops the pair\'s Traffic stack or its weights' : `gives it weight ${idle.weightAfter}`}: `
+          + 'traffic would reach a new, empty cluster. Deploy the color at weight 0 first and shift in a later deploy (`cdk-safe-eks pair plan` prints the steps).',
+      };
+    }
     if (change.change === ChangeKind.REMOVED) {
       if (change.deletionProtected) return undefined;
       return {
@@ -39,13 +48,18 @@ export class PairChangeIntent implements IChangeIntent {
   }
 }
 
-/** The pair and color of a cluster a pair marked, when the deployed Traffic stack of that pair gives the color weight 0. */
-function idleColor(change: ProtectedChange): { pair: string; color: string } | undefined {
+/**
+ * The pair and color of a cluster a pair marked, when the deployed Traffic stack of that pair gives the
+ * color weight 0, with the weight the deploy gives it (undefined when the new templates record none).
+ */
+function idleColor(change: ProtectedChange): { pair: string; color: string; weightAfter: unknown } | undefined {
   const mark = objectOr(change.before.Metadata)[PAIR_COLOR_METADATA_KEY];
   if (change.before.Type !== 'AWS::EKS::Cluster' || !isPlainObject(mark) || typeof mark.pair !== 'string' || typeof mark.color !== 'string') return undefined;
-  const weights = Object.values(change.templateMetadataBefore).map((m) => objectOr(m)[PAIR_WEIGHTS_METADATA_KEY])
-    .find((w) => isPlainObject(w) && w.pair === mark.pair) as { weights?: { [color: string]: unknown } } | undefined;
-  return weights?.weights?.[mark.color] === 0 ? { pair: mark.pair, color: mark.color } : undefined;
+  const weightIn = (metadata: { [stack: string]: unknown }) => (Object.values(metadata).map((m) => objectOr(m)[PAIR_WEIGHTS_METADATA_KEY])
+    .find((w) => isPlainObject(w) && w.pair === mark.pair) as { weights?: { [color: string]: unknown } } | undefined)?.weights?.[mark.color as string];
+  return weightIn(change.templateMetadataBefore) === 0
+    ? { pair: mark.pair, color: mark.color, weightAfter: weightIn(objectOr(change.templateMetadataAfter)) }
+    : undefined;
 }
 
 function objectOr(value: unknown): { [key: string]: unknown } {
@@ -58,6 +72,6 @@ function checkProtectedChange(change: unknown): void {
   requireArgument(where, 'change', change, 'object');
   const c = change as { [key: string]: unknown };
   for (const name of ['stack', 'logicalId', 'change']) requireArgument(where, `change.${name}`, c[name], 'string');
-  for (const name of ['before', 'templateMetadataBefore']) requireArgument(where, `change.${name}`, c[name], 'object');
+  for (const name of ['before', 'templateMetadataBefore', 'templateMetadataAfter']) requireArgument(where, `change.${name}`, c[name], 'object');
   requireArgument(where, 'change.deletionProtected', c.deletionProtected, 'boolean');
 }

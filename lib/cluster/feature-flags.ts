@@ -18,11 +18,19 @@ export class SafeEksFeatureFlags {
    * the library's table. For a deployed node group the first pin rolls its nodes once, to that AMI.
    */
   public static readonly PIN_NODEGROUP_RELEASE_VERSION = '@cdk-safe-eks/nodegroup:pinReleaseVersion';
+  /**
+   * Each admin access entry is keyed by its principal's ARN, so adding, removing or reordering
+   * `adminRoles` leaves every other entry where it is. Turning it on for a deployed cluster moves its
+   * entries to new logical IDs: move them with `cdk refactor` (CHANGELOG 0.2.0 says how), since a plain
+   * deploy would create each entry before deleting the old one, which EKS refuses.
+   */
+  public static readonly ADMIN_ACCESS_ENTRY_BY_PRINCIPAL = '@cdk-safe-eks/cluster:adminAccessEntryByPrincipal';
 
   /** The context new apps start with: every flag on. */
   public static readonly NEW_APP_CONTEXT: { [key: string]: boolean } = {
     [SafeEksFeatureFlags.NO_SELF_MANAGED_ADDONS]: true,
     [SafeEksFeatureFlags.PIN_NODEGROUP_RELEASE_VERSION]: true,
+    [SafeEksFeatureFlags.ADMIN_ACCESS_ENTRY_BY_PRINCIPAL]: true,
   };
 
   private constructor() {}

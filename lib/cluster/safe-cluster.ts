@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct, IDependable } from 'constructs';
+import { adminAccessEntryKeys } from './admin-access-keys';
 import { AddonVersions, ClusterAddons, resolveAddonVersions } from './cluster-addons';
 import { keepDependentsWhileProtected } from './deletion-guard';
 import { SafeEksFeatureFlags, featureFlagEnabled } from './feature-flags';
@@ -658,10 +659,8 @@ export class SafeCluster extends Resource implements ISafeCluster {
     });
   }
 
-  // Keyed by role, so reordering `adminRoles` re-keys nothing. A single role keeps `Admin0`, the key of
-  // earlier releases, so the common one-admin cluster keeps its access entry.
   private grantAdmins(roles: iam.IRole[]): void {
-    const keys = roles.map((role) => roles.length === 1 ? 'Admin0' : `Admin${Names.nodeUniqueId(role.node)}`);
+    const keys = adminAccessEntryKeys(this, roles);
     roles.forEach((role, i) => this.eksCluster.grantClusterAdmin(keys[i], role.roleArn));
   }
 

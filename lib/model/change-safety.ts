@@ -2,6 +2,7 @@ import { checkCompareArguments } from './argument-checks';
 import { ChangeIntentVerdict, IChangeIntent } from './change-intent';
 import { ChangeFinding, ChangeKind, ChangeReport, FindingKind, IReplacementRules, ResourceChange } from './change-verdicts';
 import { lostFlows } from './change-flows';
+import { regeneratedSecrets, uniqueKeyClashes } from './change-hazards';
 import { Resource, Side, isDeletionProtected, readSide, templateMetadata } from './change-sides';
 import { StackTemplate } from './stack-template';
 import { LoadedTemplates, loadTemplates } from './template-directory';
@@ -101,6 +102,8 @@ export class ChangeSafety {
     const resources = this.resourceChanges();
     this.checkProtectedRemovals();
     this.checkExports();
+    const verdictOf = (stack: string, logicalId: string) => this.verdicts.get(key(stack, logicalId));
+    this.findings.push(...regeneratedSecrets(this.after, verdictOf), ...uniqueKeyClashes(this.before, this.after, verdictOf));
     this.findings.push(...lostFlows(this.beforeTemplates, this.afterTemplates, this.options.webhookFlows, this.warnings));
     const stacksAdded = [...this.after.stacks.keys()].filter((s) => !this.before.stacks.has(s));
     const stacksRemoved = [...this.before.stacks.keys()].filter((s) => !this.after.stacks.has(s));

@@ -46,6 +46,10 @@ export enum FindingKind {
   EXPORT_IN_USE = 'export-in-use',
   /** A required flow that holds before no longer holds after. */
   FLOW_LOST = 'flow-lost',
+  /** A secret generates a new value while a store reads it by a dynamic reference that does not change: the store keeps the old credential. */
+  SECRET_REGENERATED = 'secret-regenerated',
+  /** A resource AWS allows once per key is created while the resource it takes over from still holds the key: the deploy fails. */
+  UNIQUE_KEY_CLASH = 'unique-key-clash',
 }
 
 /** The verdict on one resource. */

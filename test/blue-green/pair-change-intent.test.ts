@@ -83,3 +83,28 @@ describe('PairChangeIntent reads only what the pair recorded', () => {
     expect(replace(marked('Blue'), [traffic('P', 0)]).safe).toBe(false);
   });
 });
+
+describe('idle means weight 0 before and after the deploy', () => {
+  const marked = { ...cluster({ Name: 'p-green-1-33', DeletionProtection: false }), Metadata: { [PAIR_COLOR_METADATA_KEY]: { pair: 'P', color: 'Green' } } };
+  const traffic = (green: number) => ({
+    stackName: 'P-Traffic', template: { Resources: {}, Metadata: { [PAIR_WEIGHTS_METADATA_KEY]: { pair: 'P', weights: { Blue: 100 - green, Green: green } } } },
+  });
+  const upgrade = (after: StackTemplate[]) => ChangeSafety.compare(
+    [stack('P-Green', { Cluster: marked }), traffic(0)],
+    [stack('P-Green', { Cluster: { ...marked, Properties: { ...marked.Properties, Name: 'p-green-1-34' } } }), ...after], rules, { intents });
+
+  test('replacing the idle color and giving it weight 100 in one deploy is unsafe, and the note says to shift later', () => {
+    const report = upgrade([traffic(100)]);
+    expect(report.safe).toBe(false);
+    expect(report.findings.map((f) => [f.kind, f.subject])).toEqual([[FindingKind.REPLACED, 'P-Green/Cluster']]);
+    expect(report.warnings).toContain('P-Green/Cluster: the idle Green cluster of pair P is replaced while this deploy gives it weight 100: '
+      + 'traffic would reach a new, empty cluster. Deploy the color at weight 0 first and shift in a later deploy (`cdk-safe-eks pair plan` prints the steps).');
+  });
+
+  test('any weight counts, and new templates without the pair\'s weights are not proof of idleness', () => {
+    expect(upgrade([traffic(1)]).safe).toBe(false);
+    expect(upgrade([]).safe).toBe(false);
+    expect(upgrade([]).warnings).toEqual(expect.arrayContaining([expect.stringContaining("while this deploy drops the pair's Traffic stack or its weights")]));
+    expect(upgrade([traffic(0)]).safe).toBe(true);
+  });
+});

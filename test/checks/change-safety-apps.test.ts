@@ -123,4 +123,48 @@ describe('change safety of an app, synthesized before and after each change', ()
       message: expect.stringContaining('the flow holds before and not after the change'),
     })]);
   });
+
+  test('a new master user name: the secret generates new credentials the database never gets, unsafe (CloudFormation alone would update the secret)', () => {
+    const report = diff({}, { masterUsername: 'payments_admin' });
+    const db = report.resources.find((r) => r.type === 'AWS::RDS::DBCluster')!;
+    expect(db.change).toBe(ChangeKind.UNCHANGED);
+    expect(report.findings).toEqual([expect.objectContaining({
+      kind: FindingKind.SECRET_REGENERATED,
+      subject: expect.stringMatching(/^Data\/DatabaseMasterSecret/),
+      message: expect.stringContaining(`Data/${db.logicalId} (database) reads it through a dynamic reference whose text does not change (MasterUserPassword`),
+      fix: expect.stringContaining('rotate the secret through Secrets Manager'),
+    })]);
+  });
+
+  test("a change to how the cache's auth token is generated strands the cache, unsafe", () => {
+    const report = diff({}, { cacheTokenLength: 100 });
+    expect(report.findings).toEqual([expect.objectContaining({
+      kind: FindingKind.SECRET_REGENERATED,
+      message: expect.stringMatching(/GenerateSecretString.PasswordLength changes.*\(cache\) reads it .*\(AuthToken\)/),
+    })]);
+  });
+
+  test('a second admin role re-keys the first one\'s access entry (0.1 keys): EKS refuses the create-before-delete, unsafe', () => {
+    const one = ['arn:aws:iam::111111111111:role/platform-admin'];
+    const report = diff({ adminRoleArns: one }, { adminRoleArns: [...one, 'arn:aws:iam::111111111111:role/break-glass'] });
+    const entries = changes(report).filter((r) => r.type === 'AWS::EKS::AccessEntry');
+    expect(entries.map((r) => [r.logicalId.replace(/[0-9A-F]{8}$/, ''), r.change])).toEqual(expect.arrayContaining([['PaymentsClusterAdmin0', ChangeKind.REMOVED]]));
+    expect(report.findings).toEqual([expect.objectContaining({
+      kind: FindingKind.UNIQUE_KEY_CLASH,
+      message: expect.stringMatching(/^the AWS::EKS::AccessEntry is created while .*ClusterName, PrincipalArn of Cluster\/PaymentsClusterAdmin0[0-9A-F]*, which the deploy removes.*EKS allows one access entry per principal/),
+      fix: expect.stringContaining('cdk refactor'),
+    })]);
+  });
+
+  test('with adminAccessEntryByPrincipal, adding, removing and reordering admin roles moves no entry: safe', () => {
+    const [a, b] = ['arn:aws:iam::111111111111:role/platform-admin', 'arn:aws:iam::111111111111:role/break-glass'];
+    const flag = { adminEntriesByPrincipal: true };
+    for (const [before, after] of [[[a], [a, b]], [[a, b], [b, a]], [[a, b], [b]]]) {
+      const report = diff({ ...flag, adminRoleArns: before }, { ...flag, adminRoleArns: after });
+      expect(changes(report).filter((r) => r.type === 'AWS::EKS::AccessEntry').map((r) => r.change).sort())
+        .toEqual(before.length === after.length ? [] : [after.length > before.length ? ChangeKind.ADDED : ChangeKind.REMOVED]);
+      expect(report.findings).toEqual([]);
+    }
+  });
 });
+

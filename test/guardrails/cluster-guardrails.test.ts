@@ -197,7 +197,7 @@ describe('alarm names and ARNs (lib/model/guardrail-names)', () => {
       'p99-response-time': 'cdk-safe-eks-c-p99-response-time', 'changes': 'cdk-safe-eks-c-changes',
     });
     expect(guardrailAlarmNames('c', false)).toEqual({ changes: 'cdk-safe-eks-c-changes' });
-    expect(() => guardrailAlarmName('c', 'latency' as GuardrailAlarmKind)).toThrow(/Unknown guardrail alarm kind "latency"/);
+    expect(() => guardrailAlarmName('c', 'latency' as GuardrailAlarmKind)).toThrow('guardrailAlarmName: this is not one of the guardrail alarm kinds. Got: "latency". Fix: pass one of healthy-hosts, unhealthy-hosts, target-5xx, p99-response-time, changes');
   });
 });
 

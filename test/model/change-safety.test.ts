@@ -59,7 +59,9 @@ describe('ChangeSafety.compare', () => {
     expect(verdict(subnets, 'Cluster')).toMatchObject({ change: ChangeKind.REPLACED, unsafe: true, category: 'EKS cluster' });
     expect(verdict(subnets, 'Cluster')!.reasons[0]).toContain('ResourcesVpcConfig.SubnetIds.2');
     expect(subnets.safe).toBe(false);
-    expect(subnets.findings).toEqual([expect.objectContaining({ kind: FindingKind.REPLACED, subject: 'C/Cluster' })]);
+    // Replaced under the same literal name: EKS allows one cluster of a name, so the deploy fails besides.
+    expect(subnets.findings).toEqual([expect.objectContaining({ kind: FindingKind.REPLACED, subject: 'C/Cluster' }),
+      expect.objectContaining({ kind: FindingKind.UNIQUE_KEY_CLASH, subject: 'C/Cluster', message: expect.stringContaining('it is replaced with the same Name') })]);
 
     const endpoint = ChangeSafety.compare(before, [stack('C', { Cluster: cluster({ ResourcesVpcConfig: { SubnetIds: ['subnet-1', 'subnet-2'], EndpointPrivateAccess: false } }) })], rules);
     expect(verdict(endpoint, 'Cluster')).toMatchObject({ change: ChangeKind.UPDATED, unsafe: false, changedProperties: ['ResourcesVpcConfig.EndpointPrivateAccess'] });
