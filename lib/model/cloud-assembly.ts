@@ -5,9 +5,9 @@ import { ErrorCode } from './error-codes';
 import { CodedError } from './errors';
 
 /**
- * The assembly directory itself is unusable (missing, no manifest, manifest not JSON). Everything
- * below that level (one broken template, a nested template that is not there) is a warning instead,
- * so one bad file never hides the rest of the report.
+ * The assembly cannot be read whole: the directory is missing or has no manifest, or a file the manifest
+ * leads to (a template, a nested assembly, a nested stack's template) is missing or not JSON. Nothing is
+ * proven from part of an assembly: a stack left out would take its flows out of the proof unseen.
  */
 export class AssemblyError extends CodedError {
   /** @param directory the directory given, named first in the message */
@@ -16,10 +16,9 @@ export class AssemblyError extends CodedError {
   }
 }
 
-/** The templates of an assembly, and what could not be read. */
+/** The templates of an assembly. */
 export interface LoadedAssembly {
   readonly stacks: LoadedStack[];
-  readonly warnings: string[];
   /** Name each top-level stack is deployed under (manifest `stackName`), by stack ID, where it differs from the ID. */
   readonly stackNames: Map<string, string>;
 }
@@ -49,16 +48,22 @@ export function loadAssembly(directory: string): LoadedAssembly {
       'synthesize again');
   }
   const stacks: LoadedStack[] = [];
-  const warnings: string[] = [];
+  const unreadable: string[] = [];
   const stackNames = new Map<string, string>();
-  readAssembly(directory, manifest as { artifacts?: unknown }, '', { stacks, warnings, stackNames }, new Set([path.resolve(directory)]));
-  return { stacks, warnings, stackNames };
+  readAssembly(directory, manifest as { artifacts?: unknown }, '', { stacks, stackNames }, unreadable, new Set([path.resolve(directory)]));
+  if (unreadable.length > 0) {
+    throw new AssemblyError(directory, 'UnreadableTemplate',
+      `${unreadable.length === 1 ? 'a file' : `${unreadable.length} files`} of the assembly cannot be read, so nothing is proven from it.`, unreadable.join('; '),
+      'synthesize again (`cdk synth`) and pass the whole directory it wrote; a template cut short (a full disk, an interrupted copy) must be complete');
+  }
+  return { stacks, stackNames };
 }
 
+/** Reads the stacks of one (nested) assembly into `into`; what cannot be read goes to `unreadable`. */
 function readAssembly(
-  directory: string, manifest: { artifacts?: unknown }, prefix: string, into: LoadedAssembly, visited: Set<string>,
+  directory: string, manifest: { artifacts?: unknown }, prefix: string, into: LoadedAssembly, unreadable: string[], visited: Set<string>,
 ): void {
-  const { stacks, warnings } = into;
+  const { stacks } = into;
   // A hand-edited or truncated manifest can hold anything: read only string-valued fields.
   const artifacts = Object.entries(isObject(manifest.artifacts) ? manifest.artifacts : {})
     .filter((entry): entry is [string, ManifestArtifact] => isObject(entry[1]));
@@ -75,33 +80,35 @@ function readAssembly(
     if (artifact.type === 'aws:cloudformation:stack') {
       const file = property(artifact, 'templateFile');
       if (!file) {
-        warnings.push(`stack ${id}: manifest names no templateFile; skipped`);
+        unreadable.push(`stack ${id}: the manifest names no templateFile`);
         continue;
       }
       const stackName = property(artifact, 'stackName');
       if (stackName !== undefined && stackName !== `${prefix}${id}`) into.stackNames.set(`${prefix}${id}`, stackName);
-      loadStack(directory, `${prefix}${id}`, path.join(directory, file), undefined, assetFiles, stacks, warnings, [path.join(directory, file)]);
+      loadStack(directory, `${prefix}${id}`, path.join(directory, file), undefined, assetFiles, stacks, unreadable, [path.join(directory, file)]);
     } else if (artifact.type === 'cdk:cloud-assembly') {
       const name = property(artifact, 'directoryName');
       const nestedDir = name === undefined ? undefined : path.resolve(directory, name);
-      const nested = nestedDir === undefined || visited.has(nestedDir) ? undefined : readJson(path.join(nestedDir, 'manifest.json'));
+      // A nested assembly named twice (or by itself) is read once.
+      if (nestedDir !== undefined && visited.has(nestedDir)) continue;
+      const nested = nestedDir === undefined ? undefined : readJson(path.join(nestedDir, 'manifest.json'));
       if (nestedDir === undefined || !isObject(nested)) {
-        warnings.push(`nested assembly ${id}: manifest.json unreadable or already read; skipped`);
+        unreadable.push(`nested assembly ${id}: ${nestedDir === undefined ? 'the manifest names no directoryName' : `${path.join(nestedDir, 'manifest.json')} is missing or not JSON`}`);
         continue;
       }
       visited.add(nestedDir);
-      readAssembly(nestedDir, nested, `${prefix}${id}/`, into, visited);
+      readAssembly(nestedDir, nested, `${prefix}${id}/`, into, unreadable, visited);
     }
   }
 }
 
 function loadStack(
   directory: string, id: string, file: string, parent: LoadedStack['parent'],
-  assetFiles: Map<string, string>, stacks: LoadedStack[], warnings: string[], chain: string[],
+  assetFiles: Map<string, string>, stacks: LoadedStack[], unreadable: string[], chain: string[],
 ): void {
   const template = readJson(file);
   if (!isObject(template)) {
-    warnings.push(`stack ${id}: template ${path.basename(file)} is not valid JSON (${template instanceof Error ? template.message : 'not an object'}); its resources are not modelled`);
+    unreadable.push(`stack ${id}: template ${file} is not valid JSON (${template instanceof Error ? template.message : 'not an object'})`);
     return;
   }
   const stack: LoadedStack = { id, template: template as CfnTemplate, templatePath: file, parent };
@@ -112,10 +119,10 @@ function loadStack(
     const nestedFile = nestedTemplateFile(directory, resource, assetFiles);
     // A nested template that leads back to a stack being read would recurse forever.
     if (nestedFile === undefined || chain.includes(nestedFile)) {
-      warnings.push(`stack ${id}: nested stack ${logicalId} has no template in the assembly, or one that nests itself; its resources are not modelled`);
+      unreadable.push(`stack ${id}: nested stack ${logicalId} has no template in the assembly, or one that nests itself`);
       continue;
     }
-    loadStack(directory, `${id}/${logicalId}`, nestedFile, { stackId: id, logicalId }, assetFiles, stacks, warnings, [...chain, nestedFile]);
+    loadStack(directory, `${id}/${logicalId}`, nestedFile, { stackId: id, logicalId }, assetFiles, stacks, unreadable, [...chain, nestedFile]);
   }
 }
 

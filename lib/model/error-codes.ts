@@ -112,6 +112,7 @@ export const ERROR_CODES = {
   TrailStatement: '`GuardrailTrail.organizationTrail` was given an empty statement',
   UnknownAtSynth: 'a security-group list a check must read is known only at deploy time, so the check cannot judge it',
   UnknownConnectivityFinding: '`acknowledgeConnectivityFinding` was given an ID that is not a connectivity finding',
+  UnreadableTemplate: 'a template, nested assembly or nested stack template that a cloud assembly (or a directory of deployed templates) leads to is missing or not JSON: nothing is proven from part of it',
   UnusedAcknowledgement: '`unlistedAddonVersionReason` is set but every add-on version is listed',
   Vpc: '`vpc` is missing',
   VpcAndZones: 'a blue-green pair was given both `vpc` and `availabilityZones`',

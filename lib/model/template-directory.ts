@@ -38,19 +38,27 @@ function fromAssembly(directory: string): LoadedTemplates {
     parentStackName: s.parent === undefined ? undefined : name(s.parent.stackId),
     parentLogicalId: s.parent?.logicalId,
   }));
-  return { templates, warnings: assembly.warnings };
+  // loadAssembly throws on anything it cannot read: an assembly warns of nothing here.
+  return { templates, warnings: [] };
 }
 
 function fromDeployedTemplates(directory: string): LoadedTemplates {
   const warnings: string[] = [];
+  const unreadable: string[] = [];
   const templates: StackTemplate[] = [];
   for (const file of fs.readdirSync(directory).sort()) {
     const match = TEMPLATE_FILE.exec(file);
     if (!match) continue;
     const templatePath = path.join(directory, file);
     const template = readTemplate(templatePath);
-    if (typeof template === 'string') warnings.push(`${file}: ${template}; skipped`);
-    else templates.push({ stackName: match[1], template, templatePath });
+    if (typeof template !== 'string') templates.push({ stackName: match[1], template, templatePath });
+    else if (template.startsWith('no Resources')) warnings.push(`${file}: ${template}; skipped`);
+    else unreadable.push(`${templatePath}: ${template}`);
+  }
+  // A template cut short is a stack that would leave the comparison unseen: nothing is judged without it.
+  if (unreadable.length > 0) {
+    throw new AssemblyError(directory, 'UnreadableTemplate', `${unreadable.length === 1 ? 'a template' : `${unreadable.length} templates`} of the directory cannot be read.`,
+      unreadable.join('; '), 'save each deployed stack again with `aws cloudformation get-template --stack-name <StackName> --query TemplateBody > <dir>/<StackName>.json`');
   }
   if (templates.length === 0) {
     throw new AssemblyError(directory, 'NoTemplates', 'the directory holds no cloud assembly (manifest.json) and no template (<StackName>.json with a Resources section).',

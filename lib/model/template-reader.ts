@@ -7,10 +7,9 @@ import { StackTemplate } from './stack-template';
 
 /** Reads the network from CloudFormation templates: a cloud assembly directory, or templates in memory. */
 export class TemplateReader implements NetworkReader {
-  /** Every stack of the assembly in `directory`; throws `AssemblyError` when the directory or its manifest is unusable. */
+  /** Every stack of the assembly in `directory`; throws `AssemblyError` when the directory, its manifest or a file they lead to cannot be read. */
   public static fromAssemblyDirectory(directory: string): TemplateReader {
-    const assembly = loadAssembly(directory);
-    return new TemplateReader(assembly.stacks, assembly.warnings);
+    return new TemplateReader(loadAssembly(directory).stacks);
   }
 
   /** Templates already in memory; exports, imports and nested stacks are matched by name. */
@@ -19,13 +18,13 @@ export class TemplateReader implements NetworkReader {
       const parent = t.parentStackName !== undefined && t.parentLogicalId !== undefined
         ? { stackId: t.parentStackName, logicalId: t.parentLogicalId } : undefined;
       return { id: parent ? `${parent.stackId}/${parent.logicalId}` : t.stackName, template: t.template as CfnTemplate, templatePath: t.templatePath, parent };
-    }), []);
+    }));
   }
 
-  private constructor(private readonly stacks: readonly LoadedStack[], private readonly loadWarnings: readonly string[]) {}
+  private constructor(private readonly stacks: readonly LoadedStack[]) {}
 
   public read(): NetworkSnapshot {
-    const warnings = [...this.loadWarnings];
+    const warnings: string[] = [];
     const resolver = new CfnResolver(this.stacks);
     const graph = new SecurityGroupGraph(resolver, this.stacks, warnings);
     const attachments = readAttachments(resolver, graph, this.stacks, warnings);

@@ -117,15 +117,18 @@ describe('cdk-safe-eks on input it cannot use', () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
-  test('a broken template is a warning line, the other stacks are still verified', () => {
+  test('a template cut short fails closed: exit 2 naming the file, no verdict on the other stacks', () => {
     const dir = tempDir();
     fs.cpSync(plain, dir, { recursive: true });
     const data = fs.readdirSync(dir).find((f) => f.startsWith('PlainData') && f.endsWith('.template.json'))!;
-    fs.writeFileSync(path.join(dir, data), '{ "Resources": {');
-    const { code, out } = cli('verify', dir);
-    expect(code).toBe(ExitCode.FLOWS_FAIL);
-    expect(out).toMatch(/\nwarning: stack PlainData: template PlainData.template.json is not valid JSON \(.+\); its resources are not modelled\n/);
-    expect(out).not.toContain('NodesToDatabase');
+    const file = path.join(dir, data);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 200));
+    for (const command of [['verify', dir], ['verify', dir, '--replay'], ['report', dir], ['diff', plain, dir]]) {
+      const { code, out, err } = cli(...command);
+      expect([command, code, out]).toEqual([command, ExitCode.UNUSABLE, '']);
+      expect(err).toContain(`${dir}: a file of the assembly cannot be read, so nothing is proven from it. Got: stack PlainData: template ${file} is not valid JSON (`);
+      expect(err).toContain('Fix: synthesize again (`cdk synth`)');
+    }
   });
 
   test.each([[['verify']], [['verify', 'x', '--bogus']], [['report', 'x', '--format', 'pdf']], [['explode']]])('usage error %j exits 2', (args) => {

@@ -24,7 +24,6 @@ describe('loadAssembly on synthesized CDK output', () => {
     const directory = app.synth().directory;
 
     const assembly = loadAssembly(directory);
-    expect(assembly.warnings).toEqual([]);
     expect(assembly.stacks.map((s) => s.id)).toEqual(['Parent', expect.stringMatching(/^Parent\/InnerNestedStackInnerNestedStackResource\w+$/)]);
     const report = FlowModel.fromAssemblyDirectory(directory).evaluate();
     expect(report.flows.length).toBeGreaterThan(0);
@@ -43,19 +42,19 @@ describe('loadAssembly on synthesized CDK output', () => {
     expect(model.evaluate().passed).toBe(true);
   });
 
-  test('a nested template missing from the assembly is a warning', () => {
+  test('a nested template missing from the assembly is an AssemblyError naming it', () => {
     const app = testApp();
     const parent = testStack(app, 'Parent');
     new NestedStack(parent, 'Inner');
     const directory = app.synth().directory;
     for (const file of fs.readdirSync(directory).filter((f) => f.endsWith('.nested.template.json'))) fs.rmSync(path.join(directory, file));
-    expect(loadAssembly(directory).warnings).toEqual([expect.stringMatching(/^stack Parent: nested stack InnerNestedStackInnerNestedStackResource\w+ has no template in the assembly, or one that nests itself/)]);
+    expect(() => loadAssembly(directory)).toThrow(/a file of the assembly cannot be read, so nothing is proven from it\. Got: stack Parent: nested stack InnerNestedStackInnerNestedStackResource\w+ has no template in the assembly, or one that nests itself\./);
   });
 
-  test('a manifest artifact without templateFile is a warning; a missing directory is an AssemblyError', () => {
+  test('a manifest artifact without templateFile, and a missing directory, are AssemblyErrors', () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-asm-'));
     fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } }));
-    expect(loadAssembly(directory)).toEqual({ stacks: [], warnings: ['stack S: manifest names no templateFile; skipped'], stackNames: new Map() });
+    expect(() => loadAssembly(directory)).toThrow(`${directory}: a file of the assembly cannot be read, so nothing is proven from it. Got: stack S: the manifest names no templateFile.`);
     expect(() => loadAssembly(path.join(directory, 'missing'))).toThrow(AssemblyError);
   });
 
@@ -92,5 +91,22 @@ describe('stack names', () => {
     }));
     expect(loadAssembly(directory).stackNames).toEqual(new Map([['S', 'prod-payments']]));
     expect(loadTemplates(directory).templates.map((t) => t.stackName)).toEqual(['prod-payments']);
+  });
+});
+
+describe('a directory of deployed templates fails closed', () => {
+  test('a template cut short is an AssemblyError naming it; a JSON file that is no template is skipped with a warning', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-deployed-'));
+    fs.writeFileSync(path.join(directory, 'Good.json'), JSON.stringify({ Resources: { Vpc: vpc() } }));
+    fs.writeFileSync(path.join(directory, 'notes.json'), JSON.stringify({ owner: 'platform' }));
+    expect(loadTemplates(directory)).toEqual({
+      templates: [expect.objectContaining({ stackName: 'Good' })],
+      warnings: ['notes.json: no Resources section: not a CloudFormation template; skipped'],
+    });
+    fs.writeFileSync(path.join(directory, 'Cut.json'), '{ "Resources": { "Vpc": ');
+    expect(() => loadTemplates(directory)).toThrow(expect.objectContaining({
+      code: 'UnreadableTemplate',
+      message: expect.stringContaining(`${directory}: a template of the directory cannot be read. Got: ${path.join(directory, 'Cut.json')}: not valid JSON (`),
+    }));
   });
 });
