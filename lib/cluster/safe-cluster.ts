@@ -609,8 +609,11 @@ export class SafeCluster extends Resource implements ISafeCluster {
       this.controlPlaneSecurityGroup.connections.allowFrom(group, ec2.Port.tcp(443), flowRuleDescription(flow));
       this.flows.push(flow);
     }
-    // aws-eks-v2 refuses `securityGroup` next to `securityGroups`: pass the list only.
-    return { options: { ...options, securityGroup: undefined, securityGroups: owned ? [owned] : given }, ownedGroup: owned };
+    // aws-eks-v2 refuses `securityGroup` next to `securityGroups`, and warns of the deprecated key whenever it is
+    // present, even undefined: pass the list only, without the key.
+    const passed: { -readonly [K in keyof eks.KubectlProviderOptions]: eks.KubectlProviderOptions[K] } = { ...options, securityGroups: owned ? [owned] : given };
+    delete passed.securityGroup;
+    return { options: passed, ownedGroup: owned };
   }
 
   private createEksCluster(props: SafeClusterProps, kubectlProviderOptions: eks.KubectlProviderOptions | undefined): eks.Cluster {

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { SafeEksError, show } from '../private/errors';
 import { limitGrantsToAwsResources } from '../private/kms';
 import { namesEksCreatedGroup } from '../model/group-ref';
+import { ec2RuleDescription } from '../model/aws-naming-rules';
 import { isRemoteRuleCall, literalClusterSecurityGroupId } from '../private/cdk-internals';
 import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { SafeCluster } from '../cluster/safe-cluster';
@@ -41,7 +42,6 @@ export interface StoreTarget {
 
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
-const MAX_RULE_DESCRIPTION = 255;
 
 /**
  * Throws unless `port` is a literal whole number from 1 to 65535. Tokens are refused: the port
@@ -137,8 +137,9 @@ export function allowClusterAccess(store: StoreTarget, cluster: ISafeCluster): v
       describeClient(cluster), 'create the cluster with SafeCluster, or import one with SafeCluster.fromSafeClusterAttributes');
   }
   requireNoEksClusterGroup(store, cluster);
-  requireSameVpc(store, cluster);
+  // Another account or region is the cause when both differ: say that, not "different VPC".
   requireSameEnvironment(store, cluster);
+  requireSameVpc(store, cluster);
   checkNoVpcCycle(store, cluster.nodeSecurityGroup);
   addAccessRules(store, [cluster.nodeSecurityGroup], `nodes of ${cluster.node.path}`);
 }
@@ -199,7 +200,7 @@ export class StoreConnections extends ec2.Connections {
 
 function addAccessRules(store: StoreTarget, clientGroups: ec2.ISecurityGroup[], clientName: string): void {
   const port = ec2.Port.tcp(store.port);
-  const description = truncate(`cdk-safe-eks: ${clientName} to ${store.scope.node.path} on tcp ${store.port}`);
+  const description = ec2RuleDescription(`cdk-safe-eks: ${clientName} to ${store.scope.node.path} on tcp ${store.port}`);
   for (const client of clientGroups) {
     const storeGroup = storeGroupInStackOf(store, client);
     if (store.mayAddIngress) {
@@ -288,8 +289,4 @@ function requireSameEnvironment(store: StoreTarget, client: IConstruct): void {
         `deploy the client cluster to the store's ${what}, or give it its own store there`);
     }
   }
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_RULE_DESCRIPTION ? text : text.slice(0, MAX_RULE_DESCRIPTION);
 }

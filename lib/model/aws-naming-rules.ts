@@ -185,13 +185,15 @@ export function masterUsernameProblem(name: string): InputProblem | undefined {
 
 /**
  * Master user names RDS refuses for PostgreSQL: its own accounts (`rdsadmin`, `rdsrepladmin`,
- * `rds_*`), PostgreSQL's `pg_*` role prefix, and PostgreSQL reserved key words ("can't be a
+ * `rds_*`), `admin` (reserved by the engine on RDS for PostgreSQL and Aurora PostgreSQL), PostgreSQL's `pg_*` role prefix, and PostgreSQL reserved key words ("can't be a
  * reserved word for the chosen database engine").
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername);
  * https://www.postgresql.org/docs/current/sql-keywords-appendix.html
  */
 export function reservedPostgresUsernameProblem(name: string): InputProblem | undefined {
-  return reservedPostgresNameProblem(name, /^(rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i, {
+  // `admin`: "MasterUsername admin cannot be used as it is a reserved word used by the engine" (aws/aws-cdk#5076;
+  // verified against real deploys of aurora-postgresql and postgresql in aws-cloudformation/cfn-lint#4425).
+  return reservedPostgresNameProblem(name, /^(admin|rdsadmin|rdsrepladmin|rds_.*|pg_.*)$/i, {
     code: 'ReservedUsername', prop: 'masterUsername', system: 'is reserved by RDS or PostgreSQL', refusedAs: 'a master user name', fix: 'choose another name, such as "dbadmin"',
   });
 }
@@ -401,4 +403,19 @@ export function recordNameProblem(name: string, zoneName: string): InputProblem 
   const fqdn = canonicalDnsName(name);
   if (fqdn === zone || fqdn.endsWith(`.${zone}`)) return undefined;
   return { code: 'RecordName', problem: `\`recordName\` is fully qualified but outside the zone ${zone}.`, fix: `use a name in the zone, such as "api.${zone}.", or the zone of that name` };
+}
+
+/** The longest description EC2 keeps on a security group rule. */
+export const MAX_RULE_DESCRIPTION_LENGTH = 255;
+const RULE_DESCRIPTION_CHARACTER = /[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/;
+
+/**
+ * `text` as an EC2 security group rule description: EC2 accepts only `a-zA-Z0-9`, spaces and
+ * `._-:/()#,@[]+=&;{}!$*`, at most 255 characters, and refuses the deploy otherwise. Each other
+ * character becomes `_`, deterministically, so a legal description stays exactly as it was (no rule
+ * changes on upgrade) and the same construct path always gives the same text.
+ * Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (Description)
+ */
+export function ec2RuleDescription(text: string): string {
+  return [...text].map((c) => (RULE_DESCRIPTION_CHARACTER.test(c) ? c : '_')).join('').slice(0, MAX_RULE_DESCRIPTION_LENGTH);
 }

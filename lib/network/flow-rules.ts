@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } from '../model/required-flows';
 import { acknowledgeRules } from '../private/acknowledgements';
 import { SafeEksError, show } from '../private/errors';
+import { ec2RuleDescription } from '../model/aws-naming-rules';
 
 /** The owned security group that plays each role of a flow. */
 export interface FlowRoleGroups {
@@ -38,7 +39,7 @@ export function flowPort(flow: RequiredFlow): ec2.Port {
  */
 export function flowRuleDescription(flow: RequiredFlow): string {
   const protocol = flow.protocol === FlowProtocol.ALL ? 'all protocols' : flow.protocol;
-  return `cdk-safe-eks ${flow.id}: ${flow.source} to ${flow.destination} ${protocol} ${RequiredFlows.formatPorts(flow)}`;
+  return ec2RuleDescription(`cdk-safe-eks ${flow.id}: ${flow.source} to ${flow.destination} ${protocol} ${RequiredFlows.formatPorts(flow)}`);
 }
 
 function peerFor(role: FlowRole, groups: FlowRoleGroups): ec2.IPeer {

@@ -208,6 +208,19 @@ describe('kubectl provider', () => {
     expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).not.toContain('ClusterSecurityGroupId');
     expect(report(app).flows.find((f) => f.flowId === 'KubectlProviderToApi')).toMatchObject({ allowedBefore: true, allowedAfterReplay: true });
   });
+
+  test('the cluster passes aws-eks-v2 no deprecated option: with jsii deprecations made errors, it still builds', () => {
+    const stack = testStack(testApp());
+    const kubectlLayer = lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:eu-west-1:111111111111:layer:kubectl:1');
+    const previous = process.env.JSII_DEPRECATED;
+    process.env.JSII_DEPRECATED = 'fail';
+    try {
+      expect(() => build({ kubectlProviderOptions: { kubectlLayer } }, stack)).not.toThrow();
+    } finally {
+      if (previous === undefined) delete process.env.JSII_DEPRECATED;
+      else process.env.JSII_DEPRECATED = previous;
+    }
+  });
 });
 
 describe('Karpenter', () => {

@@ -234,6 +234,7 @@ describe('bad input', () => {
     ['a database name starting with a digit', { databaseName: '1payments' }, /`databaseName` must be 1 to 63/],
     ['a reserved word as database name', { databaseName: 'select' }, /`databaseName` is a PostgreSQL reserved key word/],
     ['an RDS database as database name', { databaseName: 'rdsadmin' }, /`databaseName` names a database RDS PostgreSQL already has/],
+    ['master user admin (Aurora PostgreSQL and RDS for PostgreSQL refuse it at deploy)', { masterUsername: 'admin' }, /Test\/Database: `masterUsername` is reserved by RDS or PostgreSQL\. Got: "admin"\./],
     ['master user rdsadmin', { masterUsername: 'rdsadmin' }, /reserved/],
     ['master user pg_admin', { masterUsername: 'pg_admin' }, /reserved/],
     ['a 17-character master user', { masterUsername: 'payments_admin_01' }, /`masterUsername` must be 1 to 16 letters, digits or underscores/],

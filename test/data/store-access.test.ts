@@ -245,3 +245,32 @@ describe('placement and refusals within one stack', () => {
     }), { numRuns: 50 });
   });
 });
+
+describe('what synth accepts, the deploy accepts', () => {
+  test('a store whose construct ID EC2 would refuse in a rule description gets a legal description, the same on every synth', () => {
+    const stack = testStack();
+    const vpc = testVpc(stack);
+    const database = new DependentDatabase(stack, 'Orders DB <primary>', { vpc });
+    const cluster = new SafeCluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_34, vpc, defaultCapacity: 0 });
+    database.allowFrom(cluster);
+    const descriptions = ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']
+      .flatMap((type) => Object.values(Template.fromStack(stack).findResources(type)).map((r) => r.Properties.Description as string))
+      .filter((d) => d.includes('Orders DB'));
+    expect(descriptions).toEqual(['cdk-safe-eks: nodes of Test/Cluster to Test/Orders DB _primary_ on tcp 5432', 'cdk-safe-eks: nodes of Test/Cluster to Test/Orders DB _primary_ on tcp 5432']);
+  });
+
+  test('a cluster in another account is refused as another account, not as another VPC', () => {
+    const app = testApp();
+    const data = testStack(app, 'Data');
+    const database = new DependentDatabase(data, 'Database', { vpc: testVpc(data) });
+    const other = new Stack(app, 'Other', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const cluster = new SafeCluster(other, 'Cluster', {
+      version: eks.KubernetesVersion.V1_34, defaultCapacity: 0,
+      vpc: ec2.Vpc.fromVpcAttributes(other, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-01234567', 'subnet-89abcdef'], vpcCidrBlock: '10.1.0.0/16' }),
+    });
+    expect(() => database.allowFrom(cluster)).toThrow(expect.objectContaining({
+      code: 'DifferentEnvironment',
+      message: expect.stringContaining('Data/Database: the client\'s stack is in another account than the store\'s stack'),
+    }));
+  });
+});

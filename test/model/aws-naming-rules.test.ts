@@ -3,7 +3,7 @@ import {
   cacheEngineVersionProblem, cacheNodeTypeProblem, cidrsOverlap, clusterNameProblem, instanceTypeProblem, ipv4CidrProblem,
   kubernetesVersionProblem, masterUsernameProblem, nodegroupNameProblem, postgresNameProblem, regionOfArn, replicationGroupIdProblem,
   certificateArnProblem, dnsNameProblem, healthCheckPathProblem, kubernetesNameProblem, recordNameProblem, roleArnProblem,
-  reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
+  ec2RuleDescription, reservedPostgresDatabaseNameProblem, reservedPostgresUsernameProblem, securityGroupIdProblem, serviceIpv4CidrProblem,
 } from '../../lib/model/aws-naming-rules';
 
 const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
@@ -127,10 +127,22 @@ describe('RDS and ElastiCache names', () => {
   });
 
   test('master user names RDS reserves: its own accounts, pg_ roles, PostgreSQL reserved words', () => {
-    for (const name of ['rdsadmin', 'RDSADMIN', 'rdsrepladmin', 'rds_anything', 'pg_monitor', 'user', 'SELECT', 'table']) {
+    for (const name of ['admin', 'Admin', 'rdsadmin', 'RDSADMIN', 'rdsrepladmin', 'rds_anything', 'pg_monitor', 'user', 'SELECT', 'table']) {
       expect(reservedPostgresUsernameProblem(name)?.code).toBe('ReservedUsername');
     }
-    for (const name of ['dbadmin', 'postgres', 'app_user', 'users']) expect(reservedPostgresUsernameProblem(name)).toBeUndefined();
+    for (const name of ['dbadmin', 'postgres', 'app_user', 'users', 'admin_1']) expect(reservedPostgresUsernameProblem(name)).toBeUndefined();
+  });
+
+  test('EC2 rule descriptions: any text becomes a legal one, deterministically; a legal one stays as it is', () => {
+    const legal = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+    expect(ec2RuleDescription('cdk-safe-eks: nodes of Orders DB <primary> to Data/Orders on tcp 5432'))
+      .toBe('cdk-safe-eks: nodes of Orders DB _primary_ to Data/Orders on tcp 5432');
+    fc.assert(fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (text) => {
+      const description = ec2RuleDescription(text);
+      expect(description).toMatch(legal);
+      expect(ec2RuleDescription(description)).toBe(description);
+      if (legal.test(text)) expect(description).toBe(text);
+    }));
   });
 
   test('database names RDS refuses: PostgreSQL reserved words and the databases it already has', () => {
