@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnWaitConditionHandle, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -35,8 +35,9 @@ import { limitGrantsToAwsResources } from '../private/kms';
  *   change ever updates it.
  * - `<id>-Blue`, `<id>-Green`: one cluster each, with the color's rules to the data stores and from the
  *   load balancer, owned and proven in the color's stack, and a TargetGroupBinding manifest (output and
- *   `<stack>.targetgroupbinding.yaml` in the assembly). A retired color's stack is empty, which
- *   `cdk deploy` turns into a stack deletion.
+ *   `<stack>.targetgroupbinding.yaml` in the assembly). A retired color's stack holds one placeholder
+ *   (`AWS::CloudFormation::WaitConditionHandle`), so `cdk deploy` and a pipeline both deploy it; delete
+ *   the stack with `cdk destroy` when the color is not coming back.
  * - `<id>-Traffic`: only the weights.
  *
  * At synth the pair reads the last deployed state (`cdk-safe-eks pair record`) and refuses any change of
@@ -195,14 +196,15 @@ export class BlueGreenClusterPair extends Construct {
     const options = this.colorOptions(color);
     const stack: Stack = new PairStack(scope, `${this.node.id}-${color}`, {
       env: this.props.env, zones: azs,
-      // A retired color's stack must be empty (no CDKMetadata) so that `cdk deploy` deletes it.
+      // A retired color's stack holds only its placeholder.
       analyticsReporting: options === undefined ? false : undefined,
       description: `cdk-safe-eks pair ${this.node.id}: the ${color} cluster`,
       synthesizer: new AssemblyFileSynthesizer(() => this.colorFiles[color] ?? []),
     });
     if (options === undefined) {
-      Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0001',
-        reason: `${color} is retired: its stack is empty on purpose, and \`cdk deploy\` deletes an empty stack.` });
+      // CloudFormation refuses a template without resources, and a pipeline deploys each stack of the
+      // app: one resource that creates nothing and costs nothing keeps the retired stack deployable.
+      new CfnWaitConditionHandle(stack, 'Retired');
       return { stack };
     }
     stack.addStackDependency(this.sharedStack, 'imports the VPC, its key and the load balancer group');

@@ -98,7 +98,7 @@ export function formatPlan(pairId: string, pair: RecordedPair, toVersion: string
       ? `Observe ${idleName} (errors, latency, saturation). Roll back: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`
       : `Observe. ${liveName} (${live.version}) stays deployed at weight 0 as the rollback: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`);
   }
-  steps.push(`Retire ${liveName} when no rollback is needed (or keep it): ${liveKey}.deletionProtection false; ${deploy(liveName)} && ${record};\n     then remove ${liveKey} from the app; ${deploy(liveName)} (deletes the now empty stack) && ${record}`);
+  steps.push(`Retire ${liveName} when no rollback is needed (or keep it): ${liveKey}.deletionProtection false; ${deploy(liveName)} && ${record};\n     then remove ${liveKey} from the app; ${deploy(liveName)} (its stack keeps one placeholder resource; \`cdk destroy\` it once the color is not coming back) && ${record}`);
 
   const header = [
     `Upgrade plan for pair ${pairId} (${pair.upgradeStrategy}): ${liveName} ${live.version} serves traffic (weight ${live.weight}); `

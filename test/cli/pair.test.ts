@@ -73,7 +73,7 @@ describe('cdk-safe-eks pair', () => {
       '     npx cdk deploy Payments-Traffic && npx cdk-safe-eks pair record --pair Payments',
       '10. Observe. Blue (1.33) stays deployed at weight 0 as the rollback: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
       '11. Retire Blue when no rollback is needed (or keep it): blue.deletionProtection false; npx cdk deploy Payments-Blue && npx cdk-safe-eks pair record --pair Payments;',
-      '     then remove blue from the app; npx cdk deploy Payments-Blue (deletes the now empty stack) && npx cdk-safe-eks pair record --pair Payments',
+      '     then remove blue from the app; npx cdk deploy Payments-Blue (its stack keeps one placeholder resource; `cdk destroy` it once the color is not coming back) && npx cdk-safe-eks pair record --pair Payments',
       '',
     ].join('\n'));
   });
