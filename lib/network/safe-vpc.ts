@@ -137,12 +137,15 @@ export class SafeVpc extends ec2.Vpc {
         }),
       ],
     });
-    new ssm.CfnAssociation(this, 'CloseDefaultSecurityGroup', {
+    const association = new ssm.CfnAssociation(this, 'CloseDefaultSecurityGroup', {
       name: CLOSE_DEFAULT_GROUP_RUNBOOK,
       parameters: { GroupId: [this.vpcDefaultSecurityGroup], AutomationAssumeRole: [role.roleArn] },
       // Runs at deployment, then daily: a rule someone adds to the default group is removed within a day.
       scheduleExpression: 'rate(1 day)',
     });
+    // The VPC's Name tag (and any app-wide tag) would land here, but not every region's schema of
+    // AWS::SSM::Association has Tags (cfn-lint E3002): an untagged association deploys everywhere.
+    association.addPropertyDeletionOverride('Tags');
     // cdk-nag names an env-agnostic stack's region and account as pseudo parameters.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;

@@ -10,6 +10,8 @@
  * Engines are reused per configuration, so every template is still validated by the same engine with
  * the same rules; only the rebuilding is gone.
  */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { TestEnvironment } from 'jest-environment-node';
 import { SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
@@ -18,7 +20,7 @@ interface Engine {
   free(): void;
 }
 type EngineClass = new (config?: object) => Engine;
-type ValidateModule = { readonly CompositeEngine: EngineClass } & { readonly [name: string]: unknown };
+type ValidateModule = { readonly CompositeEngine: EngineClass; readonly TemplateContent: unknown } & { readonly [name: string]: unknown };
 
 let shared: ValidateModule | undefined;
 
@@ -43,8 +45,27 @@ function sharedValidateModule(): ValidateModule {
       },
     });
   }
-  shared = { ...original, CompositeEngine: SharedEngine as unknown as EngineClass };
+  shared = { ...original, CompositeEngine: SharedEngine as unknown as EngineClass, TemplateContent: recordingTemplateContent(original.TemplateContent) };
   return shared;
+}
+
+/**
+ * With CDK_SAFE_EKS_TEMPLATE_DUMP=<dir> (CI sets it), every template aws-cdk-lib validates is also
+ * written there once (named by its hash), so cfn-lint runs over every template the tests synthesize.
+ */
+function recordingTemplateContent(original: unknown): unknown {
+  const dump = process.env.CDK_SAFE_EKS_TEMPLATE_DUMP;
+  if (dump === undefined || dump === '') return original;
+  fs.mkdirSync(dump, { recursive: true });
+  return new Proxy(original as new (...args: unknown[]) => object, {
+    construct: (target, args: unknown[]) => {
+      if (typeof args[0] === 'string') {
+        const file = path.join(dump, `${createHash('sha256').update(args[0]).digest('hex').slice(0, 16)}.template.json`);
+        if (!fs.existsSync(file)) fs.writeFileSync(file, args[0]);
+      }
+      return Reflect.construct(target, args) as object;
+    },
+  });
 }
 
 /**
