@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -13,7 +13,7 @@ import { PAIR_COLORS, PairColor, colorKey } from './pair-color';
 import { PairGuardRun } from './pair-guard-run';
 import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairConfiguration, checkPairProps } from './pair-input-checks';
 import { BlueGreenClusterPairProps, BlueGreenColorOptions } from './pair-props';
-import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile } from './pair-state';
+import { DEFAULT_STATE_FILE, PairPlace, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, recordedPairAt } from './pair-state';
 import { PairStack } from './pair-stack';
 import { DEFAULT_ZONE_SUFFIXES } from './pair-subnets';
 import { createPairVpc, pairVpcCidr } from './pair-vpc';
@@ -66,6 +66,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly props: BlueGreenClusterPairProps;
   private readonly prefix: string;
   private readonly stateFile: string;
+  /** Where the pair lives: its path keys its entry in the state file, its account and region are checked against it. */
+  private readonly place: PairPlace;
   private readonly recorded?: RecordedPair;
   private readonly dataStores: IDependentDataStore[] = [];
   private readonly traffic: ITrafficShiftBinding;
@@ -89,11 +91,13 @@ export class BlueGreenClusterPair extends Construct {
     this.prefix = props.namePrefix ?? id.toLowerCase();
     checkPairConfiguration(this, props, this.prefix);
     this.stateFile = path.resolve(props.stateFile ?? DEFAULT_STATE_FILE);
+    const literal = (value?: string) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    this.place = { path: this.node.path, id, account: literal(props.env.account), region: literal(props.env.region) };
     try {
-      this.recorded = readStateFile(this.stateFile).pairs[id];
+      this.recorded = recordedPairAt(readStateFile(this.stateFile), this.stateFile, this.place);
     } catch (e) {
       if (!(e instanceof PairStateError)) throw e;
-      throw new SafeEksError(this, 'PairStateFile', 'the state file of blue-green pairs cannot be read.', e.problem, STATE_FILE_FIX);
+      throw new SafeEksError(this, e.code, e.statement, e.problem, e.fix);
     }
 
     const azs = props.vpc?.availabilityZones ?? props.availabilityZones ?? DEFAULT_ZONE_SUFFIXES.map((z) => `${props.env.region}${z}`);
@@ -135,7 +139,7 @@ export class BlueGreenClusterPair extends Construct {
     this.createWeights();
 
     this.guards = new PairGuardRun({
-      pair: this, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
+      pair: this, place: this.place, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
       colorOptions: (color) => this.colorOptions(color), clusterOf: (color) => this.clusterOf(color),
       dataStores: this.dataStores, liveUpdates: this.liveUpdates, loadBalancer: this.loadBalancer !== undefined,
     });

@@ -5,7 +5,7 @@ import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './
 import { PairColor } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
-import { RecordedPair, sortKeys } from './pair-state';
+import { PairPlace, RecordedPair, sortKeys } from './pair-state';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
 import { SafeCluster } from '../cluster/safe-cluster';
@@ -16,8 +16,10 @@ import { RenderedTemplate, renderStack } from '../private/cdk-internals';
 
 /** What the guards of a pair read from it, at synth. */
 export interface PairGuardSubject {
-  /** The pair: its path names it in messages, its ID in the state file. */
+  /** The pair: its path names it in messages and keys it in the state file. */
   readonly pair: IConstruct;
+  /** Its path, account and region, recorded with its colors. */
+  readonly place: PairPlace;
   readonly sharedStack: Stack;
   readonly upgradeStrategy: UpgradeStrategy;
   readonly stateFile: string;
@@ -72,8 +74,8 @@ export class PairGuardRun {
     const render = renderer();
     const colors = this.validatedColors ?? { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
     this.validatedColors = undefined;
-    const { pair, stateFile, upgradeStrategy } = this.subject;
-    const state = { pair: pair.node.id, stateFile, upgradeStrategy, ...colors };
+    const { place, stateFile, upgradeStrategy } = this.subject;
+    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, ...colors };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 
