@@ -265,6 +265,13 @@ const RECIPES: { [key: string]: Recipe } = {
     }),
     call: method('acknowledgeLiveUpdate'),
   },
+  'BlueGreenClusterPair.acknowledgeRisk': {
+    make: (env) => ({
+      target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })),
+      args: [lib.PairColor.GREEN, lib.PairRisk.WEIGHT_JUMP, 'first deploy: the pair serves no users yet'],
+    }),
+    call: method('acknowledgeRisk'),
+  },
   'BlueGreenClusterPair.clusterOf': {
     make: (env) => ({ target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })), args: [lib.PairColor.BLUE] }),
     call: method('clusterOf'),

@@ -11,7 +11,10 @@ import { PairAlerts } from './pair-alerts';
 import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from './pair-change-intent';
 import { PAIR_COLORS, PairColor, colorKey } from './pair-color';
 import { PairGuardRun } from './pair-guard-run';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairConfiguration, checkPairProps } from './pair-input-checks';
+import {
+  checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairConfiguration, checkPairProps, checkRiskArgument,
+} from './pair-input-checks';
+import { PairRisk } from './pair-risk';
 import { BlueGreenClusterPairProps, BlueGreenColorOptions } from './pair-props';
 import { DEFAULT_STATE_FILE, PairPlace, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, recordedPairAt } from './pair-state';
 import { PairStack } from './pair-stack';
@@ -77,6 +80,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly colorFiles: { [color: string]: AssemblyFile[] } = {};
   /** Reasons given to `acknowledgeLiveUpdate`, by color name as the guard names colors. */
   private readonly liveUpdates: { [color: string]: string } = {};
+  /** Reasons given to `acknowledgeRisk`, by color and risk. */
+  private readonly acceptedRisks: { [color: string]: { [risk: string]: string } } = {};
   private readonly guards: PairGuardRun;
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
@@ -141,7 +146,7 @@ export class BlueGreenClusterPair extends Construct {
     this.guards = new PairGuardRun({
       pair: this, place: this.place, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
       colorOptions: (color) => this.colorOptions(color), clusterOf: (color) => this.clusterOf(color),
-      dataStores: this.dataStores, liveUpdates: this.liveUpdates, loadBalancer: this.loadBalancer !== undefined,
+      dataStores: this.dataStores, liveUpdates: this.liveUpdates, acceptedRisks: this.acceptedRisks, loadBalancer: this.loadBalancer !== undefined,
     });
     this.node.addValidation({ validate: () => this.guards.validate(this.trafficStack) });
   }
@@ -178,6 +183,17 @@ export class BlueGreenClusterPair extends Construct {
         'remove the call, or give the color its options again');
     }
     this.liveUpdates[color] = reason;
+  }
+
+  /**
+   * Accepts a risk of the next deploy of `color` that synthesis otherwise refuses (see `PairRisk`): it
+   * becomes a warning with `reason`. Remove the call once the change is deployed and recorded.
+   */
+  public acknowledgeRisk(color: PairColor, risk: PairRisk, reason: string): void {
+    checkColorArgument(this, color, 'acknowledgeRisk');
+    checkRiskArgument(this, risk);
+    checkLiveUpdateReason(this, reason, 'acknowledgeRisk');
+    (this.acceptedRisks[color] ??= {})[risk] = reason;
   }
 
   /** The cluster of `color`, or undefined when that color is retired. */

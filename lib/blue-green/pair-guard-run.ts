@@ -30,6 +30,8 @@ export interface PairGuardSubject {
   readonly dataStores: readonly unknown[];
   /** Reasons given to `acknowledgeLiveUpdate`, by color. */
   readonly liveUpdates: { readonly [color: string]: string };
+  /** Reasons given to `acknowledgeRisk`, by color and risk. */
+  readonly acceptedRisks: { readonly [color: string]: { readonly [risk: string]: string } };
   /** The traffic shift shares a load balancer, whose flow to the nodes each serving color must prove. */
   readonly loadBalancer: boolean;
 }
@@ -62,6 +64,7 @@ export class PairGuardRun {
       proofFailures: (color) => this.proofFailures(color, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
       liveUpdates: this.subject.liveUpdates,
+      acceptedRisks: this.subject.acceptedRisks,
     });
     for (const warning of result.warnings) Annotations.of(warnOn).addWarningV2(warning.id, warning.message);
     return result.errors;

@@ -205,7 +205,9 @@ export function formatPlan(pairPath: string, pair: RecordedPair, toVersion: stri
     steps.push(`Shift ${weight}% to ${idleName}: ${liveKey}.weight ${100 - weight}, ${idleKey}.weight ${weight}.\n     ${deploy('Traffic')} && ${record}`);
     steps.push(weight < 100
       ? `Observe ${idleName} (errors, latency, saturation). Roll back: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`
-      : `Observe. ${liveName} (${live.version}) stays deployed at weight 0 as the rollback: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`);
+      // Back from 0 to 100 in one deploy is the guard's weight jump: a rollback accepts it, in words.
+      : `Observe. ${liveName} (${live.version}) stays deployed at weight 0 as the rollback: ${liveKey}.weight 100, ${idleKey}.weight 0, `
+        + `pair.acknowledgeRisk(PairColor.${liveName.toUpperCase()}, PairRisk.WEIGHT_JUMP, 'rollback to ${liveName}'); ${deploy('Traffic')}`);
   }
   steps.push(`Retire ${liveName} when no rollback is needed (or keep it): ${liveKey}.deletionProtection false; ${deploy(liveName)} && ${record};\n     then remove ${liveKey} from the app; ${deploy(liveName)} (deletes the now empty stack) && ${record}`);
 

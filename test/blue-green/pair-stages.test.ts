@@ -2,9 +2,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ENV, US_EAST_1, buildStageApp, color, tempDir, tempStateFile } from './pair-app';
+import { App, Stage } from 'aws-cdk-lib';
+import { ENV, US_EAST_1, addPair, buildStageApp, color, tempDir, tempStateFile } from './pair-app';
 import { readStateFile } from '../../lib/blue-green/pair-state';
 import { ExitCode, runCli } from '../../lib/cli/program';
+import { testApp } from '../helpers';
 
 const { V1_33, V1_34 } = eks.KubernetesVersion;
 
@@ -25,6 +27,15 @@ function cdkList(dir: string): string[] {
 }
 
 const deployed = { blue: color(V1_33, 100), green: color(V1_33, 0, { deletionProtection: false }) };
+
+test('two Stages in one account and region: the clash of their pairs\' cluster names is fixed with each pair\'s namePrefix', () => {
+  const app = new App({ outdir: tempDir(), context: testApp().node.getAllContext() });
+  const stateFile = tempStateFile();
+  for (const stage of ['Blue1', 'Blue2']) addPair(new Stage(app, stage, { env: ENV }), { ...deployed, stateFile });
+  expect(() => app.synth()).toThrow('Another EKS cluster in the same account and region has the cluster name "payments-blue-1-33"; EKS cluster names are unique per account and region, '
+    + 'so the second deploy fails. Got: Blue2/Payments-Blue/Cluster/Cluster named "payments-blue-1-33" in 111111111111/eu-west-1. Fix: give each BlueGreenClusterPair in this account and region '
+    + 'its own `namePrefix` (its clusters are named <namePrefix>-<color>, and it defaults to the pair\'s ID in lowercase)');
+});
 
 describe('pairs in two Stages, recorded into one state file', () => {
   const stateFile = tempStateFile();

@@ -83,7 +83,7 @@ describe('cdk-safe-eks pair', () => {
       ' 8. Observe Green (errors, latency, saturation). Roll back: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
       ' 9. Shift 100% to Green: blue.weight 0, green.weight 100.',
       `     npx cdk deploy Payments-Traffic && ${record}`,
-      '10. Observe. Blue (1.33) stays deployed at weight 0 as the rollback: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
+      '10. Observe. Blue (1.33) stays deployed at weight 0 as the rollback: blue.weight 100, green.weight 0, pair.acknowledgeRisk(PairColor.BLUE, PairRisk.WEIGHT_JUMP, \'rollback to Blue\'); npx cdk deploy Payments-Traffic',
       `11. Retire Blue when no rollback is needed (or keep it): blue.deletionProtection false; npx cdk deploy Payments-Blue && ${record};`,
       `     then remove blue from the app; npx cdk deploy Payments-Blue (deletes the now empty stack) && ${record}`,
       '',
