@@ -237,7 +237,8 @@ export class BlueGreenClusterPair extends Construct {
     });
     for (const [ngId, ngOptions] of Object.entries(options.nodegroups ?? { General: {} })) cluster.addNodegroup(ngId, ngOptions);
     // Constant per color (the weight lives in Traffic): lets `diff` tell the idle color's replacement from a live one.
-    (cluster.cluster.node.defaultChild as eks.CfnCluster).addMetadata(PAIR_COLOR_METADATA_KEY, { pair: this.node.id, color });
+    // By path, so that the pairs of two Stages, which share an ID, are never read with each other's weights.
+    (cluster.cluster.node.defaultChild as eks.CfnCluster).addMetadata(PAIR_COLOR_METADATA_KEY, { pair: this.node.path, color });
     Validations.of(cluster).acknowledge({
       id: 'cdk-validator-cfnguard::eks_secrets_encrypted_check',
       reason: 'Secrets are envelope-encrypted with this color\'s KMS key, kept in the Shared stack so it outlives the cluster; the template names it by an imported ARN, which the Guard rule cannot read.',
@@ -258,7 +259,7 @@ export class BlueGreenClusterPair extends Construct {
     // Read by `cdk-safe-eks diff` (PairChangeIntent): a replaced cluster of a color at weight 0 is the idle color's upgrade, by design.
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
-      [PAIR_WEIGHTS_METADATA_KEY]: { pair: this.node.id, weights: Object.fromEntries(weights.map((w) => [w.color, w.weight])) },
+      [PAIR_WEIGHTS_METADATA_KEY]: { pair: this.node.path, weights: Object.fromEntries(weights.map((w) => [w.color, w.weight])) },
     };
     this.traffic.bindWeights(stack, weights);
   }

@@ -5,7 +5,7 @@ import { PAIR_COLOR_METADATA_KEY } from '../model/intent';
 import { isPlainObject } from '../model/template-diff';
 
 export { PAIR_COLOR_METADATA_KEY };
-/** Template metadata of a pair's Traffic stack: `{ pair, weights: { Blue: n, Green: n } }`. */
+/** Template metadata of a pair's Traffic stack: `{ pair, weights: { Blue: n, Green: n } }`, `pair` being its construct path. */
 export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
 
 /**

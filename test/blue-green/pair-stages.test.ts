@@ -5,6 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { App, Stage } from 'aws-cdk-lib';
 import { ENV, US_EAST_1, addPair, buildStageApp, color, tempDir, tempStateFile } from './pair-app';
 import { readStateFile } from '../../lib/blue-green/pair-state';
+import { PairColor, PairRisk } from '../../lib';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { testApp } from '../helpers';
 
@@ -35,6 +36,20 @@ test('two Stages in one account and region: the clash of their pairs\' cluster n
   expect(() => app.synth()).toThrow('Another EKS cluster in the same account and region has the cluster name "payments-blue-1-33"; EKS cluster names are unique per account and region, '
     + 'so the second deploy fails. Got: Blue2/Payments-Blue/Cluster/Cluster named "payments-blue-1-33" in 111111111111/eu-west-1. Fix: give each BlueGreenClusterPair in this account and region '
     + 'its own `namePrefix` (its clusters are named <namePrefix>-<color>, and it defaults to the pair\'s ID in lowercase)');
+});
+
+test('diff reads each Stage\'s cluster with its own Stage\'s weights: a live Green in UsEast1 is not taken for EuWest1\'s idle one', () => {
+  const build = (usGreen: eks.KubernetesVersion) => {
+    const app = new App({ outdir: tempDir(), context: testApp().node.getAllContext() });
+    const stateFile = tempStateFile();
+    addPair(new Stage(app, 'EuWest1', { env: ENV }), { ...deployed, stateFile });
+    const us = addPair(new Stage(app, 'UsEast1', { env: US_EAST_1 }), { blue: color(V1_33, 0), green: color(usGreen, 100, { deletionProtection: false }), stateFile }, US_EAST_1);
+    us.acknowledgeRisk(PairColor.GREEN, PairRisk.UNPROTECTED_LIVE_COLOR, 'a test of the diff');
+    return app.synth().directory;
+  };
+  const { code, out } = cli('diff', build(V1_33), build(V1_34));
+  expect(code).toBe(ExitCode.UNSAFE_CHANGE);
+  expect(out).not.toContain('the idle Green cluster of pair');
 });
 
 describe('pairs in two Stages, recorded into one state file', () => {
