@@ -9,6 +9,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import {
   BlueGreenClusterPair, ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, GuardrailTrail, PairColor, TrafficShift,
 } from '../lib';
@@ -40,9 +41,19 @@ export interface ExampleOptions {
 }
 
 export function buildApp(app: App, options: ExampleOptions = {}): App {
+  addPaymentsPair(app, { account, region }, options);
+  // AwsSolutions for general hygiene; our pack and the app-wide flow proof for upgrade safety.
+  if (options.checks === false) return app;
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
+  return app;
+}
+
+/** The example's pair `Payments` with its database and cache, in `scope` (the App, or a Stage of a pipeline) and `env`. */
+export function addPaymentsPair(scope: Construct, env: { account: string; region: string }, options: ExampleOptions = {}): BlueGreenClusterPair {
+  const { account, region } = env;
   const general = { instanceTypes: [new ec2.InstanceType('m6i.large')], minSize: 2, desiredSize: 3, maxSize: 6 };
-  const pair = new BlueGreenClusterPair(app, 'Payments', {
-    env: { account, region },
+  const pair = new BlueGreenClusterPair(scope, 'Payments', {
+    env,
     stateFile: options.stateFile,
     trafficShift: TrafficShift.albWeighted({
       certificateArn: `arn:aws:acm:${region}:${account}:certificate/00000000-0000-0000-0000-000000000000`,
@@ -65,10 +76,7 @@ export function buildApp(app: App, options: ExampleOptions = {}): App {
   database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
   pair.addDataStore(database);
   pair.addDataStore(new DependentCache(pair.sharedStack, 'PaymentsCache', { vpc: pair.vpc }));
-  // AwsSolutions for general hygiene; our pack and the app-wide flow proof for upgrade safety.
-  if (options.checks === false) return app;
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
-  return app;
+  return pair;
 }
 
 if (require.main === module) {

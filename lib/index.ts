@@ -23,6 +23,7 @@ export * from './checks/connectivity-checks';
 export * from './blue-green/blue-green-cluster-pair';
 export * from './blue-green/pair-props';
 export { PairColor } from './blue-green/pair-color';
+export { PairRisk } from './blue-green/pair-risk';
 export { PairChangeIntent } from './blue-green/pair-change-intent';
 export * from './blue-green/traffic-shift';
 export * from './blue-green/traffic-shift-binding';

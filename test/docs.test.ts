@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CodeBlock, ROOT, allDocs, headingAnchors, relativeLinks, tsBlocks, userDocs } from './docs/markdown';
 import { BlockResult } from './docs/run-blocks';
+import { DEFAULT_STATE_FILE, emptyState, writeStateFile } from '../lib/blue-green/pair-state';
 
 /**
  * Every ```ts block of README.md and of docs/**\/*.md is a complete program: it is written to a file of
@@ -61,6 +62,8 @@ describe('code blocks of README.md and docs/', () => {
 
   beforeAll(async () => {
     for (const block of blocks) fs.writeFileSync(path.join(work, `${block.name}.ts`), block.code);
+    // The state file a reader's `npx cdk-safe-eks pair init` writes before the first deploy, which a pair needs to synthesize.
+    writeStateFile(path.join(work, DEFAULT_STATE_FILE), emptyState());
     fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2022', module: 'commonjs', moduleResolution: 'node', lib: ['es2022'], strict: true, noEmit: true,

@@ -6,7 +6,6 @@
  * never a TypeError from inside. Constructs are built, not synthesized, to keep the run cheap.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
@@ -17,6 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
 import * as lib from '../lib';
+import { tempStateFile } from './blue-green/pair-app';
 import { testApp, testStack, testVpc } from './helpers';
 import { JsiiParameter, loadAssemblyTypes } from './support/jsii-assembly';
 
@@ -265,6 +265,13 @@ const RECIPES: { [key: string]: Recipe } = {
     }),
     call: method('acknowledgeLiveUpdate'),
   },
+  'BlueGreenClusterPair.acknowledgeRisk': {
+    make: (env) => ({
+      target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })),
+      args: [lib.PairColor.GREEN, lib.PairRisk.WEIGHT_JUMP, 'first deploy: the pair serves no users yet'],
+    }),
+    call: method('acknowledgeRisk'),
+  },
   'BlueGreenClusterPair.clusterOf': {
     make: (env) => ({ target: once(env, 'pair', () => new lib.BlueGreenClusterPair(env.app, 'Pair', { ...pairProps(), blue: undefined })), args: [lib.PairColor.BLUE] }),
     call: method('clusterOf'),
@@ -316,8 +323,8 @@ function withProp(props: unknown, [head, ...rest]: string[], value: unknown): ob
 }
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
-// A state file that does not exist: nothing deployed yet, and no file in the working directory is read.
-const NO_STATE_FILE = path.join(os.tmpdir(), 'cdk-safe-eks-fuzz-no-state', 'state.json');
+// An empty state file of its own (nothing deployed yet): no file in the working directory is read.
+const NO_STATE_FILE = tempStateFile();
 const NO_REPLACEMENTS: lib.IReplacementRules = { replacementPaths: () => [] };
 
 function pairProps(): lib.BlueGreenClusterPairProps {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnWaitConditionHandle, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnWaitConditionHandle, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,9 +11,12 @@ import { PairAlerts } from './pair-alerts';
 import { PAIR_COLOR_METADATA_KEY, PAIR_WEIGHTS_METADATA_KEY } from './pair-change-intent';
 import { PAIR_COLORS, PairColor, colorKey } from './pair-color';
 import { PairGuardRun } from './pair-guard-run';
-import { checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairConfiguration, checkPairProps } from './pair-input-checks';
+import {
+  checkColorArgument, checkDataStoreArgument, checkLiveUpdateReason, checkPairConfiguration, checkPairProps, checkRiskArgument,
+} from './pair-input-checks';
+import { PairRisk } from './pair-risk';
 import { BlueGreenClusterPairProps, BlueGreenColorOptions } from './pair-props';
-import { DEFAULT_STATE_FILE, PairStateError, RecordedPair, STATE_FILE_FIX, pairAssemblyFileName, readStateFile } from './pair-state';
+import { DEFAULT_STATE_FILE, PairPlace, PairStateError, RecordedPair, pairAssemblyFileName, readStateFile, recordedPairAt } from './pair-state';
 import { PairStack } from './pair-stack';
 import { DEFAULT_ZONE_SUFFIXES } from './pair-subnets';
 import { createPairVpc, pairVpcCidr } from './pair-vpc';
@@ -67,6 +70,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly props: BlueGreenClusterPairProps;
   private readonly prefix: string;
   private readonly stateFile: string;
+  /** Where the pair lives: its path keys its entry in the state file, its account and region are checked against it. */
+  private readonly place: PairPlace;
   private readonly recorded?: RecordedPair;
   private readonly dataStores: IDependentDataStore[] = [];
   private readonly traffic: ITrafficShiftBinding;
@@ -76,6 +81,8 @@ export class BlueGreenClusterPair extends Construct {
   private readonly colorFiles: { [color: string]: AssemblyFile[] } = {};
   /** Reasons given to `acknowledgeLiveUpdate`, by color name as the guard names colors. */
   private readonly liveUpdates: { [color: string]: string } = {};
+  /** Reasons given to `acknowledgeRisk`, by color and risk. */
+  private readonly acceptedRisks: { [color: string]: { [risk: string]: string } } = {};
   private readonly guards: PairGuardRun;
 
   constructor(scope: Construct, id: string, props: BlueGreenClusterPairProps) {
@@ -90,11 +97,13 @@ export class BlueGreenClusterPair extends Construct {
     this.prefix = props.namePrefix ?? id.toLowerCase();
     checkPairConfiguration(this, props, this.prefix);
     this.stateFile = path.resolve(props.stateFile ?? DEFAULT_STATE_FILE);
+    const literal = (value?: string) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    this.place = { path: this.node.path, id, account: literal(props.env.account), region: literal(props.env.region) };
     try {
-      this.recorded = readStateFile(this.stateFile).pairs[id];
+      this.recorded = recordedPairAt(readStateFile(this.stateFile), this.stateFile, this.place);
     } catch (e) {
       if (!(e instanceof PairStateError)) throw e;
-      throw new SafeEksError(this, 'PairStateFile', 'the state file of blue-green pairs cannot be read.', e.problem, STATE_FILE_FIX);
+      throw new SafeEksError(this, e.code, e.statement, e.problem, e.fix);
     }
 
     const azs = props.vpc?.availabilityZones ?? props.availabilityZones ?? DEFAULT_ZONE_SUFFIXES.map((z) => `${props.env.region}${z}`);
@@ -136,9 +145,9 @@ export class BlueGreenClusterPair extends Construct {
     this.createWeights();
 
     this.guards = new PairGuardRun({
-      pair: this, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
+      pair: this, place: this.place, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
       colorOptions: (color) => this.colorOptions(color), clusterOf: (color) => this.clusterOf(color),
-      dataStores: this.dataStores, liveUpdates: this.liveUpdates, loadBalancer: this.loadBalancer !== undefined,
+      dataStores: this.dataStores, liveUpdates: this.liveUpdates, acceptedRisks: this.acceptedRisks, loadBalancer: this.loadBalancer !== undefined,
     });
     this.node.addValidation({ validate: () => this.guards.validate(this.trafficStack) });
   }
@@ -175,6 +184,17 @@ export class BlueGreenClusterPair extends Construct {
         'remove the call, or give the color its options again');
     }
     this.liveUpdates[color] = reason;
+  }
+
+  /**
+   * Accepts a risk of the next deploy of `color` that synthesis otherwise refuses (see `PairRisk`): it
+   * becomes a warning with `reason`. Remove the call once the change is deployed and recorded.
+   */
+  public acknowledgeRisk(color: PairColor, risk: PairRisk, reason: string): void {
+    checkColorArgument(this, color, 'acknowledgeRisk');
+    checkRiskArgument(this, risk);
+    checkLiveUpdateReason(this, reason, 'acknowledgeRisk');
+    (this.acceptedRisks[color] ??= {})[risk] = reason;
   }
 
   /** The cluster of `color`, or undefined when that color is retired. */
@@ -219,7 +239,8 @@ export class BlueGreenClusterPair extends Construct {
     });
     for (const [ngId, ngOptions] of Object.entries(options.nodegroups ?? { General: {} })) cluster.addNodegroup(ngId, ngOptions);
     // Constant per color (the weight lives in Traffic): lets `diff` tell the idle color's replacement from a live one.
-    (cluster.cluster.node.defaultChild as eks.CfnCluster).addMetadata(PAIR_COLOR_METADATA_KEY, { pair: this.node.id, color });
+    // By path, so that the pairs of two Stages, which share an ID, are never read with each other's weights.
+    (cluster.cluster.node.defaultChild as eks.CfnCluster).addMetadata(PAIR_COLOR_METADATA_KEY, { pair: this.node.path, color });
     Validations.of(cluster).acknowledge({
       id: 'cdk-validator-cfnguard::eks_secrets_encrypted_check',
       reason: 'Secrets are envelope-encrypted with this color\'s KMS key, kept in the Shared stack so it outlives the cluster; the template names it by an imported ARN, which the Guard rule cannot read.',
@@ -240,7 +261,7 @@ export class BlueGreenClusterPair extends Construct {
     // Read by `cdk-safe-eks diff` (PairChangeIntent): a replaced cluster of a color at weight 0 is the idle color's upgrade, by design.
     stack.templateOptions.metadata = {
       ...stack.templateOptions.metadata,
-      [PAIR_WEIGHTS_METADATA_KEY]: { pair: this.node.id, weights: Object.fromEntries(weights.map((w) => [w.color, w.weight])) },
+      [PAIR_WEIGHTS_METADATA_KEY]: { pair: this.node.path, weights: Object.fromEntries(weights.map((w) => [w.color, w.weight])) },
     };
     this.traffic.bindWeights(stack, weights);
   }

@@ -1,11 +1,11 @@
 import { requireArgument } from '../model/argument-checks';
 import { ChangeIntentVerdict, IChangeIntent, ProtectedChange } from '../model/change-intent';
 import { ChangeKind } from '../model/change-verdicts';
+import { PAIR_COLOR_METADATA_KEY } from '../model/intent';
 import { isPlainObject } from '../model/template-diff';
 
-/** Metadata a blue-green pair writes on each color's `AWS::EKS::Cluster`: `{ pair, color }`, constant per color. */
-export const PAIR_COLOR_METADATA_KEY = 'cdk-safe-eks:pair';
-/** Template metadata of a pair's Traffic stack: `{ pair, weights: { Blue: n, Green: n } }`. */
+export { PAIR_COLOR_METADATA_KEY };
+/** Template metadata of a pair's Traffic stack: `{ pair, weights: { Blue: n, Green: n } }`, `pair` being its construct path. */
 export const PAIR_WEIGHTS_METADATA_KEY = 'cdk-safe-eks:pair-weights';
 
 /**

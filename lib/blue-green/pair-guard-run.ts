@@ -5,7 +5,7 @@ import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './
 import { PairColor } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
-import { RecordedPair, sortKeys } from './pair-state';
+import { PairPlace, RecordedPair, sortKeys } from './pair-state';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
 import { SafeCluster } from '../cluster/safe-cluster';
@@ -16,8 +16,10 @@ import { RenderedTemplate, renderStack } from '../private/cdk-internals';
 
 /** What the guards of a pair read from it, at synth. */
 export interface PairGuardSubject {
-  /** The pair: its path names it in messages, its ID in the state file. */
+  /** The pair: its path names it in messages and keys it in the state file. */
   readonly pair: IConstruct;
+  /** Its path, account and region, recorded with its colors. */
+  readonly place: PairPlace;
   readonly sharedStack: Stack;
   readonly upgradeStrategy: UpgradeStrategy;
   readonly stateFile: string;
@@ -28,6 +30,8 @@ export interface PairGuardSubject {
   readonly dataStores: readonly unknown[];
   /** Reasons given to `acknowledgeLiveUpdate`, by color. */
   readonly liveUpdates: { readonly [color: string]: string };
+  /** Reasons given to `acknowledgeRisk`, by color and risk. */
+  readonly acceptedRisks: { readonly [color: string]: { readonly [risk: string]: string } };
   /** The traffic shift shares a load balancer, whose flow to the nodes each serving color must prove. */
   readonly loadBalancer: boolean;
 }
@@ -60,6 +64,7 @@ export class PairGuardRun {
       proofFailures: (color) => this.proofFailures(color, render),
       replacementRules: () => (this.schema ??= new CloudFormationSchema()),
       liveUpdates: this.subject.liveUpdates,
+      acceptedRisks: this.subject.acceptedRisks,
     });
     for (const warning of result.warnings) Annotations.of(warnOn).addWarningV2(warning.id, warning.message);
     return result.errors;
@@ -72,8 +77,8 @@ export class PairGuardRun {
     const render = renderer();
     const colors = this.validatedColors ?? { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
     this.validatedColors = undefined;
-    const { pair, stateFile, upgradeStrategy } = this.subject;
-    const state = { pair: pair.node.id, stateFile, upgradeStrategy, ...colors };
+    const { place, stateFile, upgradeStrategy } = this.subject;
+    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, ...colors };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 

@@ -1,5 +1,6 @@
 import { ClusterSnapshot, clusterChange } from './cluster-change';
 import { PAIR_COLORS, PairColor, colorKey, otherColor } from './pair-color';
+import { PairRisk } from './pair-risk';
 import { RecordedColor, RecordedPair } from './pair-state';
 import { IReplacementRules } from '../model/change-verdicts';
 
@@ -36,6 +37,13 @@ export interface GuardInput {
    * @default - none: any change of a live color is refused
    */
   readonly liveUpdates?: { readonly [color: string]: string };
+  /**
+   * Risks accepted with `BlueGreenClusterPair.acknowledgeRisk`, by color and risk, with the reason:
+   * `{ Green: { WeightJump: 'reason' } }`. An accepted risk is a warning instead of an error.
+   *
+   * @default - none: every risk is refused
+   */
+  readonly acceptedRisks?: { readonly [color: string]: { readonly [risk: string]: string } };
 }
 
 const NO_SCHEMA: IReplacementRules = { replacementPaths: () => undefined };
@@ -60,6 +68,14 @@ export function checkPairChange(input: GuardInput): GuardResult {
   const warnings: GuardWarning[] = [];
   const say = (color: string, problem: string, fix: string) => `${input.pair}: color ${color}: ${problem} Fix: ${fix}`;
 
+  const recordedStrategy = input.recorded?.upgradeStrategy;
+  if (recordedStrategy !== undefined && recordedStrategy !== input.upgradeStrategy && PAIR_COLORS.some((c) => input.recorded?.[colorKey(c)] !== undefined)) {
+    // The strategy names the clusters, so every other message would be a symptom (each cluster's Name changes): name the cause alone.
+    return { warnings, errors: [`${input.pair}: the upgrade strategy cannot change while the pair has clusters: REPLACE puts the version in each `
+      + `cluster's name and IN_PLACE does not, so the switch renames, and so replaces, the cluster of every color, the live one included; `
+      + `got upgradeStrategy ${recordedStrategy} (recorded) -> ${input.upgradeStrategy}. Fix: keep upgradeStrategy: UpgradeStrategy.${recordedStrategy} for this pair; `
+      + 'to upgrade another way, create a new pair (its own ID or namePrefix) with that strategy beside this one and move the traffic to it'] };
+  }
   let total = 0;
   for (const color of PAIR_COLORS) {
     const key = colorKey(color);
@@ -72,12 +88,16 @@ export function checkPairChange(input: GuardInput): GuardResult {
         errors.push(say(color, `weight must be a whole number from 0 to ${MAX_WEIGHT}; got ${desired.weight}.`, `set ${key}.weight to a whole number between 0 and ${MAX_WEIGHT}`));
       }
     }
+    // A risk that could take the traffic down is an error (a warning of a Stage's stack is not shown by `cdk synth`), or, accepted, a warning.
+    const risk = (kind: PairRisk, id: string, problem: string, fix: string) => {
+      const reason = input.acceptedRisks?.[color]?.[kind];
+      if (reason === undefined) errors.push(say(color, problem, `${fix}; or accept the risk with pair.acknowledgeRisk(PairColor.${color.toUpperCase()}, PairRisk.${riskName(kind)}, '<reason>')`));
+      else warnings.push({ id, message: `${input.pair}: color ${color}: ${problem} Accepted: "${reason}".` });
+    };
     if (desired !== undefined && desired.weight > 0 && !desired.deletionProtection) {
-      warnings.push({
-        id: 'cdk-safe-eks:liveColorUnprotected',
-        message: `${input.pair}: color ${color}: it serves traffic (weight ${desired.weight}) without deletion protection, so deleting its stack by mistake deletes `
-          + `the cluster. Protect it while its weight is 0 (${key}.deletionProtection true, deploy, \`cdk-safe-eks pair record\`), as \`cdk-safe-eks pair plan\` does before the first shift.`,
-      });
+      risk(PairRisk.UNPROTECTED_LIVE_COLOR, 'cdk-safe-eks:liveColorUnprotected',
+        `it serves traffic (weight ${desired.weight}) without deletion protection, so deleting its stack by mistake deletes the cluster and its traffic with it.`,
+        `protect it while its weight is 0 (${key}.deletionProtection true, deploy, \`cdk-safe-eks pair record\`), as \`cdk-safe-eks pair plan\` does before the first shift`);
     }
     if (input.recorded === undefined) {
       if (desired !== undefined && desired.weight > 0) errors.push(...proof(input, color, desired, say));
@@ -96,8 +116,8 @@ export function checkPairChange(input: GuardInput): GuardResult {
     }
     if (desired.weight > 0) errors.push(...proof(input, color, desired, say));
     if (recorded !== undefined && recorded.weight === 0 && desired.weight === MAX_WEIGHT) {
-      warnings.push({ id: 'cdk-safe-eks:weightJump', message: `${input.pair}: color ${color}: weight jumps from 0 to ${MAX_WEIGHT} in one deploy, with no canary. `
-        + `Consider 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps.` });
+      risk(PairRisk.WEIGHT_JUMP, 'cdk-safe-eks:weightJump', `weight jumps from 0 to ${MAX_WEIGHT} in one deploy, with no canary: if ${color} fails under load, all traffic fails with it.`,
+        `shift 10, then 50, then 100 (\`cdk-safe-eks pair plan\`), observing ${color} between steps`);
     }
   }
   if (input.blue === undefined && input.green === undefined) {
@@ -189,6 +209,11 @@ function proof(input: GuardInput, color: PairColor, desired: DesiredColor,
   if (failures.length === 0) return [];
   return [say(color, `it may not receive weight ${desired.weight}: its connectivity proof fails (before or after the incident replay): ${failures.join('; ')}.`,
     'keep its weight at 0 until `cdk-safe-eks verify --replay` passes for it; add the missing rules named above')];
+}
+
+/** The name of `risk` as code writes it (`PairRisk.WEIGHT_JUMP`). */
+function riskName(risk: PairRisk): string {
+  return Object.entries(PairRisk).find(([, value]) => value === risk)![0];
 }
 
 /** The minor number of "1.N", or undefined. */

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { PAIR_COLORS, colorKey } from './pair-color';
 import { MAX_WEIGHT } from './pair-guards';
 import { BlueGreenClusterPairProps } from './pair-props';
+import { PAIR_RISKS } from './pair-risk';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { TRAFFIC_SHIFT_BRAND } from './traffic-shift-checks';
 import { UpgradeStrategy } from './upgrade-strategy';
@@ -87,12 +88,18 @@ export function checkColorArgument(scope: IConstruct, color: unknown, method = '
   checkValue(scope, `${method}: color`, color, { type: 'string', name: 'PairColor', required: true, oneOf: PAIR_COLORS });
 }
 
-/** The reason of `acknowledgeLiveUpdate`: a string that says something (it is shown in every synth's warning). */
-export function checkLiveUpdateReason(scope: IConstruct, reason: unknown): void {
-  checkValue(scope, 'acknowledgeLiveUpdate: reason', reason, { type: 'string', required: true });
+/** `BlueGreenClusterPair.acknowledgeRisk`: a `PairRisk`. */
+export function checkRiskArgument(scope: IConstruct, risk: unknown): void {
+  checkValue(scope, 'acknowledgeRisk: risk', risk, { type: 'string', name: 'PairRisk', required: true, oneOf: PAIR_RISKS });
+}
+
+/** The reason of `acknowledgeLiveUpdate` or `acknowledgeRisk`: a string that says something (it is shown in every synth's warning). */
+export function checkLiveUpdateReason(scope: IConstruct, reason: unknown, method = 'acknowledgeLiveUpdate'): void {
+  checkValue(scope, `${method}: reason`, reason, { type: 'string', required: true });
   if ((reason as string).trim() === '') {
     throw new SafeEksError(scope, 'AcknowledgementWithoutReason', 'an acknowledgement needs a reason.', JSON.stringify(reason),
-      'say why the live cluster must change now, e.g. "scale General to 6 nodes for the sale"');
+      method === 'acknowledgeLiveUpdate' ? 'say why the live cluster must change now, e.g. "scale General to 6 nodes for the sale"'
+        : 'say why the risk is accepted, e.g. "first deploy: the pair serves no users yet"');
   }
 }
 

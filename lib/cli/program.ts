@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { Command, CommanderError, Option } from 'commander';
 import { formatChangeMarkdown, formatChangeText } from './change-report';
 import { formatMarkdown, formatMermaid } from './diagram';
-import { formatPlan, formatStatus, planProblem, recordPair } from './pair';
+import { DEFAULT_ASSEMBLY, PairSetup, formatPlan, formatStatus, initState, planProblem, recordCommand, recordPair, recordedPair } from './pair';
 import { formatText } from './text-report';
 import { PairChangeIntent } from '../blue-green/pair-change-intent';
 import { DEFAULT_STATE_FILE, PairStateError, readStateFile } from '../blue-green/pair-state';
@@ -111,6 +111,8 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
   const pair = program.command('pair')
     .description('Blue-green cluster pairs: the recorded state (beside cdk.json), and the runbook of an upgrade.');
   const stateOption = () => new Option('--state-file <file>', 'state file of the pairs').default(DEFAULT_STATE_FILE);
+  const assemblyOption = () => new Option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth` (nested assemblies of Stages are found)')
+    .default(DEFAULT_ASSEMBLY);
   const pairStep = (action: () => ExitCode) => () => {
     try {
       exitCode = action();
@@ -121,41 +123,49 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     }
   };
 
+  pair.command('init')
+    .description('Before the first deploy: write an empty state file (no pair recorded yet) to commit beside cdk.json; synthesis of a pair needs it.')
+    .addOption(stateOption())
+    .action((options: { stateFile: string }) => pairStep(() => {
+      initState(options.stateFile);
+      io.out(`Wrote ${options.stateFile}: no pair recorded yet. Commit it; after each deploy, \`cdk-safe-eks pair record\` records the pair in it.\n`);
+      return ExitCode.OK;
+    })());
+
   pair.command('plan')
     .description('Print the ordered runbook that upgrades the idle color of a recorded pair to a version, with the exact commands.')
-    .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair')
+    .requiredOption('--pair <path>', 'construct path of the BlueGreenClusterPair: its ID in the App, <Stage>/<id> in a Stage')
     .requiredOption('--to <version>', 'Kubernetes version to move to, e.g. 1.35')
     .addOption(stateOption())
-    .action((options: { pair: string; to: string; stateFile: string }) => pairStep(() => {
-      const recorded = readStateFile(options.stateFile).pairs[options.pair];
-      const problem = recorded === undefined
-        ? `pair "${options.pair}" is not recorded in ${options.stateFile}. Fix: deploy it, then run \`cdk-safe-eks pair record --pair ${options.pair}\``
-        : planProblem(recorded, options.to);
+    .addOption(assemblyOption())
+    .action((options: PairSetup & { pair: string; to: string }) => pairStep(() => {
+      const recorded = recordedPair(readStateFile(options.stateFile), options.stateFile, options.pair, recordCommand(options.pair, options));
+      const problem = planProblem(recorded, options.to);
       if (problem !== undefined) {
         io.err(`cdk-safe-eks: ${problem}\n`);
         return ExitCode.UNUSABLE;
       }
-      io.out(formatPlan(options.pair, recorded!, options.to));
+      io.out(formatPlan(options.pair, recorded, options.to, options));
       return ExitCode.OK;
     })());
 
   pair.command('record')
     .description('After a deploy: write what the synthesized assembly deploys for a pair into the state file (commit it).')
-    .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair')
-    .option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth`', 'cdk.out')
+    .requiredOption('--pair <path>', 'construct path of the BlueGreenClusterPair: its ID in the App, <Stage>/<id> in a Stage')
+    .addOption(assemblyOption())
     .addOption(stateOption())
-    .action((options: { pair: string; assembly: string; stateFile: string }) => pairStep(() => {
+    .action((options: PairSetup & { pair: string }) => pairStep(() => {
       const state = recordPair(options.assembly, options.pair, options.stateFile);
-      io.out(`Recorded pair ${options.pair} in ${options.stateFile}.\n${formatStatus(state, options.stateFile, options.pair)}`);
+      io.out(`Recorded pair ${options.pair} in ${options.stateFile}.\n${formatStatus(state, options, options.pair)}`);
       return ExitCode.OK;
     })());
 
   pair.command('status')
     .description('Print both colors of each recorded pair: cluster, version, weight, deletion protection.')
-    .option('--pair <id>', 'only this pair')
+    .option('--pair <path>', 'only this pair (its construct path)')
     .addOption(stateOption())
     .action((options: { pair?: string; stateFile: string }) => pairStep(() => {
-      io.out(formatStatus(readStateFile(options.stateFile), options.stateFile, options.pair));
+      io.out(formatStatus(readStateFile(options.stateFile), { stateFile: options.stateFile, assembly: DEFAULT_ASSEMBLY }, options.pair));
       return ExitCode.OK;
     })());
   addDiffCommand(program, io, (code) => { exitCode = code; });

@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct, IValidation } from 'constructs';
+import { PAIR_COLOR_METADATA_KEY } from '../model/intent';
 import { renderElement } from '../private/cdk-internals';
 import { formatProblem } from '../private/errors';
 
@@ -38,7 +39,7 @@ export class ClusterTreeValidation implements IValidation {
       .filter((c): c is eks.Cluster => c instanceof eks.Cluster && c !== this.eksCluster && clusterNameOf(c) === name && envOf(c) === env)
       .map((other) => formatProblem(this.scope,
         `Another EKS cluster in the same account and region has the cluster name ${JSON.stringify(name)}; EKS cluster names are unique per account and region, so the second deploy fails.`,
-        `${other.node.path} named ${JSON.stringify(name)} in ${env}`, 'give each cluster its own `clusterName` (for a blue-green pair, the color in the name)'));
+        `${other.node.path} named ${JSON.stringify(name)} in ${env}`, nameClashFix(this.eksCluster, other)));
   }
 
   // Self-managed capacity from the aws-eks-v2 cluster carries the EKS-created group, and SafeCluster writes no rule for it.
@@ -68,6 +69,19 @@ export class ClusterTreeValidation implements IValidation {
       announceFargateProfile(profile);
     }
   }
+}
+
+/**
+ * A blue-green pair names its clusters `<namePrefix>-<color>[-<version>]`, with `namePrefix` defaulting to
+ * the pair's ID: two pairs with one ID in one account and region (two Stages in one environment) clash,
+ * and the pair's option is `namePrefix`, since it sets no `clusterName`.
+ */
+function nameClashFix(cluster: eks.Cluster, other: eks.Cluster): string {
+  const inPair = (c: eks.Cluster) => (c.node.defaultChild as eks.CfnCluster).getMetadata(PAIR_COLOR_METADATA_KEY) !== undefined;
+  if (!inPair(cluster) && !inPair(other)) return 'give each cluster its own `clusterName`';
+  const plain = [cluster, other].find((c) => !inPair(c));
+  return 'give each BlueGreenClusterPair in this account and region its own `namePrefix` (its clusters are named <namePrefix>-<color>, and it defaults to the pair\'s ID in lowercase)'
+    + (plain === undefined ? '' : `, or ${plain.node.path} its own \`clusterName\``);
 }
 
 function clusterNameOf(cluster: eks.Cluster): string | undefined {

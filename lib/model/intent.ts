@@ -9,6 +9,12 @@ import { FlowCategory, FlowProtocol, FlowRole, RequiredFlow, RequiredFlows } fro
  */
 export const INTENT_METADATA_KEY = 'cdk-safe-eks:intent';
 
+/**
+ * Key of the `Metadata` entry a blue-green pair writes on each color's `AWS::EKS::Cluster`: `{ pair, color }`.
+ * Here, below both, because the cluster reads it too: a name clash of a pair's clusters is fixed with the pair's `namePrefix`.
+ */
+export const PAIR_COLOR_METADATA_KEY = 'cdk-safe-eks:pair';
+
 /** Version of the recorded shape; a reader refuses shapes it does not know rather than guess. */
 const SCHEMA_VERSION = 1;
 

@@ -17,7 +17,7 @@ import { PairChangeIntent } from '../../lib/blue-green/pair-change-intent';
 import { ChangeSafety } from '../../lib/model/change-safety';
 import { ChangeKind } from '../../lib/model/change-verdicts';
 import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
-import { BlueGreenClusterPair, PairColor, TrafficShift, UpgradeStrategy } from '../../lib';
+import { BlueGreenClusterPair, PairColor, PairRisk, TrafficShift, UpgradeStrategy } from '../../lib';
 
 const V1_33 = eks.KubernetesVersion.V1_33;
 const V1_34 = eks.KubernetesVersion.V1_34;
@@ -280,10 +280,16 @@ describe('guards fire at synth, against the recorded state', () => {
     expect(down).not.toContain('to 1.35');
   });
 
-  test('a 0 -> 100 jump warns on the Traffic stack', () => {
-    const assembly = buildPairApp({ blue: color(V1_33, 0), green: color(V1_34, 100), stateFile: blueLiveState() }).app.synth();
-    const warnings = assembly.getStackByName('Payments-Traffic').messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
-    expect(warnings.join('\n')).toContain('color Green: weight jumps from 0 to 100 in one deploy, with no canary.');
+  test('a 0 -> 100 jump is refused, or, accepted with acknowledgeRisk, warns with the reason on the Traffic stack', () => {
+    const jump = { blue: color(V1_33, 0), green: color(V1_34, 100) };
+    expect(errorsOf(jump, blueLiveState())).toContain('Payments: color Green: weight jumps from 0 to 100 in one deploy, with no canary: if Green fails under load, all traffic fails with it. '
+      + 'Fix: shift 10, then 50, then 100 (`cdk-safe-eks pair plan`), observing Green between steps; or accept the risk with pair.acknowledgeRisk(PairColor.GREEN, PairRisk.WEIGHT_JUMP, \'<reason>\')');
+    const { app, pair } = buildPairApp({ ...jump, stateFile: blueLiveState() });
+    pair.acknowledgeRisk(PairColor.GREEN, PairRisk.WEIGHT_JUMP, 'Green serves no users yet');
+    const warnings = app.synth().getStackByName('Payments-Traffic').messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings.join('\n')).toContain('color Green: weight jumps from 0 to 100 in one deploy, with no canary: if Green fails under load, all traffic fails with it. Accepted: "Green serves no users yet".');
+    expect(() => pair.acknowledgeRisk(PairColor.GREEN, 'Jump' as PairRisk, 'x')).toThrow('acknowledgeRisk: risk');
+    expect(() => pair.acknowledgeRisk(PairColor.GREEN, PairRisk.WEIGHT_JUMP, ' ')).toThrow('Fix: say why the risk is accepted');
   });
 
   test('clusterOf returns each color\'s cluster', () => {

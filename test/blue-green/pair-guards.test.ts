@@ -23,13 +23,28 @@ describe('checkPairChange', () => {
     ]);
   });
 
-  test('a color that serves traffic without deletion protection is a warning, with its way out', () => {
-    expect(run({ blue: colorAt('1.33', 90), green: colorAt('1.34', 10, { deletionProtection: false }) }).warnings).toEqual([{
+  test('a color that serves traffic without deletion protection is refused, with its way out, unless the risk is accepted', () => {
+    const unprotected = { blue: colorAt('1.33', 90), green: colorAt('1.34', 10, { deletionProtection: false }) };
+    expect(run(unprotected)).toEqual({ warnings: [], errors: [
+      'App/P: color Green: it serves traffic (weight 10) without deletion protection, so deleting its stack by mistake deletes the cluster and its traffic with it. '
+        + 'Fix: protect it while its weight is 0 (green.deletionProtection true, deploy, `cdk-safe-eks pair record`), as `cdk-safe-eks pair plan` does before the first shift; '
+        + 'or accept the risk with pair.acknowledgeRisk(PairColor.GREEN, PairRisk.UNPROTECTED_LIVE_COLOR, \'<reason>\')',
+    ] });
+    expect(run({ ...unprotected, acceptedRisks: { Green: { UnprotectedLiveColor: 'a test color, its stack is never deleted' } } })).toEqual({ errors: [], warnings: [{
       id: 'cdk-safe-eks:liveColorUnprotected',
-      message: 'App/P: color Green: it serves traffic (weight 10) without deletion protection, so deleting its stack by mistake deletes the cluster. '
-        + 'Protect it while its weight is 0 (green.deletionProtection true, deploy, `cdk-safe-eks pair record`), as `cdk-safe-eks pair plan` does before the first shift.',
-    }]);
-    expect(run({ blue: colorAt('1.33', 100), green: colorAt('1.34', 0, { deletionProtection: false }) }).warnings).toEqual([]);
+      message: 'App/P: color Green: it serves traffic (weight 10) without deletion protection, so deleting its stack by mistake deletes the cluster and its traffic with it. '
+        + 'Accepted: "a test color, its stack is never deleted".',
+    }] });
+    expect(run({ blue: colorAt('1.33', 100), green: colorAt('1.34', 0, { deletionProtection: false }) })).toEqual({ errors: [], warnings: [] });
+  });
+
+  test('a switch of the upgrade strategy is refused naming the switch, not as the clusters\' renames it causes', () => {
+    const recorded: RecordedPair = { upgradeStrategy: 'REPLACE', blue: { ...colorAt('1.33', 100), clusterName: 'p-blue-1-33' }, green: { ...colorAt('1.33', 0), clusterName: 'p-green-1-33' } };
+    const { errors } = run({ upgradeStrategy: 'IN_PLACE', recorded, blue: { ...colorAt('1.33', 100), clusterName: 'p-blue' }, green: { ...colorAt('1.33', 0), clusterName: 'p-green' } });
+    expect(errors).toEqual(['App/P: the upgrade strategy cannot change while the pair has clusters: REPLACE puts the version in each cluster\'s name and IN_PLACE does not, '
+      + 'so the switch renames, and so replaces, the cluster of every color, the live one included; got upgradeStrategy REPLACE (recorded) -> IN_PLACE. '
+      + 'Fix: keep upgradeStrategy: UpgradeStrategy.REPLACE for this pair; to upgrade another way, create a new pair (its own ID or namePrefix) with that strategy beside this one and move the traffic to it']);
+    expect(errors.join()).not.toContain('Name');
   });
 
   test('a pair with both colors retired is refused', () => {

@@ -1,5 +1,3 @@
-import * as os from 'os';
-import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,13 +6,14 @@ import { BlueGreenClusterPair, BlueGreenClusterPairProps, PairColor, TrafficShif
 import { checkColorArgument, checkDataStoreArgument, checkPairProps } from '../../lib/blue-green/pair-input-checks';
 import { PAIR_SUBNETS } from '../../lib/blue-green/pair-subnets';
 import { SafeEksError } from '../../lib/private/errors';
+import { tempStateFile } from './pair-app';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
 const VALID: BlueGreenClusterPairProps = {
   env: { account: '111111111111', region: 'eu-west-1' },
   trafficShift: TrafficShift.albWeighted({ certificateArn: CERTIFICATE_ARN }),
   blue: { version: eks.KubernetesVersion.V1_34, weight: 100 },
-  stateFile: path.join(os.tmpdir(), 'cdk-safe-eks-pair-input-checks', 'state.json'),
+  stateFile: tempStateFile(),
 };
 
 function thrown(run: () => unknown): SafeEksError | undefined {
