@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createGuardrailAlarms } from './guardrail-alarms';
-import { checkAlarmArguments, checkGuardrailInputs, clusterSecurityGroupIdOf } from './guardrail-input-checks';
+import { checkAlarmArguments, checkGuardrailInputs, duplicateGuardrailsProblem, GUARDRAILS_METADATA, clusterSecurityGroupIdOf } from './guardrail-input-checks';
 import {
   clusterChangeMessage, healthEventMessage, securityGroupChangeMessage, securityGroupRuleModificationMessage, unnamedSecurityGroupChangeMessage,
 } from './guardrail-messages';
@@ -181,7 +181,8 @@ export class ClusterGuardrails extends Construct {
     this.changesAlarm = alarms.get(GuardrailAlarmKind.GUARDRAIL_CHANGES)!;
     this.alarms = [...alarms.values()];
     if (props.stackDriftDetection ?? false) addStackDriftDetection(this, Stack.of(this));
-    this.node.addMetadata('cdk-safe-eks:guardrails', { cluster: clusterName, trail: trail?.description ?? 'not stated' });
+    this.node.addMetadata(GUARDRAILS_METADATA, { cluster: clusterName, trail: trail?.description ?? 'not stated' });
+    this.node.addValidation({ validate: () => duplicateGuardrailsProblem(this, clusterName) });
   }
 }
 

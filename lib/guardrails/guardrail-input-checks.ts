@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { ISafeCluster } from '../cluster/i-safe-cluster';
 import { securityGroupIdProblem } from '../model/aws-naming-rules';
 import { ALL_GUARDRAIL_ALARM_KINDS } from '../model/guardrail-names';
-import { SafeEksError, show } from '../private/errors';
+import { SafeEksError, formatProblem, show } from '../private/errors';
 import { TypeSpec, checkProps, checkValue, describe, refuse } from '../private/guards';
 import { requireIntegerInRange } from '../private/validate';
 
@@ -112,3 +112,24 @@ export function checkAlarmArguments(what: string, args: { [name: string]: unknow
     throw new SafeEksError(what, 'GuardrailAlarmKind', 'this is not one of the guardrail alarms.', show(kind), 'pass one of GuardrailAlarm.HEALTHY_HOSTS, UNHEALTHY_HOSTS, TARGET_5XX, P99_RESPONSE_TIME or CHANGES');
   }
 }
+
+/**
+ * At synth: the first other set of guardrails in the app for the same cluster name, account and region
+ * (each set records `cdk-safe-eks:guardrails` metadata). CloudWatch alarm names are unique there, so a
+ * second set's fixed-name alarms would fail the deploy (cfn-lint E3019).
+ */
+export function duplicateGuardrailsProblem(scope: IConstruct, clusterName: string): string[] {
+  const where = (c: IConstruct) => {
+    const stack = Stack.of(c);
+    return `${stack.resolve(stack.account)}/${stack.resolve(stack.region)}`;
+  };
+  const sets = scope.node.root.node.findAll().filter((c) => c.node.metadata.some((m) => m.type === GUARDRAILS_METADATA
+    && (m.data as { cluster?: unknown }).cluster === clusterName) && where(c) === where(scope));
+  const first = sets[0];
+  if (first === undefined || first === scope) return [];
+  return [formatProblem(scope, 'the cluster already has guardrails, whose alarms have the same fixed names; CloudWatch allows one alarm of a name per account and region.',
+    `cluster ${show(clusterName)}, guarded first by ${first.node.path}`, `watch more security groups with the \`securityGroups\` prop of ${first.node.path}`)];
+}
+
+/** The metadata each `ClusterGuardrails` records: `{ cluster, trail }`. */
+export const GUARDRAILS_METADATA = 'cdk-safe-eks:guardrails';

@@ -60,6 +60,9 @@ export function addStackDriftDetection(scope: Construct, stack: Stack): config.M
   return rule;
 }
 
+/** Services whose reads are all Get* and List*: `Describe*` would match no action (cfn-lint W3037). */
+const NO_DESCRIBE_ACTIONS = new Set(['iam', 'lambda', 'sns', 'sqs']);
+
 function driftDetectionPolicy(stack: Stack): object {
   const prefixes = new Set<string>(['cloudformation']);
   for (const c of stack.node.findAll()) {
@@ -67,7 +70,7 @@ function driftDetectionPolicy(stack: Stack): object {
     const match = /^AWS::([A-Za-z0-9]+)::/.exec(c.cfnResourceType);
     if (match) prefixes.add(IAM_PREFIX[match[1]] ?? match[1].toLowerCase());
   }
-  const reads = [...prefixes].sort().flatMap((p) => [`${p}:Describe*`, `${p}:List*`, ...(CONFIGURATION_GETS[p] ?? [])]);
+  const reads = [...prefixes].sort().flatMap((p) => [...(NO_DESCRIBE_ACTIONS.has(p) ? [] : [`${p}:Describe*`]), `${p}:List*`, ...(CONFIGURATION_GETS[p] ?? [])]);
   return {
     Version: '2012-10-17',
     Statement: [

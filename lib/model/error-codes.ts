@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   GuardrailClusterName: 'the cluster given to guardrails has no literal name, which the fixed alarm names need',
   GuardrailClusterSecurityGroupUnknown: 'an imported cluster given to guardrails does not name its EKS-created cluster security group',
   GuardrailDriftStack: 'stack drift detection was asked for a stack other than the one the guardrails are in',
-  GuardrailsAddedTwice: '`addGuardrails` was called a second time on one cluster',
+  GuardrailsAddedTwice: '`addGuardrails` was called a second time on one cluster, or a second `ClusterGuardrails` names a cluster that already has guardrails in that account and region (their alarm names would clash)',
   GuardrailThreshold: 'a guardrail alarm threshold (`max5xxPercent`, `maxP99ResponseTime`) is out of its range',
   GuardrailTopicNotEncrypted: 'the SNS topic given to guardrails is not encrypted with a KMS key',
   GuardrailTrail: 'the trail given to `GuardrailTrail.fromTrail` does not log the management events the guardrails need',

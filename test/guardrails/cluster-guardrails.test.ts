@@ -134,12 +134,20 @@ describe('ClusterGuardrails: options', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'cdk-safe-eks-payments-blue-p99-response-time', Threshold: 0.75 });
   });
 
-  test('more security groups and the kubectl provider\'s owned group are watched', () => {
-    const { stack, cluster } = guardedCluster({ trail: TRAIL }, testStack());
-    const extra = new ec2.SecurityGroup(stack, 'Lb', { vpc: cluster.vpc, description: 'lb', allowAllOutbound: false });
-    new ClusterGuardrails(stack, 'More', { cluster, trail: TRAIL, securityGroups: [extra], healthEvents: false });
-    const rule = Object.entries(Template.fromStack(stack).findResources('AWS::Events::Rule')).find(([id]) => id.startsWith('MoreSecurityGroupChanges'))![1];
+  test('more security groups are watched through securityGroups; a second set of guardrails for the cluster is refused (its alarm names would clash)', () => {
+    const build = (second: boolean) => {
+      const stack = testStack();
+      const vpc = testVpc(stack);
+      const extra = new ec2.SecurityGroup(stack, 'Lb', { vpc, description: 'lb', allowAllOutbound: false });
+      const cluster = new SafeCluster(stack, 'Cluster', { clusterName: 'payments-blue', version: eks.KubernetesVersion.V1_34, vpc, defaultCapacity: 0, adminRoles: [] });
+      cluster.addGuardrails({ trail: TRAIL, securityGroups: [extra], healthEvents: false });
+      if (second) new ClusterGuardrails(stack, 'More', { cluster, trail: TRAIL, healthEvents: false });
+      return Template.fromStack(stack);
+    };
+    const rule = Object.entries(build(false).findResources('AWS::Events::Rule')).find(([id]) => id.startsWith('ClusterGuardrailsSecurityGroupChanges'))![1];
     expect(JSON.stringify(rule.Properties.EventPattern.detail.$or[0])).toMatch(/"Lb[0-9A-F]{8}","GroupId"/);
+    expect(() => build(true)).toThrow('Test/More: the cluster already has guardrails, whose alarms have the same fixed names; CloudWatch allows one alarm of a name per account and region. '
+      + 'Got: cluster "payments-blue", guarded first by Test/Cluster/Guardrails. Fix: watch more security groups with the `securityGroups` prop of Test/Cluster/Guardrails');
   });
 
   test('a given topic: in-app with its key, the key gets the CloudWatch statement; imported with its key ARN, a warning names the key policy', () => {

@@ -49,6 +49,9 @@ function sharedValidateModule(): ValidateModule {
   return shared;
 }
 
+/** Template metadata key of a test template made to be refused: the dump leaves it out. */
+export const CFN_LINT_EXEMPT = 'cdk-safe-eks:cfn-lint-exempt';
+
 /**
  * With CDK_SAFE_EKS_TEMPLATE_DUMP=<dir> (CI sets it), every template aws-cdk-lib validates is also
  * written there once (named by its hash), so cfn-lint runs over every template the tests synthesize.
@@ -59,8 +62,10 @@ function recordingTemplateContent(original: unknown): unknown {
   fs.mkdirSync(dump, { recursive: true });
   return new Proxy(original as new (...args: unknown[]) => object, {
     construct: (target, args: unknown[]) => {
-      if (typeof args[0] === 'string') {
-        const file = path.join(dump, `${createHash('sha256').update(args[0]).digest('hex').slice(0, 16)}.template.json`);
+      if (typeof args[0] === 'string' && !args[0].includes(`"${CFN_LINT_EXEMPT}"`)) {
+        // Named by stack (the template's file name) and content, so each distinct template is linted once.
+        const stack = typeof args[1] === 'string' ? path.basename(args[1]).replace(/\.template\.json$/, '') : 'template';
+        const file = path.join(dump, `${stack}-${createHash('sha256').update(args[0]).digest('hex').slice(0, 16)}.template.json`);
         if (!fs.existsSync(file)) fs.writeFileSync(file, args[0]);
       }
       return Reflect.construct(target, args) as object;
