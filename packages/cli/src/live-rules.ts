@@ -95,14 +95,14 @@ export function liveTemplates(snapshot: Snapshot): LiveTemplates {
         Type: rule.IsEgress ? EGRESS : INGRESS,
         Properties: { GroupId: index.expressionFor(rule.GroupId, deployed.stack), ...ruleProperties(rule, deployed.stack, index) },
       };
-      if (deployed.key !== key) {
+      if (!keyMatches(deployed.key, key)) {
         drift.push({ kind: 'changed', group: index.label(rule.GroupId), rule: `${deployed.stack}/${deployed.logicalId} (${rule.SecurityGroupRuleId})`, detail: `deployed ${deployed.key}, live ${key}` });
       }
       continue;
     }
     const props = resourcesOf(owner.stack)[owner.logicalId].Properties!;
     (props[rule.IsEgress ? 'SecurityGroupEgress' : 'SecurityGroupIngress'] as Json[]).push(ruleProperties(rule, owner.stack, index));
-    const expected = (inline.get(rule.GroupId) ?? []).find((r) => !r.matched && r.key === key);
+    const expected = (inline.get(rule.GroupId) ?? []).find((r) => !r.matched && keyMatches(r.key, key));
     if (expected !== undefined) expected.matched = true;
     else drift.push({ kind: 'added', group: index.label(rule.GroupId), rule: rule.SecurityGroupRuleId, detail: `${key} (not in any template)` });
   }
@@ -118,7 +118,7 @@ export function liveTemplates(snapshot: Snapshot): LiveTemplates {
 }
 
 /** Physical IDs of the snapshot's stacks, mapped back to logical IDs, and template values to physical IDs. */
-class PhysicalIndex {
+export class PhysicalIndex {
   public readonly byPhysical = new Map<string, Location>();
   public readonly owned = new Set<string>();
   /** EKS-created cluster security group ID -> its cluster resource. */
@@ -215,7 +215,16 @@ function templateRuleKey(direction: 'ingress' | 'egress', rule: unknown, stack: 
   const group = props[`${side}SecurityGroupId`];
   const peer = group !== undefined ? index.resolveGroup(group, stack) ?? JSON.stringify(group)
     : props.CidrIp ?? props.CidrIpv6 ?? props[`${side}PrefixListId`] ?? '?';
-  return ruleKey(direction, props.IpProtocol, props.FromPort, props.ToPort, String(peer));
+  // A port the template computes (`Fn::GetAtt <db>.Endpoint.Port`) matches whatever port is live.
+  const port = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? value : '*');
+  return ruleKey(direction, props.IpProtocol, port(props.FromPort), port(props.ToPort), String(peer));
+}
+
+/** Whether a deployed rule's key admits a live one: equal, a computed port (`*`) matching any. */
+export function keyMatches(deployed: string, live: string): boolean {
+  if (!deployed.includes('*')) return deployed === live;
+  const pattern = deployed.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('-?\\d+');
+  return new RegExp(`^${pattern}$`).test(live);
 }
 
 function ruleKey(direction: string, protocol: unknown, from: unknown, to: unknown, peer: string): string {
