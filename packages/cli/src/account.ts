@@ -7,8 +7,9 @@ import {
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { call, CallOptions, LiveError, paginate } from './aws-calls';
+import { call, CallOptions, paginate } from './aws-calls';
 import { DeployedStack, partitionOf, substituteRole } from './assembly-stacks';
+import { LiveError } from './errors';
 import { emptySnapshot, MetricAlarm, SecurityGroupRule, Snapshot, StackResource } from './snapshot';
 
 export interface AccountOptions extends CallOptions {
@@ -129,7 +130,8 @@ export class Account {
   private async location(stack: DeployedStack): Promise<Location> {
     const region = stack.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (region === undefined) {
-      throw new LiveError(`stack ${stack.stackName}: the assembly names no region and none is configured. Fix: set AWS_REGION, or give the stack an env.`);
+      throw new LiveError(`stack ${stack.stackName}`, 'LiveRegion', 'the assembly names no region for the stack and none is configured.', stack.id,
+        'set AWS_REGION, or give the stack an env');
     }
     const account = stack.account ?? await (this.callerAccount ??= this.caller(region));
     return { account, region, partition: partitionOf(region) };
@@ -146,7 +148,8 @@ function parseTemplate(body: string | undefined, stackName: string): { [key: str
   try {
     return JSON.parse(body ?? '');
   } catch {
-    throw new LiveError(`stack ${stackName}: its deployed template is not JSON (a YAML template?). Fix: deploy it with the CDK, which writes JSON.`);
+    throw new LiveError(`stack ${stackName}`, 'LiveTemplate', 'its deployed template is not JSON.', (body ?? '').slice(0, 40),
+      'deploy it with the CDK, which writes JSON');
   }
 }
 

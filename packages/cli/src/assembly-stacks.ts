@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LiveError } from './aws-calls';
+import { LiveError } from './errors';
 
 /** A stack of the assembly as `cdk deploy` sees it: where it deploys and the roles it deploys and looks up with. */
 export interface DeployedStack {
@@ -26,7 +26,8 @@ export function assemblyStacks(directory: string): DeployedStack[] {
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   } catch (e) {
-    throw new LiveError(`${directory}: not a readable cloud assembly (${e instanceof Error ? e.message : String(e)}). Fix: run \`cdk synth\` and pass the directory it wrote (cdk.out).`);
+    throw new LiveError(directory, 'LiveSnapshot', 'not a readable cloud assembly.', e instanceof Error ? e.message : String(e),
+      'run `cdk synth` and pass the directory it wrote (cdk.out)');
   }
   const stacks: DeployedStack[] = [];
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {

@@ -1,15 +1,10 @@
+import { LiveError } from './errors';
+
 /**
  * How every AWS call of the live commands is made: with its IAM action named, throttling retried
  * with backoff (the SDK's own retries are off, so one policy applies and tests see it), and the
  * errors a user can act on turned into `LiveError`s (exit 2) that name what to fix.
  */
-export class LiveError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LiveError';
-  }
-}
-
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled']);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess']);
 /** Attempts of a throttled call, the first included. */
@@ -54,23 +49,25 @@ export async function paginate<P, T>(
 }
 
 function explain(e: unknown, name: string, action: string, what: string): Error {
-  const message = e instanceof Error ? e.message : String(e);
+  // The message shape adds its own full stop after the value received.
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
   if (ACCESS_DENIED.has(name)) {
-    return new LiveError(`${what}: AccessDenied: the credentials may not call ${action}. Got: ${message} `
-      + `Fix: allow ${action} to the role (the policy of each command is in docs/live.md#permissions, or attach the CliPolicy construct).`);
+    return new LiveError(what, 'LiveAccessDenied', `AccessDenied: the credentials may not call ${action}.`, message,
+      `allow ${action} to the role (each command's policy is in docs/live.md#permissions)`);
   }
   if (name === 'ValidationError' && /does not exist/.test(message)) {
-    return new LiveError(`${what}: the stack does not exist in this account and region. Got: ${message} `
-      + 'Fix: deploy it first, or point the credentials (AWS_PROFILE, AWS_REGION) at the account the assembly names.');
+    return new LiveError(what, 'LiveNotFound', 'the stack does not exist in this account and region.', message,
+      'deploy it first, or point the credentials (AWS_PROFILE, AWS_REGION) at the account the assembly names');
   }
   if (name === 'ResourceNotFoundException') {
-    return new LiveError(`${what}: not found by ${action}. Got: ${message} Fix: deploy it first, or check the account and region.`);
+    return new LiveError(what, 'LiveNotFound', `not found by ${action}.`, message, 'deploy it first, or check the account and region');
   }
   if (THROTTLING.has(name)) {
-    return new LiveError(`${what}: ${action} was throttled ${MAX_ATTEMPTS} times. Got: ${message} Fix: run the command again later.`);
+    return new LiveError(what, 'LiveThrottled', `${action} was throttled ${MAX_ATTEMPTS} times.`, message, 'run the command again later');
   }
   if (name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'ExpiredTokenException') {
-    return new LiveError(`${what}: no usable AWS credentials for ${action}. Got: ${message} Fix: sign in (aws sso login, AWS_PROFILE), or pass a snapshot directory to work offline.`);
+    return new LiveError(what, 'LiveCredentials', `no usable AWS credentials for ${action}.`, message,
+      'sign in (aws sso login, AWS_PROFILE), or pass a snapshot directory to work offline');
   }
   return e instanceof Error ? e : new Error(message);
 }

@@ -2,23 +2,25 @@ import { Command, CommanderError, Option } from 'commander';
 import { readStateFile, DEFAULT_STATE_FILE } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
 import { CliIo, ExitCode } from 'cdk-safe-eks/dist/lib/cli/program';
 import { formatText } from 'cdk-safe-eks/dist/lib/cli/text-report';
-import { AssemblyError } from 'cdk-safe-eks/dist/lib/model/cloud-assembly';
+import { SafeEksErrors } from 'cdk-safe-eks/dist/lib/model/errors';
 import { FlowModel } from 'cdk-safe-eks/dist/lib/model/flow-model';
 import { guardrailAlarmNames } from 'cdk-safe-eks/dist/lib/model/guardrail-names';
 import { flowFails } from 'cdk-safe-eks/dist/lib/model/flow-text';
 import { loadTemplates } from 'cdk-safe-eks/dist/lib/model/template-directory';
 import { Account } from './account';
 import { assemblyStacks, DeployedStack } from './assembly-stacks';
-import { LiveError, realSleep } from './aws-calls';
+import { realSleep } from './aws-calls';
+import { LiveError } from './errors';
 import { liveTemplates, RuleDrift } from './live-rules';
 import { lockPolicies, retiredStacks } from './lock';
 import { formatCheck, pairCheck } from './pair-check';
-import { readSnapshot, Snapshot, SnapshotError, writeSnapshot } from './snapshot';
+import { readSnapshot, Snapshot, writeSnapshot } from './snapshot';
 
 export { liveTemplates, RuleDrift } from './live-rules';
 export { lockPolicies, StackLock } from './lock';
 export { pairCheck } from './pair-check';
 export { readSnapshot, writeSnapshot, Snapshot } from './snapshot';
+export { LiveError } from './errors';
 
 /** What the commands need from outside: where to write, and how to wait between throttled calls. */
 export interface LiveCliOptions {
@@ -44,8 +46,8 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     const snapshot = dir === undefined ? await account(flags).snapshot(stacks) : readSnapshot(dir);
     const missing = stacks.filter((s) => !snapshot.stackResources.has(s.stackName) || !snapshot.templates.has(s.stackName));
     if (missing.length > 0) {
-      throw new SnapshotError(dir ?? 'the account', `has no stack resources or deployed template of ${missing.map((s) => s.stackName).join(', ')}.`,
-        'capture the snapshot again with `cdk-safe-eks live snapshot`, for the same assembly');
+      throw new LiveError(dir ?? 'the account', 'LiveSnapshot', 'it has no stack resources or deployed template of a stack of the assembly.',
+        missing.map((s) => s.stackName).join(', '), 'capture the snapshot again with `cdk-safe-eks live snapshot`, for the same assembly');
     }
     return snapshot;
   };
@@ -89,7 +91,7 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
       const { templates } = loadTemplates(assembly);
       const retired = retiredStacks(assembly, templates, flags.retire ?? []);
       if (retired.unknown.length > 0) {
-        throw new SnapshotError(assembly, `--retire names no stack or color of the assembly: ${retired.unknown.join(', ')}.`, 'pass a color of a pair (blue, green) or a stack name');
+        throw new LiveError(assembly, 'LiveArgument', '--retire names no stack or color of the assembly.', retired.unknown.join(', '), 'pass a color of a pair (blue, green) or a stack name');
       }
       const report = FlowModel.fromTemplates(templates).evaluate();
       const locks = lockPolicies(templates, report, { retiredStacks: retired.stacks, replacements: new Set(flags.replace ?? []) });
@@ -118,7 +120,8 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     .action(async (flags: AccountFlags & { pair: string; color: string; from?: string; assembly: string; stateFile: string }) => {
       const color = readStateFile(flags.stateFile).pairs[flags.pair]?.[flags.color.toLowerCase() as 'blue' | 'green'];
       if (color === undefined) {
-        throw new SnapshotError(flags.stateFile, `pair ${flags.pair} has no recorded color ${flags.color}.`, `run \`cdk-safe-eks pair record --pair ${flags.pair}\` after the deploy`);
+        throw new LiveError(flags.stateFile, 'LiveArgument', `pair ${flags.pair} has no recorded color ${flags.color}.`, flags.color,
+          `run \`cdk-safe-eks pair record --pair ${flags.pair}\` after the deploy`);
       }
       let snapshot: Snapshot;
       if (flags.from !== undefined) {
@@ -138,7 +141,7 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.OK : ExitCode.UNUSABLE;
-    if (e instanceof LiveError || e instanceof SnapshotError || e instanceof AssemblyError || isStateError(e)) {
+    if (SafeEksErrors.isSafeEksError(e)) {
       io.err(`cdk-safe-eks: ${(e as Error).message}\n`);
       return ExitCode.UNUSABLE;
     }
@@ -146,10 +149,6 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     return ExitCode.UNUSABLE;
   }
   return exitCode;
-}
-
-function isStateError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'PairStateError';
 }
 
 function formatDrift(drift: readonly RuleDrift[]): string {

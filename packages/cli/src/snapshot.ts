@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { LiveError } from './errors';
 
 /**
  * What the live commands read from an account, in exactly the JSON shapes the AWS CLI prints for
@@ -86,14 +87,6 @@ export interface MetricAlarm {
   readonly Dimensions?: Array<{ readonly Name: string; readonly Value: string }>;
 }
 
-/** Input that cannot be read: a missing file, a file that is not JSON or not in its call's shape. Exit 2. */
-export class SnapshotError extends Error {
-  constructor(where: string, problem: string, fix: string) {
-    super(`${where}: ${problem} Fix: ${fix}`);
-    this.name = 'SnapshotError';
-  }
-}
-
 export function emptySnapshot(): Snapshot {
   return {
     stackResources: new Map(), templates: new Map(), securityGroupRules: { SecurityGroupRules: [] }, clusters: new Map(),
@@ -103,10 +96,10 @@ export function emptySnapshot(): Snapshot {
 
 const CAPTURE = 'capture it with `cdk-safe-eks live snapshot <cdk.out> --out <dir>` or the AWS CLI call docs/live.md names for the file';
 
-/** Reads a snapshot directory; throws `SnapshotError` when a file it needs is missing or not in its call's shape. */
+/** Reads a snapshot directory; throws `LiveError` (LiveSnapshot) when a file it needs is missing or not in its call's shape. */
 export function readSnapshot(dir: string): Snapshot {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new SnapshotError(dir, 'the snapshot directory does not exist.', CAPTURE);
+    throw new LiveError(dir, 'LiveSnapshot', 'the snapshot directory does not exist.', 'nothing at that path', CAPTURE);
   }
   const snapshot = emptySnapshot();
   const json = (file: string, key: string): any => {
@@ -115,10 +108,10 @@ export function readSnapshot(dir: string): Snapshot {
     try {
       parsed = JSON.parse(fs.readFileSync(where, 'utf8'));
     } catch (e) {
-      throw new SnapshotError(where, `not readable as JSON (${e instanceof Error ? e.message : String(e)}).`, CAPTURE);
+      throw new LiveError(where, 'LiveSnapshot', 'the file is not readable as JSON.', e instanceof Error ? e.message : String(e), CAPTURE);
     }
     if (typeof parsed !== 'object' || parsed === null || !(key in parsed)) {
-      throw new SnapshotError(where, `has no ${key}: not the AWS CLI's output of its call.`, CAPTURE);
+      throw new LiveError(where, 'LiveSnapshot', `the file has no ${key}: it is not the AWS CLI's output of its call.`, JSON.stringify(Object.keys(parsed ?? {})), CAPTURE);
     }
     return parsed;
   };
@@ -130,7 +123,7 @@ export function readSnapshot(dir: string): Snapshot {
     const body = typeof answer.TemplateBody === 'string' ? JSON.parse(answer.TemplateBody) : answer.TemplateBody;
     snapshot.templates.set(base(f), { TemplateBody: body });
   }
-  if (snapshot.stackResources.size === 0) throw new SnapshotError(path.join(dir, 'stack-resources'), 'holds no <stack>.json.', CAPTURE);
+  if (snapshot.stackResources.size === 0) throw new LiveError(path.join(dir, 'stack-resources'), 'LiveSnapshot', 'the folder holds no <stack>.json.', 'no stack', CAPTURE);
   Object.assign(snapshot.securityGroupRules, json('security-group-rules.json', 'SecurityGroupRules'));
   for (const f of files('clusters')) snapshot.clusters.set(base(f), json(`clusters/${f}`, 'cluster'));
   for (const [kind, key, into] of [['nodegroups', 'nodegroup', snapshot.nodegroups], ['addons', 'addon', snapshot.addons]] as const) {

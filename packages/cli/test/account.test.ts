@@ -132,7 +132,8 @@ describe('live snapshot', () => {
     ec2.on(DescribeSecurityGroupRulesCommand).rejects(error('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
     const result = await run('verify', assembly(), '--live', '--no-assume-role');
     expect(result.code).toBe(ExitCode.UNUSABLE);
-    expect(result.err).toMatch(/^cdk-safe-eks: security groups of stack Payments-Blue: AccessDenied: the credentials may not call ec2:DescribeSecurityGroupRules\. /);
+    expect(result.err).toBe('cdk-safe-eks: security groups of stack Payments-Blue: AccessDenied: the credentials may not call ec2:DescribeSecurityGroupRules. '
+      + 'Got: You are not authorized to perform this operation. Fix: allow ec2:DescribeSecurityGroupRules to the role (each command\'s policy is in docs/live.md#permissions)\n');
   });
 
   test('a stack that does not exist is exit 2, saying so', async () => {

@@ -72,7 +72,7 @@ describe('verify --live on the example', () => {
     fs.rmSync(path.join(partial, 'templates', 'Payments-Traffic.json'));
     const result = await run('verify', assembly, '--live', partial);
     expect(result.code).toBe(ExitCode.UNUSABLE);
-    expect(result.err).toContain('has no stack resources or deployed template of Payments-Traffic');
+    expect(result.err).toContain('it has no stack resources or deployed template of a stack of the assembly. Got: Payments-Traffic.');
   });
 });
 
