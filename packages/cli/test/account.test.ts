@@ -172,7 +172,7 @@ describe('pair check', () => {
     fs.writeFileSync(file, JSON.stringify({ formatVersion: 1, pairs: { Payments: { upgradeStrategy: 'blue-green', blue: { version: '1.34', weight: 100, clusterName: 'payments-blue-1-34', fingerprint: 'x', deletionProtection: true } } } }));
     return file;
   };
-  const alarms = (state: (kind: string) => string) => ['healthy-hosts', 'unhealthy-hosts', 'target-5xx', 'p99-response-time', 'changes'].map((kind) => ({
+  const alarms = (state: (kind: string) => 'OK' | 'ALARM' | 'INSUFFICIENT_DATA') => ['healthy-hosts', 'unhealthy-hosts', 'target-5xx', 'p99-response-time', 'changes'].map((kind) => ({
     AlarmName: `cdk-safe-eks-payments-blue-1-34-${kind}`, StateValue: state(kind), Threshold: kind === 'healthy-hosts' ? 2 : 1,
     Dimensions: kind === 'healthy-hosts' ? [{ Name: 'TargetGroup', Value: 'targetgroup/payments-blue/0123456789abcdef' }] : [],
   }));
