@@ -102,7 +102,7 @@ export function readSnapshot(dir: string): Snapshot {
     throw new LiveError(dir, 'LiveSnapshot', 'the snapshot directory does not exist.', 'nothing at that path', CAPTURE);
   }
   const snapshot = emptySnapshot();
-  const json = (file: string, key: string): any => {
+  const json = <T>(file: string, key: string): T => {
     const where = path.join(dir, file);
     let parsed: unknown;
     try {
@@ -113,25 +113,23 @@ export function readSnapshot(dir: string): Snapshot {
     if (typeof parsed !== 'object' || parsed === null || !(key in parsed)) {
       throw new LiveError(where, 'LiveSnapshot', `the file has no ${key}: it is not the AWS CLI's output of its call.`, JSON.stringify(Object.keys(parsed ?? {})), CAPTURE);
     }
-    return parsed;
+    return parsed as T;
   };
   const files = (sub: string) => (fs.existsSync(path.join(dir, sub)) ? fs.readdirSync(path.join(dir, sub)).filter((f) => f.endsWith('.json')).sort() : []);
   const base = (f: string) => f.slice(0, -'.json'.length);
   for (const f of files('stack-resources')) snapshot.stackResources.set(base(f), json(`stack-resources/${f}`, 'StackResources'));
   for (const f of files('templates')) {
-    const answer = json(`templates/${f}`, 'TemplateBody');
+    const answer = json<{ TemplateBody: string | { [key: string]: unknown } }>(`templates/${f}`, 'TemplateBody');
     const body = typeof answer.TemplateBody === 'string' ? JSON.parse(answer.TemplateBody) : answer.TemplateBody;
     snapshot.templates.set(base(f), { TemplateBody: body });
   }
   if (snapshot.stackResources.size === 0) throw new LiveError(path.join(dir, 'stack-resources'), 'LiveSnapshot', 'the folder holds no <stack>.json.', 'no stack', CAPTURE);
   Object.assign(snapshot.securityGroupRules, json('security-group-rules.json', 'SecurityGroupRules'));
   for (const f of files('clusters')) snapshot.clusters.set(base(f), json(`clusters/${f}`, 'cluster'));
-  for (const [kind, key, into] of [['nodegroups', 'nodegroup', snapshot.nodegroups], ['addons', 'addon', snapshot.addons]] as const) {
-    for (const cluster of snapshot.clusters.keys()) {
-      const entries = new Map<string, any>();
-      for (const f of files(`${kind}/${cluster}`)) entries.set(base(f), json(`${kind}/${cluster}/${f}`, key));
-      (into as Map<string, Map<string, any>>).set(cluster, entries);
-    }
+  const perCluster = <T>(kind: string, key: string, cluster: string) => new Map(files(`${kind}/${cluster}`).map((f): [string, T] => [base(f), json<T>(`${kind}/${cluster}/${f}`, key)]));
+  for (const cluster of snapshot.clusters.keys()) {
+    snapshot.nodegroups.set(cluster, perCluster('nodegroups', 'nodegroup', cluster));
+    snapshot.addons.set(cluster, perCluster('addons', 'addon', cluster));
   }
   for (const f of files('insights')) snapshot.insights.set(base(f), json(`insights/${f}`, 'insights'));
   for (const f of files('target-health')) snapshot.targetHealth.set(base(f), json(`target-health/${f}`, 'TargetHealthDescriptions'));

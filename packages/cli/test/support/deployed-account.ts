@@ -4,6 +4,7 @@ import { PhysicalIndex } from '../../src/live-rules';
 import { emptySnapshot, SecurityGroupRule, Snapshot } from '../../src/snapshot';
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 17);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read loosely as a deployed account would
 type Json = { [key: string]: any };
 
 /**
