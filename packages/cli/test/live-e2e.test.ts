@@ -42,15 +42,36 @@ describe('verify --live on the example', () => {
     const file = path.join(broken, 'security-group-rules.json');
     const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
     const resources = JSON.parse(fs.readFileSync(path.join(broken, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources;
-    // The node group's ingress of the kubelet port (10250) from the control plane.
-    const kubelet = resources.find((r: { LogicalResourceId: string }) => r.LogicalResourceId.includes('ControlPlaneSecurityGroup6B6F210A10250'));
-    expect(kubelet).toBeDefined();
-    rules.SecurityGroupRules = rules.SecurityGroupRules.filter((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId !== kubelet.PhysicalResourceId);
+    // The control plane's ingress of 443 from the nodes: the one rule that admits nodes to the API server.
+    const https = resources.find((r: { LogicalResourceId: string }) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'));
+    expect(https).toBeDefined();
+    rules.SecurityGroupRules = rules.SecurityGroupRules.filter((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId !== https.PhysicalResourceId);
     fs.writeFileSync(file, JSON.stringify(rules));
     const result = await run('verify', assembly, '--live', broken);
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
-    expect(result.out).toContain('ControlPlaneToNodesKubelet');
-    expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${kubelet.LogicalResourceId} \\(${kubelet.PhysicalResourceId}\\)`));
+    expect(result.out).toContain('Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps: missing: no ingress rule on [Payments-Blue/ClusterControlPlaneSecurityGroupD274242C');
+    const failing = JSON.parse((await run('verify', assembly, '--live', broken, '--json')).out).report.flows
+      .filter((f: { allowedBefore: boolean }) => !f.allowedBefore).map((f: { flowId: string; cluster: string }) => `${f.cluster} ${f.flowId}`);
+    expect(failing).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
+    expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${https.LogicalResourceId} \\(${https.PhysicalResourceId}\\)`));
+  });
+
+  test('a required rule whose port was changed in the account: exit 1, the flow and the rule named, deployed and live', async () => {
+    const changed = `${dir}-changed`;
+    fs.cpSync(dir, changed, { recursive: true });
+    const file = path.join(changed, 'security-group-rules.json');
+    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const resources = JSON.parse(fs.readFileSync(path.join(changed, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources;
+    const https = resources.find((r: { LogicalResourceId: string }) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'));
+    const rule = rules.SecurityGroupRules.find((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId === https.PhysicalResourceId);
+    Object.assign(rule, { FromPort: 8443, ToPort: 8443 });
+    fs.writeFileSync(file, JSON.stringify(rules));
+    const result = await run('verify', assembly, '--live', changed, '--json');
+    expect(result.code).toBe(ExitCode.FLOWS_FAIL);
+    const { report, drift } = JSON.parse(result.out);
+    expect(drift).toEqual([expect.objectContaining({ kind: 'changed', rule: `Payments-Blue/${https.LogicalResourceId} (${https.PhysicalResourceId})`, detail: expect.stringMatching(/^deployed ingress tcp 443-443 sg-\w+, live ingress tcp 8443-8443 sg-\w+$/) })]);
+    expect(report.flows.filter((f: { allowedBefore: boolean }) => !f.allowedBefore).map((f: { flowId: string; cluster: string }) => `${f.cluster} ${f.flowId}`))
+      .toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
   });
 
   test('a rule added outside CloudFormation to an owned group is drift: exit 1', async () => {
