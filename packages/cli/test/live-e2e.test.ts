@@ -4,10 +4,11 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../../bin/app';
 import { ExitCode } from '../../../lib/cli/program';
+import { ConnectivityReport } from '../../../lib/model/flow-model';
 import { testApp } from '../../../test/helpers';
 import { runLiveCli } from '../src';
 import { StackLock } from '../src/lock';
-import { writeSnapshot } from '../src/snapshot';
+import { SecurityGroupRule, StackResource, writeSnapshot } from '../src/snapshot';
 import { deployedAccount } from './support/deployed-account';
 
 /** End to end, offline: the example's own assembly, and a snapshot of an account it was deployed to. */
@@ -28,6 +29,26 @@ async function run(...args: string[]): Promise<{ code: ExitCode; out: string; er
   return { code, out, err };
 }
 
+/** A copy of the snapshot whose live rules `edit` changed. */
+function editedRules(name: string, edit: (rules: SecurityGroupRule[]) => SecurityGroupRule[]): string {
+  const copy = `${dir}-${name}`;
+  fs.cpSync(dir, copy, { recursive: true });
+  const file = path.join(copy, 'security-group-rules.json');
+  const rules = JSON.parse(fs.readFileSync(file, 'utf8')) as { SecurityGroupRules: SecurityGroupRule[] };
+  fs.writeFileSync(file, JSON.stringify({ SecurityGroupRules: edit(rules.SecurityGroupRules) }));
+  return copy;
+}
+
+/** The control plane's ingress of 443 from the nodes in Blue: the one rule that admits nodes to the API server. */
+function httpsRule(): StackResource {
+  const resources = JSON.parse(fs.readFileSync(path.join(dir, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources as StackResource[];
+  return resources.find((r) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'))!;
+}
+
+function failingFlows(report: ConnectivityReport): string[] {
+  return report.flows.filter((f) => !f.allowedBefore).map((f) => `${f.cluster} ${f.flowId}`);
+}
+
 describe('verify --live on the example', () => {
   test('the snapshot of the deployed example proves every required flow, with no drift: exit 0', async () => {
     const result = await run('verify', assembly, '--live', dir);
@@ -37,51 +58,29 @@ describe('verify --live on the example', () => {
   });
 
   test('one required rule gone from the account: exit 1 naming its flow and the missing rule', async () => {
-    const broken = `${dir}-broken`;
-    fs.cpSync(dir, broken, { recursive: true });
-    const file = path.join(broken, 'security-group-rules.json');
-    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const resources = JSON.parse(fs.readFileSync(path.join(broken, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources;
-    // The control plane's ingress of 443 from the nodes: the one rule that admits nodes to the API server.
-    const https = resources.find((r: { LogicalResourceId: string }) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'));
-    expect(https).toBeDefined();
-    rules.SecurityGroupRules = rules.SecurityGroupRules.filter((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId !== https.PhysicalResourceId);
-    fs.writeFileSync(file, JSON.stringify(rules));
+    const broken = editedRules('broken', (rules) => rules.filter((r) => r.SecurityGroupRuleId !== httpsRule().PhysicalResourceId));
     const result = await run('verify', assembly, '--live', broken);
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(result.out).toContain('Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps: missing: no ingress rule on [Payments-Blue/ClusterControlPlaneSecurityGroupD274242C');
-    const failing = JSON.parse((await run('verify', assembly, '--live', broken, '--json')).out).report.flows
-      .filter((f: { allowedBefore: boolean }) => !f.allowedBefore).map((f: { flowId: string; cluster: string }) => `${f.cluster} ${f.flowId}`);
-    expect(failing).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
-    expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${https.LogicalResourceId} \\(${https.PhysicalResourceId}\\)`));
+    expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${httpsRule().LogicalResourceId} \\(${httpsRule().PhysicalResourceId}\\)`));
+    expect(failingFlows(JSON.parse((await run('verify', assembly, '--live', broken, '--json')).out).report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
   });
 
   test('a required rule whose port was changed in the account: exit 1, the flow and the rule named, deployed and live', async () => {
-    const changed = `${dir}-changed`;
-    fs.cpSync(dir, changed, { recursive: true });
-    const file = path.join(changed, 'security-group-rules.json');
-    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const resources = JSON.parse(fs.readFileSync(path.join(changed, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources;
-    const https = resources.find((r: { LogicalResourceId: string }) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'));
-    const rule = rules.SecurityGroupRules.find((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId === https.PhysicalResourceId);
-    Object.assign(rule, { FromPort: 8443, ToPort: 8443 });
-    fs.writeFileSync(file, JSON.stringify(rules));
+    const changed = editedRules('changed', (rules) => rules.map((r) => (r.SecurityGroupRuleId === httpsRule().PhysicalResourceId ? { ...r, FromPort: 8443, ToPort: 8443 } : r)));
     const result = await run('verify', assembly, '--live', changed, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     const { report, drift } = JSON.parse(result.out);
-    expect(drift).toEqual([expect.objectContaining({ kind: 'changed', rule: `Payments-Blue/${https.LogicalResourceId} (${https.PhysicalResourceId})`, detail: expect.stringMatching(/^deployed ingress tcp 443-443 sg-\w+, live ingress tcp 8443-8443 sg-\w+$/) })]);
-    expect(report.flows.filter((f: { allowedBefore: boolean }) => !f.allowedBefore).map((f: { flowId: string; cluster: string }) => `${f.cluster} ${f.flowId}`))
-      .toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
+    expect(drift).toEqual([expect.objectContaining({
+      kind: 'changed', rule: `Payments-Blue/${httpsRule().LogicalResourceId} (${httpsRule().PhysicalResourceId})`,
+      detail: expect.stringMatching(/^deployed ingress tcp 443-443 sg-\w+, live ingress tcp 8443-8443 sg-\w+$/),
+    })]);
+    expect(failingFlows(report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
   });
 
   test('a rule added outside CloudFormation to an owned group is drift: exit 1', async () => {
-    const added = `${dir}-added`;
-    fs.cpSync(dir, added, { recursive: true });
-    const file = path.join(added, 'security-group-rules.json');
-    const rules = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const group = rules.SecurityGroupRules.find((r: { IsEgress: boolean }) => !r.IsEgress).GroupId;
-    rules.SecurityGroupRules.push({ SecurityGroupRuleId: 'sgr-0handmade', GroupId: group, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' });
-    fs.writeFileSync(file, JSON.stringify(rules));
+    const added = editedRules('added', (rules) => [...rules,
+      { SecurityGroupRuleId: 'sgr-0handmade', GroupId: rules.find((r) => !r.IsEgress)!.GroupId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' }]);
     const result = await run('verify', assembly, '--live', added, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(JSON.parse(result.out).drift).toEqual([expect.objectContaining({ kind: 'added', rule: 'sgr-0handmade', detail: 'ingress tcp 22-22 10.0.0.0/8 (not in any template)' })]);
