@@ -130,7 +130,9 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
         const stacks = assemblyStacks(flags.assembly);
         snapshot = await account(flags).snapshot(stacks);
         const names = Object.values(guardrailAlarmNames(color.clusterName));
-        snapshot.alarms.MetricAlarms.push(...await account(flags).alarms(stacks[0], names));
+        // The alarms live beside the color's cluster: read them with its stack's role and region.
+        const home = stacks.find((s) => snapshot.stackResources.get(s.stackName)?.StackResources.some((r) => r.PhysicalResourceId === color.clusterName)) ?? stacks[0];
+        snapshot.alarms.MetricAlarms.push(...await account(flags).alarms(home, names));
       }
       const lines = pairCheck(color.clusterName, snapshot);
       io.out(formatCheck(flags.color, lines));
