@@ -37,3 +37,4 @@ export * from './model/workloads';
 export { SafeEksErrors } from './model/errors';
 export * from './guardrails/cluster-guardrails';
 export * from './guardrails/guardrail-trail';
+export * from './permissions/cli-policy';

@@ -37,4 +37,11 @@ describe('what a construct-only user loads', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('0');
   });
+
+  test('importing the compiled library loads no AWS SDK module (the live commands are in cdk-safe-eks-cli)', () => {
+    const script = "require('./dist/lib'); console.log(Object.keys(require.cache).filter((k) => k.includes('@aws-sdk') || k.includes('packages/cli')).length)";
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('0');
+  });
 });

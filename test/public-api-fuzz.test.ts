@@ -112,6 +112,12 @@ const RECIPES: { [key: string]: Recipe } = {
     make: (env) => ({ args: [env.stack, uid(env, 'Guardrails'), { cluster: safeCluster(env), trail: lib.GuardrailTrail.organizationTrail(TRAIL_STATEMENT), healthEvents: false }] }),
     call: (_, a) => new lib.ClusterGuardrails(a[0] as Stack, a[1] as string, a[2] as lib.ClusterGuardrailsProps),
   },
+  'CliPolicy.constructor': {
+    make: (env) => ({ args: [env.stack, uid(env, 'CliPolicy'), { commands: [lib.CliCommand.VERIFY_LIVE], stackNames: ['Payments-Blue'] }] }),
+    call: (_, a) => new lib.CliPolicy(a[0] as Stack, a[1] as string, a[2] as lib.CliPolicyProps),
+    foreignProps: { 2: ['roles'] },
+  },
+  'CliCommand.all': { make: () => ({ args: [] }), call: () => lib.CliCommand.all() },
   'ClusterGuardrails.alarmName': {
     make: () => ({ args: ['payments-blue', lib.GuardrailAlarm.HEALTHY_HOSTS] }),
     call: (_, a) => lib.ClusterGuardrails.alarmName(a[0] as string, a[1] as lib.GuardrailAlarm),

@@ -72,7 +72,8 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
       + 'also after the EKS-created cluster security group loses its rules (the 2021-01-11 incident replay); '
       + 'and says, before a deploy, whether it would replace or delete a cluster, a flow or data.')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText('after', '\nWith cdk-safe-eks-cli installed (docs/live.md): live snapshot, verify --live, lock, pair check.');
 
   program.command('verify')
     .description(`Print the flow table of every cluster; exit ${ExitCode.FLOWS_FAIL} when a required flow fails before or after the replay, `

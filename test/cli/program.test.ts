@@ -146,7 +146,7 @@ describe('cdk-safe-eks on input it cannot use', () => {
     const run = spawnSync(process.execPath, [shim, 'verify', example], { encoding: 'utf8' });
     expect(run.status).toBe(ExitCode.UNUSABLE);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^cdk-safe-eks: the compiled CLI .*dist.lib.cli.program\.js is missing\. .*`npm run build`/);
+    expect(run.stderr).toMatch(/^cdk-safe-eks: the compiled CLI .*dist.lib.cli.main\.js is missing\. .*`npm run build`/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

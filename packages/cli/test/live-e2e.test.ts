@@ -1,0 +1,121 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../../bin/app';
+import { ExitCode } from '../../../lib/cli/program';
+import { ConnectivityReport } from '../../../lib/model/flow-model';
+import { testApp } from '../../../test/helpers';
+import { runLiveCli } from '../src';
+import { StackLock } from '../src/lock';
+import { SecurityGroupRule, StackResource, writeSnapshot } from '../src/snapshot';
+import { deployedAccount } from './support/deployed-account';
+
+/** End to end, offline: the example's own assembly, and a snapshot of an account it was deployed to. */
+let assembly: string;
+let dir: string;
+
+beforeAll(() => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-live-'));
+  assembly = buildApp(new App({ outdir: path.join(tmp, 'cdk.out'), context: testApp().node.getAllContext() })).synth().directory;
+  dir = path.join(tmp, 'snapshot');
+  writeSnapshot(dir, deployedAccount(assembly));
+}, 300_000);
+
+async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined });
+  return { code, out, err };
+}
+
+/** A copy of the snapshot whose live rules `edit` changed. */
+function editedRules(name: string, edit: (rules: SecurityGroupRule[]) => SecurityGroupRule[]): string {
+  const copy = `${dir}-${name}`;
+  fs.cpSync(dir, copy, { recursive: true });
+  const file = path.join(copy, 'security-group-rules.json');
+  const rules = JSON.parse(fs.readFileSync(file, 'utf8')) as { SecurityGroupRules: SecurityGroupRule[] };
+  fs.writeFileSync(file, JSON.stringify({ SecurityGroupRules: edit(rules.SecurityGroupRules) }));
+  return copy;
+}
+
+/** The control plane's ingress of 443 from the nodes in Blue: the one rule that admits nodes to the API server. */
+function httpsRule(): StackResource {
+  const resources = JSON.parse(fs.readFileSync(path.join(dir, 'stack-resources', 'Payments-Blue.json'), 'utf8')).StackResources as StackResource[];
+  return resources.find((r) => r.LogicalResourceId.startsWith('ClusterControlPlaneSecurityGroupfromPaymentsBlueClusterNodeSecurityGroup'))!;
+}
+
+function failingFlows(report: ConnectivityReport): string[] {
+  return report.flows.filter((f) => !f.allowedBefore).map((f) => `${f.cluster} ${f.flowId}`);
+}
+
+describe('verify --live on the example', () => {
+  test('the snapshot of the deployed example proves every required flow, with no drift: exit 0', async () => {
+    const result = await run('verify', assembly, '--live', dir);
+    expect(result.err).toBe('');
+    expect(result.out).toContain('Live rules: every owned rule is as deployed.');
+    expect(result.code).toBe(ExitCode.OK);
+  });
+
+  test('one required rule gone from the account: exit 1 naming its flow and the missing rule', async () => {
+    const broken = editedRules('broken', (rules) => rules.filter((r) => r.SecurityGroupRuleId !== httpsRule().PhysicalResourceId));
+    const result = await run('verify', assembly, '--live', broken);
+    expect(result.code).toBe(ExitCode.FLOWS_FAIL);
+    expect(result.out).toContain('Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps: missing: no ingress rule on [Payments-Blue/ClusterControlPlaneSecurityGroupD274242C');
+    expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${httpsRule().LogicalResourceId} \\(${httpsRule().PhysicalResourceId}\\)`));
+    expect(failingFlows(JSON.parse((await run('verify', assembly, '--live', broken, '--json')).out).report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
+  });
+
+  test('a required rule whose port was changed in the account: exit 1, the flow and the rule named, deployed and live', async () => {
+    const changed = editedRules('changed', (rules) => rules.map((r) => (r.SecurityGroupRuleId === httpsRule().PhysicalResourceId ? { ...r, FromPort: 8443, ToPort: 8443 } : r)));
+    const result = await run('verify', assembly, '--live', changed, '--json');
+    expect(result.code).toBe(ExitCode.FLOWS_FAIL);
+    const { report, drift } = JSON.parse(result.out);
+    expect(drift).toEqual([expect.objectContaining({
+      kind: 'changed', rule: `Payments-Blue/${httpsRule().LogicalResourceId} (${httpsRule().PhysicalResourceId})`,
+      detail: expect.stringMatching(/^deployed ingress tcp 443-443 sg-\w+, live ingress tcp 8443-8443 sg-\w+$/),
+    })]);
+    expect(failingFlows(report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
+  });
+
+  test('a rule added outside CloudFormation to an owned group is drift: exit 1', async () => {
+    const added = editedRules('added', (rules) => [...rules,
+      { SecurityGroupRuleId: 'sgr-0handmade', GroupId: rules.find((r) => !r.IsEgress)!.GroupId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' }]);
+    const result = await run('verify', assembly, '--live', added, '--json');
+    expect(result.code).toBe(ExitCode.FLOWS_FAIL);
+    expect(JSON.parse(result.out).drift).toEqual([expect.objectContaining({ kind: 'added', rule: 'sgr-0handmade', detail: 'ingress tcp 22-22 10.0.0.0/8 (not in any template)' })]);
+  });
+
+  test('a snapshot without one of the assembly\'s stacks is unusable: exit 2', async () => {
+    const partial = `${dir}-partial`;
+    fs.cpSync(dir, partial, { recursive: true });
+    fs.rmSync(path.join(partial, 'templates', 'Payments-Traffic.json'));
+    const result = await run('verify', assembly, '--live', partial);
+    expect(result.code).toBe(ExitCode.UNUSABLE);
+    expect(result.err).toContain('it has no stack resources or deployed template of a stack of the assembly. Got: Payments-Traffic.');
+  });
+});
+
+describe('lock --dry-run --json on the example', () => {
+  test('each stack denies replacing its clusters, the database and the cache; lifting a retired color says so', async () => {
+    const result = await run('lock', assembly, '--dry-run', '--json');
+    expect(result.code).toBe(ExitCode.OK);
+    const locks = JSON.parse(result.out) as StackLock[];
+    expect(locks.map((l) => l.stackName).sort()).toEqual(['Payments-Blue', 'Payments-Green', 'Payments-Shared', 'Payments-Traffic']);
+    const denied = (stack: string) => locks.find((l) => l.stackName === stack)!.policy.Statement.find((s) => s.Effect === 'Deny');
+    const template = (stack: string) => JSON.parse(fs.readFileSync(path.join(assembly, `${stack}.template.json`), 'utf8')).Resources as { [id: string]: { Type: string } };
+    const ofType = (stack: string, type: string) => Object.entries(template(stack)).filter(([, r]) => r.Type === type).map(([id]) => `LogicalResourceId/${id}`);
+    for (const stack of ['Payments-Blue', 'Payments-Green']) {
+      expect(denied(stack)).toEqual(expect.objectContaining({ Action: ['Update:Replace', 'Update:Delete'], Resource: expect.arrayContaining(ofType(stack, 'AWS::EKS::Cluster')) }));
+    }
+    const shared = [...ofType('Payments-Shared', 'AWS::RDS::DBCluster'), ...ofType('Payments-Shared', 'AWS::ElastiCache::ReplicationGroup')];
+    expect(shared).toHaveLength(2);
+    expect(denied('Payments-Shared')!.Resource).toEqual(expect.arrayContaining(shared));
+
+    const retiring = JSON.parse((await run('lock', assembly, '--dry-run', '--json', '--retire', 'green')).out) as StackLock[];
+    const green = retiring.find((l) => l.stackName === 'Payments-Green')!;
+    expect(green.locked).toEqual([]);
+    expect(green.lifted.map((l) => l.reason)).toContain('stack Payments-Green is being retired');
+    expect(retiring.find((l) => l.stackName === 'Payments-Blue')!.lifted).toEqual([]);
+  });
+});
