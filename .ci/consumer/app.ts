@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, SafeCluster, SafeVpc,
+  ConnectivityChecks, DependentCache, DependentDatabase, EksUpgradeSafetyChecks, GuardrailTrail, SafeCluster, SafeVpc,
 } from 'cdk-safe-eks';
 
 const env = { account: '222222222222', region: 'us-east-2' };
@@ -53,6 +53,8 @@ const cluster = new SafeCluster(clusters, 'Shop', {
 cluster.addNodegroup('General', { instanceTypes: [new ec2.InstanceType('m7g.large')], minSize: 2, desiredSize: 2, maxSize: 4 });
 database.allowFrom(cluster);
 cache.allowFrom(cluster);
+// Without a target group here: the changes alarm and the account's event rules (EksUpgradeSafety-EGR1).
+cluster.addGuardrails({ trail: GuardrailTrail.organizationTrail('The AWS Control Tower organization trail logs management events in every governed region.') });
 database.addRotationSingleUser({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new EksUpgradeSafetyChecks(app), new ConnectivityChecks());
