@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { CFN_LINT_EXEMPT } from './shared-validation-environment';
-import { SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
+import { CFN_LINT_EXEMPT, SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
 
 // The environment shares aws-cdk-lib's validation engine between test files: validation must still run.
 describe('the shared CloudFormation validation engine', () => {

@@ -14,7 +14,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TestEnvironment } from 'jest-environment-node';
-import { SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
+import { CFN_LINT_EXEMPT, SHARED_VALIDATE_GLOBAL } from './shared-validate-global';
 
 interface Engine {
   free(): void;
@@ -48,9 +48,6 @@ function sharedValidateModule(): ValidateModule {
   shared = { ...original, CompositeEngine: SharedEngine as unknown as EngineClass, TemplateContent: recordingTemplateContent(original.TemplateContent) };
   return shared;
 }
-
-/** Template metadata key of a test template made to be refused: the dump leaves it out. */
-export const CFN_LINT_EXEMPT = 'cdk-safe-eks:cfn-lint-exempt';
 
 /**
  * With CDK_SAFE_EKS_TEMPLATE_DUMP=<dir> (CI sets it), every template aws-cdk-lib validates is also
