@@ -1,3 +1,8 @@
+import * as path from 'path';
+import { PairChangeIntent } from '../../lib/blue-green/pair-change-intent';
+import { CloudFormationSchema } from '../../lib/checks/cloudformation-schema';
+import { ChangeSafety } from '../../lib/model/change-safety';
+import { loadTemplates } from '../../lib/model/template-directory';
 import { changelogSection, compareVersions, isBreakingBump, releaseProblems } from '../../scripts/release-verdict';
 
 const CHANGELOG = (entry: string) => `# Changelog\n\n## 0.2.0 - 2026-12-07\n\n${entry}\n\n## 0.1.0 - 2026-11-30\n\nThe first release.\n`;
@@ -35,5 +40,36 @@ describe('the release lock', () => {
     expect(changelogSection(CHANGELOG('- x'), '0.2.0')).toBe('## 0.2.0 - 2026-12-07\n\n- x\n');
     expect(changelogSection(CHANGELOG('- x'), '0.2')).toBeUndefined();
     expect(['0.10.0', '0.2.0', '0.1.1', '1.0.0'].sort(compareVersions)).toEqual(['0.1.1', '0.2.0', '0.10.0', '1.0.0']);
+  });
+});
+
+describe('the release lock on the released consumer assembly', () => {
+  // The lock's two halves in one process: the diff engine `cdk-safe-eks diff` runs, then the verdict.
+  const fixture = path.join(__dirname, '..', 'fixtures', 'releases', '0.1.0', 'consumer');
+  const released = loadTemplates(fixture).templates;
+  const withDatabaseName = (name: string) => released.map((t) => {
+    if (t.stackName !== 'ConsumerData') return t;
+    const template = JSON.parse(JSON.stringify(t.template));
+    template.Resources.OrdersClusterDD2D267B.Properties.DatabaseName = name;
+    return { ...t, template };
+  });
+  const findings = (after: ReturnType<typeof withDatabaseName>) => ChangeSafety.compare(released, after, new CloudFormationSchema(), { intents: [new PairChangeIntent()] })
+    .findings.map((f) => ({ kind: f.kind, subject: f.subject }));
+
+  test('the release itself is safe; a deliberate replacement of its database fails the lock until the breaking entry names it', () => {
+    expect(findings(withDatabaseName('orders'))).toEqual([]);
+    const replaced = findings(withDatabaseName('ledger'));
+    // The cluster, its two instances with it, and its literal identifier, which CloudFormation cannot replace in place.
+    expect(replaced).toEqual([
+      { kind: 'replaced', subject: 'ConsumerData/OrdersClusterDD2D267B' }, { kind: 'replaced', subject: 'ConsumerData/OrdersClusterReader1A4977E39' },
+      { kind: 'replaced', subject: 'ConsumerData/OrdersClusterWriterBB58B5C2' }, { kind: 'unique-key-clash', subject: 'ConsumerData/OrdersClusterDD2D267B' },
+    ]);
+    const input = { version: '0.2.0', released: '0.1.0', app: 'consumer', findings: replaced };
+    expect(releaseProblems({ ...input, changelog: CHANGELOG('### Added\n\n- a database name') })).toHaveLength(2);
+    expect(releaseProblems({ ...input, changelog: CHANGELOG('### Changed (breaking)\n\n- `ConsumerData/OrdersClusterDD2D267B` is replaced: move to a new store.') }))
+      .toEqual(['consumer: the 0.2.0 entry of CHANGELOG.md does not name `ConsumerData/OrdersClusterReader1A4977E39`, `ConsumerData/OrdersClusterWriterBB58B5C2`, '
+        + 'which upgrading replaces or loses: name each with the way through.']);
+    expect(releaseProblems({ ...input, changelog: CHANGELOG('### Changed (breaking)\n\n- `ConsumerData/OrdersClusterDD2D267B`, its instances '
+      + '`ConsumerData/OrdersClusterReader1A4977E39` and `ConsumerData/OrdersClusterWriterBB58B5C2` are replaced: move to a new store.') })).toEqual([]);
   });
 });
