@@ -61,7 +61,7 @@ export const ERROR_CODES = {
   LiveCredentials: 'a live command found no usable AWS credentials, or they expired',
   LiveNotFound: 'a stack, cluster or other resource a live command reads is not in the account and region',
   LiveRegion: 'a live command cannot tell the region of a stack: the assembly names none and none is configured',
-  LiveShiftFailed: 'CloudFormation could not create the change set of `pair shift`, or its update failed without a rollback trigger',
+  LiveShiftFailed: 'the change set of `pair shift` could not be created by CloudFormation, or its update failed without a rollback trigger',
   LiveSnapshot: 'a snapshot directory of the live commands, or one of its files, is missing or not in the AWS CLI\'s shape of its call',
   LiveTemplate: 'the deployed template of a stack is not JSON',
   LiveTemplateTooLarge: 'the template `pair shift` would send is over CloudFormation\'s 51,200 bytes for a template body',
