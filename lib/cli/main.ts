@@ -4,7 +4,7 @@ import { CliIo, ExitCode, runCli } from './program';
 /** The commands that read the deployed account; they live in the cdk-safe-eks-cli package, with the AWS SDK. */
 export function isLiveCommand(args: readonly string[]): boolean {
   const [command, sub] = args;
-  return command === 'live' || command === 'lock' || (command === 'pair' && sub === 'check')
+  return command === 'live' || command === 'lock' || (command === 'pair' && (sub === 'check' || sub === 'shift'))
     || (command === 'verify' && args.some((a) => a === '--live' || a.startsWith('--live=')));
 }
 

@@ -17,6 +17,9 @@ export const CLI_COMMAND_ACTIONS: { readonly [command: string]: readonly string[
   'verify --live': SNAPSHOT_ACTIONS,
   'lock': ['cloudformation:SetStackPolicy'],
   'pair check': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms'].sort(),
+  // pair check of each color gaining weight, then the change set of the Traffic stack, watched to its end.
+  'pair shift': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms', 'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet',
+    'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'].sort(),
 };
 
 /** The CloudFormation actions, which can be limited to the assembly's stacks; the rest take no resource ARN. */

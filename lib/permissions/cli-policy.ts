@@ -14,10 +14,12 @@ export class CliCommand {
   public static readonly LOCK = new CliCommand('lock');
   /** `pair check`: what `live snapshot` reads, and the guardrail alarms. */
   public static readonly PAIR_CHECK = new CliCommand('pair check');
+  /** `pair shift`: what `pair check` reads, and the change set of the pair's Traffic stack (create, execute, watch, delete when empty). */
+  public static readonly PAIR_SHIFT = new CliCommand('pair shift');
 
   /** Every command. */
   public static all(): CliCommand[] {
-    return [CliCommand.LIVE_SNAPSHOT, CliCommand.VERIFY_LIVE, CliCommand.LOCK, CliCommand.PAIR_CHECK];
+    return [CliCommand.LIVE_SNAPSHOT, CliCommand.VERIFY_LIVE, CliCommand.LOCK, CliCommand.PAIR_CHECK, CliCommand.PAIR_SHIFT];
   }
 
   /** @param command the command as it is typed, e.g. `pair check` */
@@ -58,7 +60,7 @@ export interface CliPolicyProps {
 
 /**
  * A customer-managed policy that allows exactly the AWS calls of the account-reading commands of the
- * `cdk-safe-eks` CLI (`live snapshot`, `verify --live`, `lock`, `pair check`), for a CI role that runs
+ * `cdk-safe-eks` CLI (`live snapshot`, `verify --live`, `lock`, `pair check`, `pair shift`), for a CI role that runs
  * them. The read actions take no resource ARN in IAM, so they are allowed on `*`; the CloudFormation
  * actions can be limited to named stacks.
  */

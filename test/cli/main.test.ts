@@ -7,8 +7,8 @@ function io() {
 }
 
 describe('the bin hands the account-reading commands to cdk-safe-eks-cli', () => {
-  test('live, lock, pair check and verify --live are the live commands; plain verify and pair plan are not', () => {
-    expect(['live snapshot x', 'lock x', 'pair check --pair P', 'verify x --live', 'verify x --live=dir'].map((a) => isLiveCommand(a.split(' ')))).toEqual([true, true, true, true, true]);
+  test('live, lock, pair check, pair shift and verify --live are the live commands; plain verify and pair plan are not', () => {
+    expect(['live snapshot x', 'lock x', 'pair check --pair P', 'pair shift --pair P', 'verify x --live', 'verify x --live=dir'].map((a) => isLiveCommand(a.split(' ')))).toEqual([true, true, true, true, true, true]);
     expect(['verify x', 'pair plan --pair P', 'diff a b'].map((a) => isLiveCommand(a.split(' ')))).toEqual([false, false, false]);
   });
 

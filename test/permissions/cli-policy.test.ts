@@ -20,7 +20,10 @@ describe('CliPolicy', () => {
       PolicyDocument: {
         Statement: [
           { Sid: 'ReadTheDeployedAccount', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', ...READS], Resource: '*' },
-          { Sid: 'TheAssemblysStacks', Effect: 'Allow', Action: ['cloudformation:GetTemplate', 'cloudformation:ListStackResources', 'cloudformation:SetStackPolicy'], Resource: '*' },
+          { Sid: 'TheAssemblysStacks', Effect: 'Allow', Action: [
+            'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents',
+            'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources',
+            'cloudformation:SetStackPolicy'], Resource: '*' },
         ],
       },
     });

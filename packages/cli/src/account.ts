@@ -17,7 +17,7 @@ export interface AccountOptions extends CallOptions {
   readonly assumeRoles: boolean;
 }
 
-interface Location { readonly account: string; readonly region: string; readonly partition: string }
+export interface Location { readonly account: string; readonly region: string; readonly partition: string }
 type Credentials = ReturnType<typeof fromTemporaryCredentials> | undefined;
 /** `describe-security-group-rules` accepts at most 200 values per filter. */
 const GROUPS_PER_CALL = 200;
@@ -117,6 +117,11 @@ export class Account {
       () => cfn.send(new SetStackPolicyCommand({ StackName: stack.stackName, StackPolicyBody: JSON.stringify(policy) })), this.options);
   }
 
+  /** A CloudFormation client with the deploy role of `stack`, in its region. */
+  public async cloudFormation(stack: DeployedStack): Promise<CloudFormationClient> {
+    return new CloudFormationClient(await this.config(stack, 'deploy'));
+  }
+
   private async config(stack: DeployedStack, role: 'deploy' | 'lookup'): Promise<{ region: string; credentials: Credentials; maxAttempts: number }> {
     const location = await this.location(stack);
     const template = role === 'deploy' ? stack.deployRoleArn : stack.lookupRoleArn ?? stack.deployRoleArn;
@@ -127,7 +132,8 @@ export class Account {
     return { region: location.region, credentials, maxAttempts: 1 };
   }
 
-  private async location(stack: DeployedStack): Promise<Location> {
+  /** The account (the caller's for an environment-agnostic stack), region and partition `stack` deploys to. */
+  public async location(stack: DeployedStack): Promise<Location> {
     const region = stack.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (region === undefined) {
       throw new LiveError(`stack ${stack.stackName}`, 'LiveRegion', 'the assembly names no region for the stack and none is configured.', stack.id,

@@ -13,6 +13,8 @@ export interface DeployedStack {
   readonly region?: string;
   /** The deploy role (`assumeRoleArn`), placeholders still in. */
   readonly deployRoleArn?: string;
+  /** The role CloudFormation deploys with (`cloudFormationExecutionRoleArn`), placeholders still in. */
+  readonly executionRoleArn?: string;
   /** The lookup role (`lookupRole.arn`), placeholders still in. */
   readonly lookupRoleArn?: string;
   /** The template file in the assembly. */
@@ -43,6 +45,7 @@ export function assemblyStacks(directory: string): DeployedStack[] {
       account: account === undefined || account.startsWith('unknown-') ? undefined : account,
       region: region === undefined || region.startsWith('unknown-') ? undefined : region,
       deployRoleArn: typeof props.assumeRoleArn === 'string' ? props.assumeRoleArn : undefined,
+      executionRoleArn: typeof props.cloudFormationExecutionRoleArn === 'string' ? props.cloudFormationExecutionRoleArn : undefined,
       lookupRoleArn: typeof lookupRole?.arn === 'string' ? lookupRole.arn : undefined,
       templateFile: path.join(directory, props.templateFile),
     });

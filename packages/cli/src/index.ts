@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readStateFile, DEFAULT_STATE_FILE } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
+import { readStateFile, DEFAULT_STATE_FILE, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
 import { CliIo, ExitCode } from 'cdk-safe-eks/dist/lib/cli/program';
 import { formatText } from 'cdk-safe-eks/dist/lib/cli/text-report';
 import { SafeEksErrors } from 'cdk-safe-eks/dist/lib/model/errors';
@@ -7,13 +7,15 @@ import { FlowModel } from 'cdk-safe-eks/dist/lib/model/flow-model';
 import { guardrailAlarmNames } from 'cdk-safe-eks/dist/lib/model/guardrail-names';
 import { flowFails } from 'cdk-safe-eks/dist/lib/model/flow-text';
 import { loadTemplates } from 'cdk-safe-eks/dist/lib/model/template-directory';
-import { Account } from './account';
-import { assemblyStacks, DeployedStack } from './assembly-stacks';
+import { Account, Location } from './account';
+import { assemblyStacks, DeployedStack, partitionOf, substituteRole } from './assembly-stacks';
+import { deployChangeSet } from './change-set';
 import { realSleep } from './aws-calls';
 import { LiveError } from './errors';
 import { liveTemplates, RuleDrift } from './live-rules';
 import { lockPolicies, retiredStacks } from './lock';
-import { formatCheck, pairCheck } from './pair-check';
+import { CheckLine, formatCheck, pairCheck } from './pair-check';
+import { bakeMinutes, changeSetRequest, DEFAULT_BAKE_MINUTES, describeWeights, dryRunJson, MAX_BAKE_MINUTES, shiftedState, shiftPlan } from './shift-plan';
 import { readSnapshot, Snapshot, writeSnapshot } from './snapshot';
 
 export { liveTemplates, RuleDrift } from './live-rules';
@@ -109,7 +111,8 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
       }
     });
 
-  program.command('pair').command('check')
+  const pair = program.command('pair');
+  pair.command('check')
     .description('Go/no-go for a color before traffic moves to it: its alarms, cluster, node groups, add-ons, insights and target health.')
     .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair')
     .requiredOption('--color <color>', 'blue or green')
@@ -123,20 +126,23 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
         throw new LiveError(flags.stateFile, 'LiveArgument', `pair ${flags.pair} has no recorded color ${flags.color}.`, flags.color,
           `run \`cdk-safe-eks pair record --pair ${flags.pair}\` after the deploy`);
       }
-      let snapshot: Snapshot;
-      if (flags.from !== undefined) {
-        snapshot = readSnapshot(flags.from);
-      } else {
-        const stacks = assemblyStacks(flags.assembly);
-        snapshot = await account(flags).snapshot(stacks);
-        const names = Object.values(guardrailAlarmNames(color.clusterName));
-        // The alarms live beside the color's cluster: read them with its stack's role and region.
-        const home = stacks.find((s) => snapshot.stackResources.get(s.stackName)?.StackResources.some((r) => r.PhysicalResourceId === color.clusterName)) ?? stacks[0];
-        snapshot.alarms.MetricAlarms.push(...await account(flags).alarms(home, names));
-      }
-      const lines = pairCheck(color.clusterName, snapshot);
+      const lines = flags.from !== undefined ? pairCheck(color.clusterName, readSnapshot(flags.from))
+        : await liveCheck(account(flags), assemblyStacks(flags.assembly), color.clusterName);
       io.out(formatCheck(flags.color, lines));
       exitCode = lines.every((l) => l.ok) ? ExitCode.OK : ExitCode.FLOWS_FAIL;
+    });
+
+  pair.command('shift')
+    .description('Deploy the pair\'s Traffic stack as a change set that CloudFormation rolls back if an alarm of a color gaining weight fires, after `pair check` of those colors.')
+    .requiredOption('--pair <id>', 'ID of the BlueGreenClusterPair (<Stage>/<id> in a Stage)')
+    .option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth`', 'cdk.out')
+    .addOption(new Option('--state-file <file>', 'state file of the pairs').default(DEFAULT_STATE_FILE))
+    .option('--bake-minutes <n>', `minutes CloudFormation watches the alarms after the update (0 to ${MAX_BAKE_MINUTES}; default ${DEFAULT_BAKE_MINUTES})`)
+    .option('--dry-run', 'print the request, call nothing', false)
+    .option('--json', 'print the request as JSON', false)
+    .addOption(assumeRoleOption())
+    .action(async (flags: AccountFlags & { pair: string; assembly: string; stateFile: string; bakeMinutes?: string; dryRun: boolean; json: boolean }) => {
+      exitCode = await shift(flags, io, account(flags), sleep);
     });
 
   try {
@@ -151,6 +157,74 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     return ExitCode.UNUSABLE;
   }
   return exitCode;
+}
+
+/** The go/no-go of the cluster `clusterName` from the account: the snapshot of the stacks and the cluster's alarms. */
+async function liveCheck(account: Account, stacks: readonly DeployedStack[], clusterName: string): Promise<CheckLine[]> {
+  const snapshot = await account.snapshot(stacks);
+  const names = Object.values(guardrailAlarmNames(clusterName));
+  // The alarms live beside the color's cluster: read them with its stack's role and region.
+  const home = stacks.find((s) => snapshot.stackResources.get(s.stackName)?.StackResources.some((r) => r.PhysicalResourceId === clusterName)) ?? stacks[0];
+  snapshot.alarms.MetricAlarms.push(...await account.alarms(home, names));
+  return pairCheck(clusterName, snapshot);
+}
+
+interface ShiftFlags { readonly pair: string; readonly assembly: string; readonly stateFile: string; readonly bakeMinutes?: string; readonly dryRun: boolean; readonly json: boolean }
+
+/** `pair shift`: the request (printed with --dry-run), or pair check of each color gaining weight, the change set, and the state it ends in. */
+async function shift(flags: ShiftFlags, io: CliIo, account: Account, sleep: (ms: number) => Promise<void>): Promise<ExitCode> {
+  const minutes = bakeMinutes(flags.bakeMinutes);
+  const stacks = assemblyStacks(flags.assembly);
+  const state = readStateFile(flags.stateFile);
+  const plan = shiftPlan(stacks, flags.pair, state, flags.stateFile);
+  const locations = new Map<DeployedStack, Location>();
+  for (const stack of new Set([plan.traffic, ...plan.gaining.map((g) => g.stack)])) {
+    locations.set(stack, flags.dryRun ? knownLocation(stack, plan.recorded) : await account.location(stack));
+  }
+  const request = changeSetRequest(plan, minutes, (stack) => locations.get(stack)!, `cdk-safe-eks-pair-shift-${Date.now()}`);
+  const deployRole = plan.traffic.deployRoleArn === undefined ? undefined : substituteRole(plan.traffic.deployRoleArn, locations.get(plan.traffic)!);
+  if (flags.dryRun) {
+    io.out(flags.json ? `${JSON.stringify(dryRunJson(plan, request, deployRole), null, 2)}\n`
+      : `Would deploy ${plan.traffic.stackName} (${describeWeights(plan)}) as a change set${deployRole === undefined ? '' : ` with ${deployRole}`}${request.RoleARN === undefined ? '' : `, run by ${request.RoleARN}`}, `
+        + `rolled back if any of these alarms fires during the update or the ${minutes} minutes after it:\n${request.RollbackConfiguration!.RollbackTriggers!.map((t) => `  ${t.Arn}\n`).join('') || '  (none: no color gains weight)\n'}`);
+    return ExitCode.OK;
+  }
+  if (plan.gaining.length === 0) {
+    io.out(`Nothing to shift: the Traffic stack of ${flags.pair} gives no color more weight than recorded (${describeWeights(plan)}).\n`);
+    return ExitCode.OK;
+  }
+  for (const gaining of plan.gaining) {
+    const lines = await liveCheck(account, stacks, gaining.clusterName);
+    if (!lines.every((l) => l.ok)) {
+      io.out(formatCheck(gaining.color, lines));
+      io.out(`Refused: ${gaining.color} is not fit to take traffic; nothing was deployed.\n`);
+      return ExitCode.FLOWS_FAIL;
+    }
+  }
+  const outcome = await deployChangeSet(await account.cloudFormation(plan.traffic), request, { sleep });
+  if (outcome.result === 'empty') {
+    io.out(`Nothing to shift: the deployed ${plan.traffic.stackName} is already the template of the assembly.\n`);
+    return ExitCode.OK;
+  }
+  if (outcome.result === 'rolled-back') {
+    io.out(`Rolled back: ${outcome.alarm === undefined ? 'CloudFormation rolled the shift back' : `alarm ${outcome.alarm} fired`}`
+      + `${outcome.reason === undefined ? '' : ` (${outcome.reason})`}; the weights are still ${Object.entries(plan.before).map(([c, w]) => `${c} ${w}`).join(', ')}, and the state file is unchanged.\n`);
+    return ExitCode.FLOWS_FAIL;
+  }
+  writeStateFile(flags.stateFile, shiftedState(state, plan));
+  io.out(`Shifted ${flags.pair}: ${describeWeights(plan)}; no alarm fired in ${minutes} minutes. Recorded the new weights in ${flags.stateFile}.\n`);
+  return ExitCode.OK;
+}
+
+/** Where a stack deploys, from the assembly or the recorded pair, for a dry run (which calls nothing, not even STS). */
+function knownLocation(stack: DeployedStack, pair: { account?: string; region?: string }): Location {
+  const account = stack.account ?? pair.account;
+  const region = stack.region ?? pair.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (account === undefined || region === undefined) {
+    throw new LiveError(`stack ${stack.stackName}`, 'LiveRegion', 'a dry run needs the account and region of the stack, and neither the assembly nor the state file names them.',
+      `account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`, 'give the pair an env, or run without --dry-run (the account is then the caller\'s)');
+  }
+  return { account, region, partition: partitionOf(region) };
 }
 
 function formatDrift(drift: readonly RuleDrift[]): string {
