@@ -15,7 +15,7 @@ import { LiveError } from './errors';
 import { liveTemplates, RuleDrift } from './live-rules';
 import { lockPolicies, retiredStacks } from './lock';
 import { CheckLine, formatCheck, pairCheck } from './pair-check';
-import { bakeMinutes, changeSetRequest, DEFAULT_BAKE_MINUTES, describeWeights, dryRunJson, MAX_BAKE_MINUTES, shiftedState, shiftPlan } from './shift-plan';
+import { bakeMinutes, changeSetRequest, DEFAULT_BAKE_MINUTES, describeWeights, dryRunJson, MAX_BAKE_MINUTES, shiftedState, shiftPlan, ShiftPlan } from './shift-plan';
 import { readSnapshot, Snapshot, writeSnapshot } from './snapshot';
 
 export { liveTemplates, RuleDrift } from './live-rules';
@@ -207,13 +207,27 @@ async function shift(flags: ShiftFlags, io: CliIo, account: Account, sleep: (ms:
     return ExitCode.OK;
   }
   if (outcome.result === 'rolled-back') {
-    io.out(`Rolled back: ${outcome.alarm === undefined ? 'CloudFormation rolled the shift back' : `alarm ${outcome.alarm} fired`}`
+    const alarm = outcome.alarm ?? await firingAlarm(account, plan.gaining);
+    io.out(`Rolled back: ${alarm === undefined ? 'CloudFormation rolled the shift back' : `alarm ${alarm} fired`}`
       + `${outcome.reason === undefined ? '' : ` (${outcome.reason})`}; the weights are still ${Object.entries(plan.before).map(([c, w]) => `${c} ${w}`).join(', ')}, and the state file is unchanged.\n`);
     return ExitCode.FLOWS_FAIL;
   }
   writeStateFile(flags.stateFile, shiftedState(state, plan));
   io.out(`Shifted ${flags.pair}: ${describeWeights(plan)}; no alarm fired in ${minutes} minutes. Recorded the new weights in ${flags.stateFile}.\n`);
   return ExitCode.OK;
+}
+
+/**
+ * The trigger that rolled the shift back when the stack's events name none (their wording is not
+ * documented): the first guardrail alarm of a color gaining weight that is in ALARM now.
+ */
+async function firingAlarm(account: Account, gaining: ShiftPlan['gaining']): Promise<string | undefined> {
+  for (const color of gaining) {
+    const alarms = await account.alarms(color.stack, Object.values(guardrailAlarmNames(color.clusterName)));
+    const firing = alarms.find((a) => a.StateValue === 'ALARM');
+    if (firing !== undefined) return firing.AlarmArn ?? firing.AlarmName;
+  }
+  return undefined;
 }
 
 /** Where a stack deploys, from the assembly or the recorded pair, for a dry run (which calls nothing, not even STS). */
