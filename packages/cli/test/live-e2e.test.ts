@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../../bin/app';
+import { recordPair } from '../../../lib/cli/pair';
 import { ExitCode } from '../../../lib/cli/program';
 import { ConnectivityReport } from '../../../lib/model/flow-model';
 import { testApp } from '../../../test/helpers';
@@ -117,5 +118,33 @@ describe('lock --dry-run --json on the example', () => {
     expect(green.locked).toEqual([]);
     expect(green.lifted.map((l) => l.reason)).toContain('stack Payments-Green is being retired');
     expect(retiring.find((l) => l.stackName === 'Payments-Blue')!.lifted).toEqual([]);
+  });
+});
+
+describe('pair shift --dry-run --json on the example', () => {
+  test('back to Blue after a shift to Green: the Traffic stack, its deploy and execution roles, and the five alarms of Blue, the color gaining weight', async () => {
+    const state = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-e2e-state-')), 'state.json');
+    fs.writeFileSync(state, JSON.stringify({ formatVersion: 2, pairs: {} }));
+    const recorded = recordPair(assembly, 'Payments', state).pairs.Payments;
+    // As recorded after the last step of a shift to Green; the example's assembly gives Blue 100 again.
+    fs.writeFileSync(state, JSON.stringify({ formatVersion: 2, pairs: { Payments: { ...recorded, blue: { ...recorded.blue!, weight: 0 }, green: { ...recorded.green!, weight: 100 } } } }));
+    const result = await run('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--json');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(ExitCode.OK);
+    const json = JSON.parse(result.out);
+    const { account, region } = recorded;
+    expect(json.StackName).toBe('Payments-Traffic');
+    expect(json.DeployRoleArn).toBe(`arn:aws:iam::${account}:role/cdk-hnb659fds-deploy-role-${account}-${region}`);
+    expect(json.RoleARN).toBe(`arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${region}`);
+    expect(json.weights).toEqual({ before: { blue: 0, green: 100 }, after: { blue: 100, green: 0 } });
+    expect(json.RollbackConfiguration).toEqual({
+      MonitoringTimeInMinutes: 10,
+      RollbackTriggers: ['healthy-hosts', 'unhealthy-hosts', 'target-5xx', 'p99-response-time', 'changes']
+        .map((kind) => ({ Arn: `arn:aws:cloudwatch:${region}:${account}:alarm:cdk-safe-eks-${recorded.blue!.clusterName}-${kind}`, Type: 'AWS::CloudWatch::Alarm' })),
+    });
+    // The alarms are the ones Blue's stack creates, by their fixed names.
+    const blue = JSON.parse(fs.readFileSync(path.join(assembly, 'Payments-Blue.template.json'), 'utf8')).Resources as { [id: string]: { Type: string; Properties: { AlarmName?: unknown } } };
+    const names = Object.values(blue).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName);
+    for (const trigger of json.RollbackConfiguration.RollbackTriggers) expect(names).toContain(trigger.Arn.split(':alarm:')[1]);
   });
 });
