@@ -19,10 +19,17 @@ export const CLI_COMMAND_ACTIONS: { readonly [command: string]: readonly string[
   'pair check': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms'].sort(),
   // pair check of each color gaining weight, then the change set of the Traffic stack, watched to its end.
   'pair shift': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms', 'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet',
-    'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet'].sort(),
+    'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:ExecuteChangeSet',
+    // The change set names the stack's execution role: the caller passes it to CloudFormation.
+    'iam:PassRole'].sort(),
 };
 
-/** The CloudFormation actions, which can be limited to the assembly's stacks; the rest take no resource ARN. */
+/** The CloudFormation actions, which can be limited to the assembly's stacks. */
 export function isStackAction(action: string): boolean {
   return action.startsWith('cloudformation:');
+}
+
+/** `iam:PassRole`, limited to the stacks' execution roles; every other action takes no resource ARN. */
+export function isRoleAction(action: string): boolean {
+  return action === 'iam:PassRole';
 }

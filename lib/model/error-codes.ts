@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   CertificateArn: '`certificateArn` is not the ARN of an ACM certificate',
   CertificateRegion: '`certificateArn` names an ACM certificate of another region than the pair\'s',
   ClientWithoutSecurityGroup: 'a data store was asked to admit a client that has no security group (an address range)',
+  CliPolicyUnusedProp: 'a prop of `CliPolicy` is set that no command of `commands` uses (`executionRoleArns` without `pair shift`)',
   ClusterName: 'a cluster name breaks the EKS naming rule',
   ConstructId: 'a construct ID is empty or a token',
   DatabaseName: '`databaseName` breaks the RDS for PostgreSQL naming rule',

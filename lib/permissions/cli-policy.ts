@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CLI_COMMAND_ACTIONS, isStackAction } from '../model/cli-permissions';
+import { CLI_COMMAND_ACTIONS, isRoleAction, isStackAction } from '../model/cli-permissions';
+import { SafeEksError } from '../private/errors';
 import { checkProps, requireScope, TypeSpec } from '../private/guards';
 
 /** An account-reading command of the `cdk-safe-eks` CLI (package cdk-safe-eks-cli), whose IAM actions `CliPolicy` allows. */
@@ -35,6 +36,7 @@ const CLI_POLICY_PROP_TYPES: { [prop: string]: TypeSpec } = {
   commands: { type: 'array', name: 'array of CliCommand', minItems: 1, items: { type: 'object', name: 'CliCommand', members: ['command', 'actions'] } },
   stackNames: { type: 'array', name: 'array of stack names', items: { type: 'string' } },
   roles: { type: 'array', name: 'array of iam.IRole', items: { type: 'object', name: 'iam.IRole', members: ['roleName'] } },
+  executionRoleArns: { type: 'array', name: 'array of role ARNs', minItems: 1, items: { type: 'string' } },
 };
 
 export interface CliPolicyProps {
@@ -56,6 +58,13 @@ export interface CliPolicyProps {
    * @default - none; attach it yourself
    */
   readonly roles?: iam.IRole[];
+  /**
+   * CloudFormation execution roles `pair shift` may pass (the `cloudFormationExecutionRoleArn` the
+   * assembly's manifest names for the Traffic stacks), with `CliCommand.PAIR_SHIFT`.
+   *
+   * @default - the CDK bootstrap execution role of any qualifier in this stack's account and region (`cdk-*-cfn-exec-role-<account>-<region>`)
+   */
+  readonly executionRoleArns?: string[];
 }
 
 /**
@@ -72,13 +81,26 @@ export class CliPolicy extends iam.ManagedPolicy {
     const commands = props.commands ?? CliCommand.all();
     const actions = [...new Set(commands.flatMap((c) => c.actions))].sort();
     const stackActions = actions.filter(isStackAction);
-    const otherActions = actions.filter((a) => !isStackAction(a));
+    const roleActions = actions.filter(isRoleAction);
+    const otherActions = actions.filter((a) => !isStackAction(a) && !isRoleAction(a));
+    if (props.executionRoleArns !== undefined && roleActions.length === 0) {
+      throw new SafeEksError(this, 'CliPolicyUnusedProp', '`executionRoleArns` is set, but no command of `commands` passes a role (only `pair shift` does).',
+        props.executionRoleArns.join(', '), 'add CliCommand.PAIR_SHIFT to `commands`, or leave `executionRoleArns` unset');
+    }
     if (otherActions.length > 0) this.addStatements(new iam.PolicyStatement({ sid: 'ReadTheDeployedAccount', actions: otherActions, resources: ['*'] }));
     if (stackActions.length > 0) {
       const stack = Stack.of(this);
       const resources = props.stackNames === undefined ? ['*']
         : props.stackNames.map((name) => stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }));
       this.addStatements(new iam.PolicyStatement({ sid: 'TheAssemblysStacks', actions: stackActions, resources }));
+    }
+    if (roleActions.length > 0) {
+      const stack = Stack.of(this);
+      const resources = props.executionRoleArns
+        ?? [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `cdk-*-cfn-exec-role-${stack.account}-${stack.region}` })];
+      this.addStatements(new iam.PolicyStatement({
+        sid: 'PassTheExecutionRole', actions: roleActions, resources, conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      }));
     }
   }
 }

@@ -52,8 +52,10 @@ function explain(e: unknown, name: string, action: string, what: string): Error 
   // The message shape adds its own full stop after the value received.
   const message = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
   if (ACCESS_DENIED.has(name)) {
-    return new LiveError(what, 'LiveAccessDenied', `AccessDenied: the credentials may not call ${action}.`, message,
-      `allow ${action} to the role (each command's policy is in docs/live.md#permissions)`);
+    // A call can be denied for another action it needs (CreateChangeSet for iam:PassRole of its RoleARN): IAM names it.
+    const denied = /not authorized to perform: ([\w-]+:\w+)/.exec(message)?.[1] ?? action;
+    return new LiveError(what, 'LiveAccessDenied', `AccessDenied: the credentials may not call ${denied}.`, message,
+      `allow ${denied} to the role (each command's policy is in docs/live.md#permissions)`);
   }
   if (name === 'ValidationError' && /does not exist/.test(message)) {
     return new LiveError(what, 'LiveNotFound', 'the stack does not exist in this account and region.', message,

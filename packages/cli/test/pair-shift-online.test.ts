@@ -174,6 +174,16 @@ describe('pair shift online', () => {
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
+  test('CreateChangeSet denied for the iam:PassRole of its execution role names iam:PassRole', async () => {
+    const { assembly, state } = setup();
+    cfn.on(CreateChangeSetCommand).rejects(error('AccessDenied', 'User: arn:aws:sts::111111111111:assumed-role/ci/x is not authorized to perform: iam:PassRole on resource: '
+      + 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1'));
+    const result = await shift(assembly, state);
+    expect(result.code).toBe(ExitCode.UNUSABLE);
+    expect(result.err).toContain('stack Payments-Traffic: AccessDenied: the credentials may not call iam:PassRole.');
+    expect(result.err).toContain('Fix: allow iam:PassRole to the role');
+  });
+
   test('a throttled CreateChangeSet is retried with backoff, and the shift goes on', async () => {
     const { assembly, state } = setup();
     cfn.on(CreateChangeSetCommand).rejectsOnce(error('Throttling', 'Rate exceeded')).rejectsOnce(error('Throttling', 'Rate exceeded')).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
