@@ -148,6 +148,7 @@ export class BlueGreenClusterPair extends Construct {
       pair: this, place: this.place, sharedStack: this.sharedStack, upgradeStrategy: this.upgradeStrategy, stateFile: this.stateFile, recorded: this.recorded,
       colorOptions: (color) => this.colorOptions(color), clusterOf: (color) => this.clusterOf(color),
       dataStores: this.dataStores, liveUpdates: this.liveUpdates, acceptedRisks: this.acceptedRisks, loadBalancer: this.loadBalancer !== undefined,
+      stackNames: { shared: this.sharedStack.stackName, blue: this.blueStack.stackName, green: this.greenStack.stackName, traffic: this.trafficStack.stackName },
     });
     this.node.addValidation({ validate: () => this.guards.validate(this.trafficStack) });
   }

@@ -5,7 +5,7 @@ import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './
 import { PairColor } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
-import { PairPlace, RecordedPair, sortKeys } from './pair-state';
+import { PairPlace, PairStackNames, RecordedPair, sortKeys } from './pair-state';
 import { UpgradeStrategy } from './upgrade-strategy';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
 import { SafeCluster } from '../cluster/safe-cluster';
@@ -34,6 +34,8 @@ export interface PairGuardSubject {
   readonly acceptedRisks: { readonly [color: string]: { readonly [risk: string]: string } };
   /** The traffic shift shares a load balancer, whose flow to the nodes each serving color must prove. */
   readonly loadBalancer: boolean;
+  /** The CloudFormation names of the pair's stacks, for the commands that read what is deployed. */
+  readonly stackNames: PairStackNames;
 }
 
 type Renderer = (stack: Stack) => RenderedTemplate;
@@ -78,7 +80,7 @@ export class PairGuardRun {
     const colors = this.validatedColors ?? { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
     this.validatedColors = undefined;
     const { place, stateFile, upgradeStrategy } = this.subject;
-    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, ...colors };
+    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, stacks: this.subject.stackNames, ...colors };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 

@@ -37,6 +37,14 @@ export interface RecordedPair {
   readonly green?: RecordedColor;
 }
 
+/** The CloudFormation stack names of a pair, as its file in the assembly gives them (not recorded in the state file). */
+export interface PairStackNames {
+  readonly shared: string;
+  readonly blue: string;
+  readonly green: string;
+  readonly traffic: string;
+}
+
 export interface PairStateFile {
   readonly formatVersion: number;
   /** By the pair's construct path: `EuWest1/Payments` in a Stage, its ID (`Payments`) in the App. */

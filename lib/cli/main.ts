@@ -5,6 +5,7 @@ import { CliIo, ExitCode, runCli } from './program';
 export function isLiveCommand(args: readonly string[]): boolean {
   const [command, sub] = args;
   return command === 'live' || command === 'lock' || (command === 'pair' && (sub === 'check' || sub === 'shift'))
+    || (command === 'pair' && sub === 'record' && args.some((a) => a === '--from-deployed' || a.startsWith('--from-deployed=')))
     || (command === 'verify' && args.some((a) => a === '--live' || a.startsWith('--live=')));
 }
 

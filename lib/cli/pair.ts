@@ -12,7 +12,7 @@ const COLOR_KEYS = PAIR_COLORS.map((color) => [color, colorKey(color)] as const)
 const SHIFT_STEPS = [10, 50, 100];
 
 /** A pair's file in a (nested) cloud assembly, by the path of the pair it describes. */
-interface PairFile {
+export interface PairFile {
   readonly file: string;
   readonly pair: string;
 }
@@ -21,7 +21,7 @@ interface PairFile {
  * The pair files of the assembly in `assemblyDir` and of every nested assembly (a Stage's
  * `assembly-<Stage>`), found through the manifests, so that the top-level `cdk.out` is enough.
  */
-function pairFilesOf(assemblyDir: string): PairFile[] {
+export function pairFilesOf(assemblyDir: string): PairFile[] {
   const found: PairFile[] = [];
   const visit = (dir: string, seen: Set<string>) => {
     if (seen.has(path.resolve(dir)) || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return;

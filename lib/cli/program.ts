@@ -151,13 +151,15 @@ export function runCli(args: string[], io: CliIo = processIo): ExitCode {
     })());
 
   pair.command('record')
-    .description('After a deploy: write what the synthesized assembly deploys for a pair into the state file (commit it).')
+    .description('After a deploy: write what the synthesized assembly deploys for a pair into the state file (commit it); --from-deployed (cdk-safe-eks-cli) reads the account instead.')
     .requiredOption('--pair <path>', 'construct path of the BlueGreenClusterPair: its ID in the App, <Stage>/<id> in a Stage')
     .addOption(assemblyOption())
     .addOption(stateOption())
     .action((options: PairSetup & { pair: string }) => pairStep(() => {
       const state = recordPair(options.assembly, options.pair, options.stateFile);
-      io.out(`Recorded pair ${options.pair} in ${options.stateFile}.\n${formatStatus(state, options, options.pair)}`);
+      // Says where it read from: the assembly is what a deploy of it would give, not a proof that it was deployed.
+      io.out(`Recorded pair ${options.pair} in ${options.stateFile} from the synthesized assembly ${options.assembly} `
+        + `(\`pair record --from-deployed\`, of cdk-safe-eks-cli, records what the account deploys).\n${formatStatus(state, options, options.pair)}`);
       return ExitCode.OK;
     })());
 

@@ -16,6 +16,7 @@ export const CLI_COMMAND_ACTIONS: { readonly [command: string]: readonly string[
   'live snapshot': SNAPSHOT_ACTIONS,
   'verify --live': SNAPSHOT_ACTIONS,
   'lock': ['cloudformation:SetStackPolicy'],
+  'pair record --from-deployed': ['cloudformation:GetTemplate'],
   'pair check': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms'].sort(),
   // pair check of each color gaining weight, then the change set of the Traffic stack, watched to its end.
   'pair shift': [...SNAPSHOT_ACTIONS, 'cloudwatch:DescribeAlarms', 'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet',

@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   LiveAccessDenied: 'a live command\'s credentials may not call an AWS action it needs (`cdk-safe-eks-cli`, exit 2)',
   LiveArgument: 'a live command names a color, stack or recorded pair that the assembly or the state file does not have',
   LiveCredentials: 'a live command found no usable AWS credentials, or they expired',
+  LiveDeployedPair: 'the deployed stacks of a pair do not tell its state (the Traffic stack carries no weights of the pair, or a color stack has several clusters or one without a literal name and version)',
   LiveNotFound: 'a stack, cluster or other resource a live command reads is not in the account and region',
   LiveRegion: 'a live command cannot tell the region of a stack: the assembly names none and none is configured',
   LiveShiftFailed: 'the change set of `pair shift` could not be created by CloudFormation, or its update failed without a rollback trigger',

@@ -15,12 +15,14 @@ export class CliCommand {
   public static readonly LOCK = new CliCommand('lock');
   /** `pair check`: what `live snapshot` reads, and the guardrail alarms. */
   public static readonly PAIR_CHECK = new CliCommand('pair check');
+  /** `pair record --from-deployed`: the deployed templates of the pair's Traffic and color stacks. */
+  public static readonly PAIR_RECORD_FROM_DEPLOYED = new CliCommand('pair record --from-deployed');
   /** `pair shift`: what `pair check` reads, and the change set of the pair's Traffic stack (create, execute, watch, delete when empty). */
   public static readonly PAIR_SHIFT = new CliCommand('pair shift');
 
   /** Every command. */
   public static all(): CliCommand[] {
-    return [CliCommand.LIVE_SNAPSHOT, CliCommand.VERIFY_LIVE, CliCommand.LOCK, CliCommand.PAIR_CHECK, CliCommand.PAIR_SHIFT];
+    return [CliCommand.LIVE_SNAPSHOT, CliCommand.VERIFY_LIVE, CliCommand.LOCK, CliCommand.PAIR_CHECK, CliCommand.PAIR_RECORD_FROM_DEPLOYED, CliCommand.PAIR_SHIFT];
   }
 
   /** @param command the command as it is typed, e.g. `pair check` */

@@ -7,9 +7,10 @@ function io() {
 }
 
 describe('the bin hands the account-reading commands to cdk-safe-eks-cli', () => {
-  test('live, lock, pair check, pair shift and verify --live are the live commands; plain verify and pair plan are not', () => {
-    expect(['live snapshot x', 'lock x', 'pair check --pair P', 'pair shift --pair P', 'verify x --live', 'verify x --live=dir'].map((a) => isLiveCommand(a.split(' ')))).toEqual([true, true, true, true, true, true]);
-    expect(['verify x', 'pair plan --pair P', 'diff a b'].map((a) => isLiveCommand(a.split(' ')))).toEqual([false, false, false]);
+  test('live, lock, pair check, pair shift, pair record --from-deployed and verify --live are the live commands; plain verify, pair record and pair plan are not', () => {
+    expect(['live snapshot x', 'lock x', 'pair check --pair P', 'pair shift --pair P', 'verify x --live', 'verify x --live=dir', 'pair record --pair P --from-deployed', 'pair record --pair P --from-deployed=snap']
+      .map((a) => isLiveCommand(a.split(' ')))).toEqual([true, true, true, true, true, true, true, true]);
+    expect(['verify x', 'pair plan --pair P', 'diff a b', 'pair record --pair P'].map((a) => isLiveCommand(a.split(' ')))).toEqual([false, false, false, false]);
   });
 
   test('without cdk-safe-eks-cli installed, a live command is exit 2 saying to install it', async () => {

@@ -47,9 +47,7 @@ export class Account {
         ResourceType: r.ResourceType!, ResourceStatus: r.ResourceStatus, Timestamp: r.LastUpdatedTimestamp,
       })));
       snapshot.stackResources.set(stack.stackName, { StackResources: stackResources });
-      const template = await call('cloudformation:GetTemplate', `stack ${stack.stackName}`,
-        () => cfn.send(new GetTemplateCommand({ StackName: stack.stackName, TemplateStage: 'Original' })), this.options);
-      snapshot.templates.set(stack.stackName, { TemplateBody: parseTemplate(template.TemplateBody, stack.stackName) });
+      snapshot.templates.set(stack.stackName, { TemplateBody: await this.deployedTemplate(stack, cfn) });
 
       const physical = (type: string) => stackResources.filter((r) => r.ResourceType === type && r.PhysicalResourceId !== undefined);
       const groups = physical('AWS::EC2::SecurityGroup').map((r) => r.PhysicalResourceId!);
@@ -95,6 +93,14 @@ export class Account {
       }
     }
     return snapshot;
+  }
+
+  /** The template `stack` was deployed with, as written (GetTemplate, stage Original). */
+  public async deployedTemplate(stack: DeployedStack, client?: CloudFormationClient): Promise<{ [key: string]: unknown }> {
+    const cfn = client ?? new CloudFormationClient(await this.config(stack, 'deploy'));
+    const template = await call('cloudformation:GetTemplate', `stack ${stack.stackName}`,
+      () => cfn.send(new GetTemplateCommand({ StackName: stack.stackName, TemplateStage: 'Original' })), this.options);
+    return parseTemplate(template.TemplateBody, stack.stackName);
   }
 
   /** The alarms named, in the shape of `cloudwatch describe-alarms` (alarms that do not exist are simply absent). */

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readStateFile, DEFAULT_STATE_FILE, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
+import { readStateFile, DEFAULT_STATE_FILE, PairStateFile, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
+import { formatStatus, readDesiredPair } from 'cdk-safe-eks/dist/lib/cli/pair';
+import { readPairStackNames } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
 import { CliIo, ExitCode } from 'cdk-safe-eks/dist/lib/cli/program';
 import { formatText } from 'cdk-safe-eks/dist/lib/cli/text-report';
 import { SafeEksErrors } from 'cdk-safe-eks/dist/lib/model/errors';
@@ -10,6 +12,7 @@ import { loadTemplates } from 'cdk-safe-eks/dist/lib/model/template-directory';
 import { Account, Location } from './account';
 import { assemblyStacks, DeployedStack, partitionOf, substituteRole } from './assembly-stacks';
 import { deployChangeSet } from './change-set';
+import { deployedPair, DeployedTemplate } from './deployed-pair';
 import { realSleep } from './aws-calls';
 import { LiveError } from './errors';
 import { liveTemplates, RuleDrift } from './live-rules';
@@ -130,6 +133,47 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
         : await liveCheck(account(flags), assemblyStacks(flags.assembly), color.clusterName);
       io.out(formatCheck(flags.color, lines));
       exitCode = lines.every((l) => l.ok) ? ExitCode.OK : ExitCode.FLOWS_FAIL;
+    });
+
+  pair.command('record')
+    .description('After a deploy: write what the account deploys for a pair (its deployed templates, not cdk.out) into the state file.')
+    .requiredOption('--pair <path>', 'construct path of the BlueGreenClusterPair: its ID in the App, <Stage>/<id> in a Stage')
+    .requiredOption('--from-deployed [dir]', 'read the deployed templates from the account (or from the snapshot in <dir>, written by `live snapshot`)')
+    .option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth` (names the pair\'s stacks and roles)', 'cdk.out')
+    .addOption(new Option('--state-file <file>', 'state file of the pairs').default(DEFAULT_STATE_FILE))
+    .addOption(assumeRoleOption())
+    .action(async (flags: AccountFlags & { pair: string; fromDeployed: string | true; assembly: string; stateFile: string }) => {
+      const state = readStateFile(flags.stateFile);
+      const synthesized = readDesiredPair(flags.assembly, flags.pair);
+      const names = readPairStackNames(flags.assembly, flags.pair);
+      const templates = new Map<string, DeployedTemplate>();
+      if (flags.fromDeployed === true) {
+        const byName = new Map(assemblyStacks(flags.assembly).map((s): [string, DeployedStack] => [s.stackName, s]));
+        for (const stackName of [names.traffic, names.blue, names.green]) {
+          const stack = byName.get(stackName);
+          if (stack === undefined) {
+            throw new LiveError(flags.assembly, 'LiveArgument', `the assembly has no stack ${stackName} of pair ${flags.pair}.`, [...byName.keys()].join(', '), 'synthesize the whole app, not a selection of its stacks');
+          }
+          templates.set(stackName, await account(flags).deployedTemplate(stack));
+        }
+      } else {
+        const snapshot = readSnapshot(flags.fromDeployed);
+        for (const [stackName, { TemplateBody }] of snapshot.templates) templates.set(stackName, TemplateBody as DeployedTemplate);
+      }
+      const deployed = deployedPair(flags.pair, names, synthesized, (stackName) => {
+        const template = templates.get(stackName);
+        if (template === undefined) {
+          throw new LiveError(String(flags.fromDeployed), 'LiveSnapshot', `it has no deployed template of stack ${stackName} of pair ${flags.pair}.`, stackName,
+            'capture the snapshot again with `cdk-safe-eks live snapshot` for the same assembly');
+        }
+        return template;
+      });
+      const next: PairStateFile = { formatVersion: state.formatVersion, pairs: { ...state.pairs, [flags.pair]: deployed.pair } };
+      writeStateFile(flags.stateFile, next);
+      io.out(`Recorded pair ${flags.pair} in ${flags.stateFile} from its deployed stacks${flags.fromDeployed === true ? '' : ` (snapshot ${flags.fromDeployed})`}.\n`
+        + `${formatStatus(next, { stateFile: flags.stateFile, assembly: flags.assembly }, flags.pair)}`
+        + (deployed.differences.length === 0 ? `The assembly ${flags.assembly} deploys the same.\n`
+          : `What is deployed is not what ${flags.assembly} would deploy (deploy it, then record again):\n${deployed.differences.map((d) => `  ${d}\n`).join('')}`));
     });
 
   pair.command('shift')

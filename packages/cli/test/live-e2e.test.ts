@@ -148,3 +148,61 @@ describe('pair shift --dry-run --json on the example', () => {
     for (const trigger of json.RollbackConfiguration.RollbackTriggers) expect(names).toContain(trigger.Arn.split(':alarm:')[1]);
   });
 });
+
+describe('pair record --from-deployed on the example', () => {
+  const emptyState = () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-e2e-record-')), 'state.json');
+    fs.writeFileSync(file, JSON.stringify({ formatVersion: 2, pairs: {} }));
+    return file;
+  };
+  /** A copy of the snapshot whose deployed template of `stack` `edit` changed. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, edited loosely as a hand-made deploy would
+  const editedTemplate = (name: string, stack: string, edit: (template: { [key: string]: any }) => void) => {
+    const copy = `${dir}-${name}`;
+    fs.cpSync(dir, copy, { recursive: true });
+    const file = path.join(copy, 'templates', `${stack}.json`);
+    const body = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(body.TemplateBody);
+    fs.writeFileSync(file, JSON.stringify(body));
+    return copy;
+  };
+
+  test('deployed as synthesized: the same state as `pair record` from the assembly, fingerprints included', async () => {
+    const fromAssembly = recordPair(assembly, 'Payments', emptyState()).pairs.Payments;
+    const state = emptyState();
+    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', dir, '--assembly', assembly, '--state-file', state);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(ExitCode.OK);
+    expect(result.out).toContain(`Recorded pair Payments in ${state} from its deployed stacks (snapshot ${dir}).`);
+    expect(result.out).toContain(`The assembly ${assembly} deploys the same.`);
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments).toEqual(JSON.parse(JSON.stringify(fromAssembly)));
+  });
+
+  test('deployed weights and an older Green: the state says what is deployed, and the output what differs from the assembly', async () => {
+    const shifted = editedTemplate('shifted', 'Payments-Traffic', (t) => { t.Metadata['cdk-safe-eks:pair-weights'].weights = { Blue: 90, Green: 10 }; });
+    const older = editedTemplate('older', 'Payments-Green', (t) => {
+      const cluster = Object.values(t.Resources as { [id: string]: { Type: string; Properties: { Version: string } } }).find((r) => r.Type === 'AWS::EKS::Cluster')!;
+      cluster.Properties.Version = '1.33';
+    });
+    fs.cpSync(path.join(shifted, 'templates', 'Payments-Traffic.json'), path.join(older, 'templates', 'Payments-Traffic.json'));
+    const state = emptyState();
+    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', older, '--assembly', assembly, '--state-file', state);
+    expect(result.code).toBe(ExitCode.OK);
+    const recorded = JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments;
+    expect([recorded.blue.weight, recorded.green.weight, recorded.green.version]).toEqual([90, 10, '1.33']);
+    expect(result.out).toContain(`What is deployed is not what ${assembly} would deploy (deploy it, then record again):`);
+    expect(result.out).toMatch(/ {2}Blue: deployed payments-blue-1-34 1\.34, weight 90, .*; the assembly has payments-blue-1-34 1\.34, weight 100, /);
+    expect(result.out).toMatch(/ {2}Green: deployed payments-green-1-34 1\.33, weight 10, .*; the assembly has payments-green-1-34 1\.34, weight 0, /);
+  });
+
+  test('a retired color is a deployed stack without a cluster; a Traffic stack without the pair\'s weights is exit 2', async () => {
+    const retired = editedTemplate('retired', 'Payments-Green', (t) => { t.Resources = { Retired: { Type: 'AWS::CloudFormation::WaitConditionHandle' } }; });
+    const state = emptyState();
+    expect((await run('pair', 'record', '--pair', 'Payments', '--from-deployed', retired, '--assembly', assembly, '--state-file', state)).code).toBe(ExitCode.OK);
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments.green).toBeUndefined();
+    const old = editedTemplate('unweighted', 'Payments-Traffic', (t) => { delete t.Metadata; });
+    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', old, '--assembly', assembly, '--state-file', state);
+    expect(result.code).toBe(ExitCode.UNUSABLE);
+    expect(result.err).toContain('stack Payments-Traffic: the deployed Traffic stack carries no weights of pair Payments (metadata cdk-safe-eks:pair-weights). Got: no such metadata.');
+  });
+});
