@@ -136,6 +136,14 @@ describe('live snapshot', () => {
       + 'Got: You are not authorized to perform this operation. Fix: allow ec2:DescribeSecurityGroupRules to the role (each command\'s policy is in docs/live.md#permissions)\n');
   });
 
+  test('a deployed stack with a nested stack is exit 2, not a proof without its rules', async () => {
+    const nesting = { Resources: { ...TEMPLATE.Resources, Data: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.eu-west-1.amazonaws.com/b/data.json' } } } };
+    cfn.on(GetTemplateCommand, { StackName: 'Payments-Blue', TemplateStage: 'Original' }).resolves({ TemplateBody: JSON.stringify(nesting) });
+    const result = await run('verify', assembly(), '--live', '--no-assume-role');
+    expect(result.code).toBe(ExitCode.UNUSABLE);
+    expect(result.err).toContain('the account: the live commands do not read the resources and rules of nested stacks, so they cannot prove what rests on them. Got: nested stacks in Payments-Blue.');
+  });
+
   test('a stack that does not exist is exit 2, saying so', async () => {
     cfn.on(ListStackResourcesCommand).rejects(error('ValidationError', 'Stack with id Payments-Blue does not exist'));
     const result = await run('verify', assembly(), '--live', '--no-assume-role');
