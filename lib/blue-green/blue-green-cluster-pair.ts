@@ -159,6 +159,11 @@ export class BlueGreenClusterPair extends Construct {
    */
   public addDataStore(store: IDependentDataStore): void {
     checkDataStoreArgument(this, store);
+    if (Stack.of(store).nestedStackParent === this.sharedStack) {
+      // Each color's proof is rendered from the Shared template itself; a nested template is not part of it.
+      throw new SafeEksError(this, 'StoreInNestedStack', 'data stores of a pair live in its Shared stack itself: each color is proven against the Shared template, which does not hold the resources of its nested stacks.',
+        `${store.node.path} in nested stack ${Stack.of(store).node.path}`, `create the store with scope pair.sharedStack, e.g. new DependentDatabase(pair.sharedStack, '${store.node.id}', { vpc: pair.vpc })`);
+    }
     if (Stack.of(store) !== this.sharedStack) {
       throw new SafeEksError(this, 'DataStoreOutsideShared', 'data stores of a pair live in its Shared stack, which no color change touches.',
         `${store.node.path} in stack ${Stack.of(store).stackName}`, `create the store with scope pair.sharedStack, e.g. new DependentDatabase(pair.sharedStack, '${store.node.id}', { vpc: pair.vpc })`);

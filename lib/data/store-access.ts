@@ -64,13 +64,24 @@ export function requireLiteralPort(scope: IConstruct, prop: string, port: number
  * stacks import it by name, so adding or deleting a client never changes the store's template.
  */
 function exportSecurityGroupId(scope: Construct, group: ec2.ISecurityGroup): string {
-  const exportName = `${Stack.of(scope).stackName}:${Names.uniqueResourceName(group, { maxLength: 120 })}`;
+  const exportName = `${topLevelStack(Stack.of(scope)).stackName}:${Names.uniqueResourceName(group, { maxLength: 120 })}`;
   new CfnOutput(scope, 'SecurityGroupIdExport', {
     value: group.securityGroupId,
     exportName,
     description: 'ID of the store security group; client cluster stacks import it to write their own access rules.',
   });
   return exportName;
+}
+
+/**
+ * The stack whose name prefixes the export: the store's own, or for a store in a NestedStack the
+ * top-level stack above it, since a nested stack's name is chosen by CloudFormation at deploy time and
+ * a client stack could not import a name built from it. The construct path keeps the name unique.
+ */
+function topLevelStack(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent !== undefined) top = top.nestedStackParent;
+  return top;
 }
 
 /** The security group description of each kind of store. */

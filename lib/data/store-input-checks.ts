@@ -57,7 +57,6 @@ export function checkDatabaseInputs(scope: Construct, props: object): void {
   const instanceType = p.instanceType?.toString();
   if (isLiteral(instanceType)) refuse(scope, instanceType, instanceTypeProblem(instanceType, 'instanceType'));
   checkSameRegion(scope, 'storageEncryptionKey', p.storageEncryptionKey as IResource | undefined);
-  checkTopLevelStack(scope);
   checkDefaultSubnets(scope, props);
 }
 
@@ -78,7 +77,6 @@ export function checkCacheInputs(scope: Construct, props: object): void {
   if (isLiteral(p.nodeType)) refuse(scope, p.nodeType, cacheNodeTypeProblem(p.nodeType));
   if (isLiteral(p.engineVersion)) refuse(scope, p.engineVersion, cacheEngineVersionProblem(p.engine ?? 'valkey', p.engineVersion));
   checkSameRegion(scope, 'encryptionKey', (props as { encryptionKey?: IResource }).encryptionKey);
-  checkTopLevelStack(scope);
   checkDefaultSubnets(scope, props);
 }
 
@@ -100,20 +98,6 @@ function checkDefaultSubnets(scope: Construct, props: object): void {
     `${vpc.node.path} with ${kinds.length > 0 ? kinds.join(' and ') : 'no'} subnets`,
     'pass `vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }` to use the private subnets, or create the VPC with a `PRIVATE_ISOLATED` '
     + 'subnet group (`subnetConfiguration`); adding a subnet group to a deployed VPC moves its subnets, so do that only in a new VPC');
-}
-
-/**
- * A store's group ID is exported under a fixed name so that adding a client never changes the
- * store's template. In a NestedStack the export goes through the parent's template, which then
- * changes with each client, and client stacks cannot import from it by that name.
- */
-function checkTopLevelStack(scope: Construct): void {
-  const stack = Stack.of(scope);
-  if (stack.nested) {
-    throw new SafeEksError(scope, 'StoreInNestedStack',
-      'a data store must be in a top-level stack: its security group ID is exported under a fixed name that client stacks import, and nested stacks cannot export it without their parent template changing with every client.',
-      `nested stack ${stack.node.path}`, 'create the store in a top-level Stack (a data stack of its own)');
-  }
 }
 
 /** `DataStoreAccessProps`: types, and a group that is not an EKS-created cluster group. */

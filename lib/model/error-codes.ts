@@ -123,7 +123,7 @@ export const ERROR_CODES = {
   ServiceCidrOverlapsVpc: '`serviceIpv4Cidr` overlaps the VPC',
   ServiceIpv4Cidr: '`serviceIpv4Cidr` is not a /12 to /24 block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
   SingleAvailabilityZone: 'the control-plane subnets are all in one availability zone',
-  StoreInNestedStack: 'a data store is in a nested stack',
+  StoreInNestedStack: 'a data store added to a blue-green pair is in a nested stack of its Shared stack, whose template the colors are not proven against',
   SubnetOfOtherVpc: 'a subnet belongs to another VPC than the cluster\'s',
   TooFewItems: 'an array prop has fewer elements than it needs',
   TrafficShift: '`trafficShift` of a blue-green pair is missing or was not made by a `TrafficShift` factory',

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { CERTIFICATE_ARN, ENV, NODEGROUPS, PairAppOptions, buildPairApp, color, tempStateFile } from './pair-app';
 import { testApp } from '../helpers';
@@ -352,6 +352,9 @@ describe('TrafficShift.route53Weighted and input errors', () => {
     const elsewhere = new Stack(app, 'Elsewhere', { env: ENV });
     expect(() => pair.addDataStore(new DependentCache(elsewhere, 'Cache', { vpc: pair.vpc })))
       .toThrow(/Payments: data stores of a pair live in its Shared stack, which no color change touches\. Got: Elsewhere\/Cache in stack Elsewhere/);
+    const inNested = new DependentCache(new NestedStack(pair.sharedStack, 'Stores'), 'Cache', { vpc: pair.vpc });
+    expect(() => pair.addDataStore(inNested)).toThrow('Payments: data stores of a pair live in its Shared stack itself: each color is proven against the Shared template, '
+      + 'which does not hold the resources of its nested stacks. Got: Payments-Shared/Stores/Cache in nested stack Payments-Shared/Stores.');
     const cache = new DependentCache(pair.sharedStack, 'ExtraCache', { vpc: pair.vpc });
     pair.addDataStore(cache);
     expect(() => pair.addDataStore(cache)).toThrow('Payments: this data store was already added to the pair. Got: Payments-Shared/ExtraCache. Fix: call addDataStore once per store');
