@@ -7,6 +7,7 @@
  * Usage: npx ts-node --swc scripts/release-lock.ts
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -32,7 +33,8 @@ const APPS: { [app: string]: () => string } = {
 };
 
 function synth(app: string, context: unknown): string {
-  const outdir = path.join(work, `${app}-${Buffer.from(JSON.stringify(context)).toString('base64url').slice(0, 40)}`);
+  // Keyed by a digest of the whole context: releases whose contexts share a prefix must not share a synthesis.
+  const outdir = path.join(work, `${app}-${createHash('sha256').update(JSON.stringify(context)).digest('hex').slice(0, 16)}`);
   if (fs.existsSync(outdir)) return outdir;
   const run = spawnSync(path.join(root, 'node_modules', '.bin', 'ts-node'), ['--swc', '--prefer-ts-exts', APPS[app]()], {
     cwd: root, encoding: 'utf8',
