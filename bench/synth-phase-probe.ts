@@ -73,7 +73,7 @@ function timeChecks(app: BenchApp): void {
   timeMethod(lib('checks/connectivity-checks').ConnectivityChecks.prototype, 'validate', 'library');
   timeMethod(lib('checks/cluster-connectivity-validation').ClusterConnectivityValidation.prototype, 'validate', 'library');
   timeMethod(lib('cluster/cluster-validations').ClusterTreeValidation.prototype, 'validate', 'library');
-  timeMethod(lib('blue-green/blue-green-cluster-pair').BlueGreenClusterPair.prototype, 'guard', 'library');
+  timeMethod(lib('blue-green/pair-guard-run').PairGuardRun.prototype, 'validate', 'library');
 }
 
 const name = process.argv[2];

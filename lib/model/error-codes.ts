@@ -61,7 +61,6 @@ export const ERROR_CODES = {
   LiveArgument: 'a live command names a color, stack or recorded pair that the assembly or the state file does not have',
   LiveCredentials: 'a live command found no usable AWS credentials, or they expired',
   LiveDeployedPair: 'the deployed stacks of a pair do not tell its state (the Traffic stack carries no weights of the pair, or a color stack has several clusters or one without a literal name and version)',
-  LiveNestedStack: 'a deployed stack has nested stacks, whose live rules the account-reading commands do not read yet',
   LiveNotFound: 'a stack, cluster or other resource a live command reads is not in the account and region',
   LiveRegion: 'a live command cannot tell the region of a stack: the assembly names none and none is configured',
   LiveShiftFailed: 'the change set of `pair shift` could not be created by CloudFormation, or its update failed without a rollback trigger',

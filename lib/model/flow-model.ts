@@ -414,15 +414,20 @@ export class FlowModel {
   }
 
   // A store is meant to be reached by a cluster when one of its ingress rules trusts a group on that
-  // cluster's workloads or the EKS-created group; then every workload of each kind that carries such a
-  // group (for node groups: or all of them, if none does) must reach it on the store's port.
+  // cluster's workloads or the EKS-created group, or when one of those groups has an egress rule to the
+  // store's group (so that half a pair of rules, the other half lost, is still a flow that must hold);
+  // then every workload of each kind that carries such a group (for node groups: or all of them, if
+  // none does) must reach it on the store's port.
   private dataStoreChecks(cluster: ClusterAttachment, store: PeerAttachment, warnings: string[]): Check[] {
     const clusterGroups = new Set([cluster.eksCreatedGroup, ...cluster.workloads.flatMap((w) => w.groups)]);
     const naming = store.groups.flatMap((k) => this.network.groups.get(k)?.ingress ?? [])
       .filter((r) => r.peerGroup !== undefined && clusterGroups.has(r.peerGroup));
-    if (naming.length === 0 || cluster.workloads.length === 0) return [];
-    const named = new Set(naming.map((r) => r.peerGroup));
-    const port = store.port ?? naming[0].fromPort;
+    const storeGroups = new Set(store.groups);
+    const egressTo = [...clusterGroups].flatMap((k) => this.network.groups.get(k)?.egress ?? [])
+      .filter((r) => r.peerGroup !== undefined && storeGroups.has(r.peerGroup));
+    if (naming.length + egressTo.length === 0 || cluster.workloads.length === 0) return [];
+    const named = new Set([...naming.map((r) => r.peerGroup), ...egressTo.map((r) => r.group)]);
+    const port = store.port ?? (naming[0] ?? egressTo[0]).fromPort;
     if (store.port === undefined) {
       warnings.push(`${store.label}: port not stated and engine unknown; the flow is checked on port ${port} of its first rule`);
     }

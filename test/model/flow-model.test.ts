@@ -194,6 +194,12 @@ describe('FlowModel: data stores and load balancers', () => {
     expect(db.restsOn.map((r) => r.logicalId)).toContain('DDbIngress0');
   });
 
+  test('nodes with an egress rule to a database whose ingress rule is gone: the flow is required and missing', () => {
+    const report = evaluate({ ...ownedCluster('C', VPC), ...database('D', VPC, []), CNodesToDb: egressRule(groupId('CNodeSg'), groupId('DDbSg'), { protocol: 'tcp', from: 5432, to: 5432 }) });
+    expect(flow(report, 'NodesToDatabase')).toMatchObject({ ports: '5432', allowedBefore: false, destinationLabel: 'S/DDb (AWS::RDS::DBInstance)' });
+    expect(report.passed).toBe(false);
+  });
+
   test('a database that trusts none of the cluster\'s groups is not a flow of that cluster', () => {
     const report = evaluate({ ...ownedCluster('C', VPC), ...database('D', VPC, ['10.0.0.0/16']) });
     expect(report.flows.some((f) => f.flowId === 'NodesToDatabase')).toBe(false);

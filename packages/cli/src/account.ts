@@ -10,6 +10,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { call, CallOptions, paginate } from './aws-calls';
 import { DeployedStack, partitionOf, substituteRole } from './assembly-stacks';
 import { LiveError } from './errors';
+import { nestedStackName } from './live-rules';
 import { emptySnapshot, MetricAlarm, SecurityGroupRule, Snapshot, StackResource } from './snapshot';
 
 export interface AccountOptions extends CallOptions {
@@ -35,7 +36,9 @@ export class Account {
   /** Every file of `live snapshot` for `stacks`. */
   public async snapshot(stacks: readonly DeployedStack[]): Promise<Snapshot> {
     const snapshot = emptySnapshot();
-    for (const stack of stacks) {
+    // A nested stack is read like its parent (same account, region and roles), under its own stack name.
+    const queue = [...stacks];
+    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
       const cfn = new CloudFormationClient(await this.config(stack, 'deploy'));
       const lookup = await this.config(stack, 'lookup');
       const resources = await paginate(
@@ -47,6 +50,9 @@ export class Account {
         ResourceType: r.ResourceType!, ResourceStatus: r.ResourceStatus, Timestamp: r.LastUpdatedTimestamp,
       })));
       snapshot.stackResources.set(stack.stackName, { StackResources: stackResources });
+      for (const nested of stackResources.filter((r) => r.ResourceType === 'AWS::CloudFormation::Stack' && r.PhysicalResourceId !== undefined)) {
+        queue.push({ ...stack, id: `${stack.id}/${nested.LogicalResourceId}`, stackName: nestedStackName(nested.PhysicalResourceId!) });
+      }
       snapshot.templates.set(stack.stackName, { TemplateBody: await this.deployedTemplate(stack, cfn) });
 
       const physical = (type: string) => stackResources.filter((r) => r.ResourceType === type && r.PhysicalResourceId !== undefined);

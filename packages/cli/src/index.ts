@@ -54,13 +54,6 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
       throw new LiveError(dir ?? 'the account', 'LiveSnapshot', 'it has no stack resources or deployed template of a stack of the assembly.',
         missing.map((s) => s.stackName).join(', '), 'capture the snapshot again with `cdk-safe-eks live snapshot`, for the same assembly');
     }
-    // Refused, not skipped: the rules of a nested stack would be missing from the live proof, not proven.
-    const nesting = [...snapshot.templates].filter(([, { TemplateBody }]) => Object.values((TemplateBody as { Resources?: { [id: string]: { Type?: string } } }).Resources ?? {})
-      .some((r) => r.Type === 'AWS::CloudFormation::Stack')).map(([name]) => name);
-    if (nesting.length > 0) {
-      throw new LiveError(dir ?? 'the account', 'LiveNestedStack', 'the live commands do not read the resources and rules of nested stacks, so they cannot prove what rests on them.',
-        `nested stacks in ${nesting.join(', ')}`, 'prove these stacks from their templates with `cdk-safe-eks verify <cdk.out>`, or move the nested stacks\' security groups and rules into top-level stacks');
-    }
     return snapshot;
   };
 

@@ -28,6 +28,7 @@ const INGRESS = 'AWS::EC2::SecurityGroupIngress';
 const EGRESS = 'AWS::EC2::SecurityGroupEgress';
 const GROUP = 'AWS::EC2::SecurityGroup';
 const CLUSTER = 'AWS::EKS::Cluster';
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const PROTOCOLS: { [key: string]: string } = { '-1': 'all', 6: 'tcp', 17: 'udp', 1: 'icmp' };
 
 /**
@@ -113,7 +114,10 @@ export function liveTemplates(snapshot: Snapshot): LiveTemplates {
     for (const rule of rules.filter((r) => !r.matched)) drift.push({ kind: 'missing', group: index.label(group), rule: `${rule.stack}/${rule.logicalId} (inline)`, detail: rule.key });
   }
   for (const stack of snapshot.stackResources.keys()) if (!clones.has(stack)) warnings.push(`stack ${stack}: no deployed template in the snapshot (templates/${stack}.json); its rules are not modelled`);
-  const templates = [...clones].map(([stackName, template]) => ({ stackName, template }));
+  const templates = [...clones].map(([stackName, template]): StackTemplate => {
+    const parent = index.nesting.get(stackName);
+    return parent === undefined ? { stackName, template } : { stackName, template, parentStackName: parent.stack, parentLogicalId: parent.logicalId };
+  });
   return { templates, drift, warnings };
 }
 
@@ -123,6 +127,8 @@ export class PhysicalIndex {
   public readonly owned = new Set<string>();
   /** EKS-created cluster security group ID -> its cluster resource. */
   public readonly eksCreated = new Map<string, Location>();
+  /** A nested stack's name -> its `AWS::CloudFormation::Stack` resource in the parent. */
+  public readonly nesting = new Map<string, Location>();
   private readonly byLogical = new Map<string, string>();
 
   constructor(private readonly snapshot: Snapshot) {
@@ -130,6 +136,7 @@ export class PhysicalIndex {
       for (const r of StackResources) {
         if (r.PhysicalResourceId === undefined) continue;
         const location = { stack, logicalId: r.LogicalResourceId, type: r.ResourceType };
+        if (r.ResourceType === NESTED_STACK) this.nesting.set(nestedStackName(r.PhysicalResourceId), location);
         this.byPhysical.set(r.PhysicalResourceId, location);
         this.byLogical.set(`${stack}/${r.LogicalResourceId}`, r.PhysicalResourceId);
         if (r.ResourceType === GROUP) this.owned.add(r.PhysicalResourceId);
@@ -153,11 +160,17 @@ export class PhysicalIndex {
   public resolveGroup(value: unknown, stack: string): string | undefined {
     if (typeof value === 'string') return value;
     if (!isObject(value)) return undefined;
-    if (typeof value.Ref === 'string') return this.physicalOf(stack, value.Ref);
+    if (typeof value.Ref === 'string') return this.physicalOf(stack, value.Ref) ?? this.resolveParameter(value.Ref, stack);
     const getAtt = value['Fn::GetAtt'];
-    const [logicalId, attribute] = Array.isArray(getAtt) ? getAtt : typeof getAtt === 'string' ? getAtt.split('.') : [];
+    const [logicalId, ...path] = Array.isArray(getAtt) ? getAtt : typeof getAtt === 'string' ? getAtt.split('.') : [];
+    const attribute = path.join('.');
     if (typeof logicalId === 'string') {
       const physical = this.physicalOf(stack, logicalId);
+      // A parent reads a nested stack's value through its outputs (`Outputs.<name>`), as CDK writes it.
+      if (physical !== undefined && attribute.startsWith('Outputs.') && this.byPhysical.get(physical)?.type === NESTED_STACK) {
+        const nested = nestedStackName(physical);
+        return this.resolveGroup(this.outputsOf(nested)[attribute.slice('Outputs.'.length)]?.Value, nested);
+      }
       if (attribute === 'ClusterSecurityGroupId') return physical && this.snapshot.clusters.get(physical)?.cluster.resourcesVpcConfig?.clusterSecurityGroupId;
       return physical;
     }
@@ -169,14 +182,41 @@ export class PhysicalIndex {
     return undefined;
   }
 
-  /** How `stack`'s template names the group `physical`: GetAtt in its own stack, ImportValue of the export another stack writes, else the ID. */
+  /**
+   * How `stack`'s template names the group `physical`: GetAtt in its own stack, the parameter its parent
+   * passes it, the output of its nested stack, ImportValue of the export another stack writes, else the ID.
+   */
   public expressionFor(physical: string, stack: string): unknown {
     const at = this.byPhysical.get(physical) ?? this.eksCreated.get(physical);
     const attribute = this.eksCreated.has(physical) ? 'ClusterSecurityGroupId' : 'GroupId';
     if (at === undefined) return physical;
     if (at.stack === stack) return { 'Fn::GetAtt': [at.logicalId, attribute] };
+    const parameter = Object.keys(this.templateOf(stack).Parameters ?? {}).find((name) => this.resolveParameter(name, stack) === physical);
+    if (parameter !== undefined) return { Ref: parameter };
+    const child = this.nesting.get(at.stack);
+    if (child?.stack === stack) {
+      const output = Object.entries(this.outputsOf(at.stack)).find(([, o]) => this.resolveGroup(o.Value, at.stack) === physical)?.[0];
+      if (output !== undefined) return { 'Fn::GetAtt': [child.logicalId, `Outputs.${output}`] };
+    }
     const exported = this.findExport((_name, value, exportStack) => exportStack === at.stack && this.resolveGroup(value, exportStack) === physical);
     return exported === undefined ? physical : { 'Fn::ImportValue': exported.name };
+  }
+
+  /** The value a nested stack's parameter is given by its parent's `AWS::CloudFormation::Stack` resource, resolved in the parent. */
+  private resolveParameter(name: string, stack: string): string | undefined {
+    const parent = this.nesting.get(stack);
+    if (parent === undefined) return undefined;
+    const resource = (this.templateOf(parent.stack).Resources as { [id: string]: { Properties?: { Parameters?: Json } } } | undefined)?.[parent.logicalId];
+    const given = resource?.Properties?.Parameters?.[name];
+    return given === undefined ? undefined : this.resolveGroup(given, parent.stack);
+  }
+
+  private templateOf(stack: string): { Parameters?: Json; Resources?: unknown; Outputs?: unknown } {
+    return this.snapshot.templates.get(stack)?.TemplateBody ?? {};
+  }
+
+  private outputsOf(stack: string): { [name: string]: { Value?: unknown; Export?: { Name?: unknown } } } {
+    return (this.templateOf(stack).Outputs ?? {}) as { [name: string]: { Value?: unknown; Export?: { Name?: unknown } } };
   }
 
   private findExport(match: (name: string, value: unknown, stack: string) => boolean): { name: string; value: unknown; stack: string } | undefined {
@@ -230,6 +270,11 @@ export function keyMatches(deployed: string, live: string): boolean {
 function ruleKey(direction: string, protocol: unknown, from: unknown, to: unknown, peer: string): string {
   const name = PROTOCOLS[String(protocol).toLowerCase()] ?? String(protocol).toLowerCase();
   return name === 'all' ? `${direction} all ${peer}` : `${direction} ${name} ${from}-${to} ${peer}`;
+}
+
+/** The name of a stack from its ID (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`), as a nested stack's physical ID gives it. */
+export function nestedStackName(stackId: string): string {
+  return /:stack\/([^/]+)\//.exec(stackId)?.[1] ?? stackId;
 }
 
 function asList(value: unknown): unknown[] {

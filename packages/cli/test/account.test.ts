@@ -136,12 +136,49 @@ describe('live snapshot', () => {
       + 'Got: You are not authorized to perform this operation. Fix: allow ec2:DescribeSecurityGroupRules to the role (each command\'s policy is in docs/live.md#permissions)\n');
   });
 
-  test('a deployed stack with a nested stack is exit 2, not a proof without its rules', async () => {
-    const nesting = { Resources: { ...TEMPLATE.Resources, Data: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.eu-west-1.amazonaws.com/b/data.json' } } } };
-    cfn.on(GetTemplateCommand, { StackName: 'Payments-Blue', TemplateStage: 'Original' }).resolves({ TemplateBody: JSON.stringify(nesting) });
-    const result = await run('verify', assembly(), '--live', '--no-assume-role');
-    expect(result.code).toBe(ExitCode.UNUSABLE);
-    expect(result.err).toContain('the account: the live commands do not read the resources and rules of nested stacks, so they cannot prove what rests on them. Got: nested stacks in Payments-Blue.');
+  test('a nested stack is read with its parent\'s roles under its own name; its rules, given the parent\'s group as a parameter, are compared with the account', async () => {
+    const NESTED_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Payments-Blue-DataNestedStackDataNestedStackResource1A2B3C4D-1QWERTY/5b3d0f20-d4a1-11ef-9b0a-0a1b2c3d4e5f';
+    const NESTED = 'Payments-Blue-DataNestedStackDataNestedStackResource1A2B3C4D-1QWERTY';
+    const parent = { Resources: { ...TEMPLATE.Resources, Data: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.eu-west-1.amazonaws.com/b/data.json', Parameters: { NodeGroupId: { 'Fn::GetAtt': ['NodeGroup', 'GroupId'] } } } } } };
+    const nested = { Parameters: { NodeGroupId: { Type: 'String' } }, Resources: {
+      StoreSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { VpcId: 'vpc-1', GroupDescription: 'store', SecurityGroupEgress: [{ IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32' }] } },
+      StoreIn: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['StoreSg', 'GroupId'] }, SourceSecurityGroupId: { Ref: 'NodeGroupId' }, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 } },
+    } };
+    cfn.on(GetTemplateCommand, { StackName: 'Payments-Blue', TemplateStage: 'Original' }).resolves({ TemplateBody: JSON.stringify(parent) });
+    cfn.on(ListStackResourcesCommand, { StackName: 'Payments-Blue', NextToken: 'page-2' }).resolves({
+      StackResourceSummaries: [
+        { LogicalResourceId: 'NodeGroup', PhysicalResourceId: 'sg-0nodes', ResourceType: 'AWS::EC2::SecurityGroup', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date('2026-12-01T10:00:00Z') },
+        { LogicalResourceId: 'Targets', PhysicalResourceId: TG_ARN, ResourceType: 'AWS::ElasticLoadBalancingV2::TargetGroup', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date('2026-12-01T10:00:00Z') },
+        { LogicalResourceId: 'Data', PhysicalResourceId: NESTED_ID, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date('2026-12-01T10:00:00Z') },
+      ],
+    });
+    cfn.on(ListStackResourcesCommand, { StackName: NESTED }).resolves({
+      StackResourceSummaries: [
+        { LogicalResourceId: 'StoreSg', PhysicalResourceId: 'sg-0store', ResourceType: 'AWS::EC2::SecurityGroup', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date('2026-12-01T10:00:00Z') },
+        { LogicalResourceId: 'StoreIn', PhysicalResourceId: 'sgr-0storein', ResourceType: 'AWS::EC2::SecurityGroupIngress', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date('2026-12-01T10:00:00Z') },
+      ],
+    });
+    cfn.on(GetTemplateCommand, { StackName: NESTED, TemplateStage: 'Original' }).resolves({ TemplateBody: JSON.stringify(nested) });
+    ec2.on(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0store'] }], NextToken: undefined }).resolves({
+      SecurityGroupRules: [
+        { SecurityGroupRuleId: 'sgr-0storein', GroupId: 'sg-0store', IsEgress: false, IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, ReferencedGroupInfo: { GroupId: 'sg-0nodes' } },
+        { SecurityGroupRuleId: 'sgr-0storeout', GroupId: 'sg-0store', IsEgress: true, IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIpv4: '255.255.255.255/32' },
+      ],
+    });
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-snap-')), 'snap');
+    expect((await run('live', 'snapshot', assembly(), '--out', out, '--no-assume-role')).code).toBe(ExitCode.OK);
+    expect(fs.readdirSync(path.join(out, 'stack-resources')).sort()).toEqual([`${NESTED}.json`, 'Payments-Blue.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'templates', `${NESTED}.json`), 'utf8')).TemplateBody).toEqual(nested);
+    const verified = await run('verify', assembly(), '--live', out, '--json');
+    // The one-resource cluster of this account cannot be proven (exit 3), but nothing drifted.
+    expect(verified.code).toBe(ExitCode.UNPROVEN);
+    expect(JSON.parse(verified.out).drift).toEqual([]);
+    // The rule gone from the account is named through the nested stack.
+    fs.writeFileSync(path.join(out, 'security-group-rules.json'), JSON.stringify({ SecurityGroupRules: JSON.parse(fs.readFileSync(path.join(out, 'security-group-rules.json'), 'utf8')).SecurityGroupRules
+      .filter((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId !== 'sgr-0storein') }));
+    const drifted = await run('verify', assembly(), '--live', out, '--json');
+    expect(drifted.code).toBe(ExitCode.FLOWS_FAIL);
+    expect(JSON.parse(drifted.out).drift).toEqual([{ kind: 'missing', group: `${NESTED}/StoreSg`, rule: `${NESTED}/StoreIn (sgr-0storein)`, detail: 'ingress tcp 5432-5432 sg-0nodes' }]);
   });
 
   test('a stack that does not exist is exit 2, saying so', async () => {

@@ -10,11 +10,19 @@ type Json = { [key: string]: any };
 /**
  * The snapshot a deployed account would answer for the assembly in `directory`: every resource with a
  * physical ID, each rule of each owned group as EC2 lists it (standalone rules under their `sgr-` ID),
- * each cluster ACTIVE with its EKS-created group holding EKS's two default rules.
+ * each cluster ACTIVE with its EKS-created group holding EKS's two default rules; nested stacks under the
+ * names CloudFormation would give them.
  */
 export function deployedAccount(directory: string): Snapshot {
   const snapshot = emptySnapshot();
-  const templates = loadTemplates(directory).templates.filter((t) => t.parentStackName === undefined);
+  // A nested stack deploys under a name CloudFormation makes from its parent's and its resource's; its parent's resource holds its ID.
+  const loaded = loadTemplates(directory).templates;
+  const nestedNames = new Map(loaded.filter((t) => t.parentStackName !== undefined)
+    .map((t): [string, string] => [t.stackName, `${t.parentStackName}-${t.parentLogicalId}-${hash(t.stackName).slice(0, 12).toUpperCase()}`]));
+  const nestedIds = new Map(loaded.filter((t) => t.parentStackName !== undefined)
+    .map((t): [string, string] => [`${t.parentStackName}/${t.parentLogicalId}`, `arn:aws:cloudformation:eu-west-1:111111111111:stack/${nestedNames.get(t.stackName)}/${hash(t.stackName)}`]));
+  const templates = loaded.map((t) => ({ ...t, stackName: nestedNames.get(t.stackName) ?? t.stackName }));
+  const physicalId = (stack: string, logicalId: string, resource: Json): string => nestedIds.get(`${stack}/${logicalId}`) ?? resourceId(stack, logicalId, resource);
   for (const { stackName, template } of templates) {
     snapshot.templates.set(stackName, { TemplateBody: template });
     const resources = Object.entries(template.Resources as { [id: string]: Json });
@@ -68,7 +76,7 @@ export function deployedAccount(directory: string): Snapshot {
   return snapshot;
 }
 
-function physicalId(stack: string, logicalId: string, resource: Json): string {
+function resourceId(stack: string, logicalId: string, resource: Json): string {
   const h = hash(`${stack}/${logicalId}`);
   switch (resource.Type) {
     case 'AWS::EC2::SecurityGroup': return `sg-${h}`;
