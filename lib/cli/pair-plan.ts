@@ -123,51 +123,33 @@ interface InPlaceNames {
   readonly learn: string;
 }
 
-/** A node group as the plan walks it: the versions it runs, and whether it names them only when told (recorded with none). */
+/** A node group as the plan walks it: the versions it runs, and whether it names them only when told (recorded without a version). */
 interface PlannedNodegroup extends RecordedNodegroup {
   readonly explicit: boolean;
 }
+type Addons = { readonly [addon: string]: string };
+type Nodegroups = { readonly [id: string]: PlannedNodegroup };
 
 /**
  * One minor at a time, three deploys each: the control plane with kube-proxy (the other add-ons and the
  * nodes pinned where they run), then the add-ons, then the nodes, each to the tables' versions of the minor.
+ * Each minor starts where the one before left the color; the first, where the state file recorded it.
  */
 function inPlaceMoves(idle: RecordedColor, minors: readonly string[], names: InPlaceNames): string[] {
-  const { idleName, idleKey, liveKey, learn } = names;
-  let addons: { readonly [addon: string]: string } | undefined = HELD_ADDONS.every((a) => idle.addons?.[a] !== undefined) ? idle.addons : undefined;
-  let nodegroups: { [id: string]: PlannedNodegroup } | undefined = idle.nodegroups === undefined ? undefined
-    : Object.fromEntries(Object.entries(idle.nodegroups).map(([id, n]) => [id, { ...n, explicit: n.version === undefined && n.releaseVersion === undefined }]));
+  const { idleName, idleKey } = names;
+  let addons: Addons | undefined = HELD_ADDONS.every((a) => idle.addons?.[a] !== undefined) ? idle.addons : undefined;
+  let nodegroups: Nodegroups | undefined = idle.nodegroups === undefined ? undefined
+    : Object.fromEntries(Object.entries(idle.nodegroups).map(([id, n]) => [id, { ...n, explicit: n.version === undefined }]));
   let from = idle.version;
   const moves: string[] = [];
   for (const to of minors) {
     const table = tableAddons(to);
     const release = defaultReleaseVersion(to)!.releaseVersion;
-    const kubeProxy = `kubeProxy: '${table['kube-proxy']}'`;
-    let pins: string;
-    let unlisted: string[] = [];
-    if (addons === undefined) {
-      const fields = OWNED_ADDONS.map((a) => (a === 'kube-proxy' ? kubeProxy : `${ADDON_VERSION_PROP_NAMES[a]}: <as ${idleName} runs it>`));
-      pins = `addonVersions: { ${fields.join(', ')} } (and unlistedAddonVersionReason if the table does not list one of them for ${to})`;
-    } else {
-      const held = addons;
-      unlisted = HELD_ADDONS.filter((a) => !addonVersionRows(a, to).some((r) => r.version === held[a])).map((a) => `${a} ${held[a]}`);
-      const fields = OWNED_ADDONS.map((a) => (a === 'kube-proxy' ? kubeProxy : `${ADDON_VERSION_PROP_NAMES[a]}: '${held[a]}'`));
-      pins = `addonVersions: { ${fields.join(', ')} }`
-        + (unlisted.length > 0 ? `, unlistedAddonVersionReason: '${unlisted.join(', ')} as at ${from}, until the add-ons step'` : '');
-    }
-    const nodePins = nodegroups === undefined ? `each node group: { kubernetesVersion, releaseVersion } <as it runs>`
-      : Object.entries(nodegroups).map(([id, n]) => (n.version === undefined && n.releaseVersion === undefined ? `${nodegroupLabel(id)} names no version (its nodes stay as they are)`
-        : `${nodegroupLabel(id)}: { ${[n.version === undefined ? [] : [`kubernetesVersion: ${versionLiteral(n.version)}`], n.releaseVersion === undefined ? [] : [`releaseVersion: '${n.releaseVersion}'`]].flat().join(', ')} }`)).join('; ');
-    moves.push(`Control plane and kube-proxy of ${idleName} to ${to}; the other add-ons and the nodes stay where they run (nodes up to three minors behind the control plane are within the version-skew policy).\n`
-      + `     Edit the app: ${idleKey}: { version: ${versionLiteral(to)}, ${pins} }; ${nodePins}; leave ${liveKey} as it is.`
-      + (addons === undefined || nodegroups === undefined ? `\n     The state file records no ${[addons === undefined ? 'add-on' : [], nodegroups === undefined ? 'node group' : []].flat().join(' or ')} `
-        + `versions of ${idleName} (it was recorded before it kept them): record again to learn them, with the app as deployed (\`${learn}\`), then run \`pair plan\` again.` : ''));
-
-    const reason = addons === undefined ? ` and ${idleKey}.unlistedAddonVersionReason, if set` : unlisted.length > 0 ? ` and ${idleKey}.unlistedAddonVersionReason` : '';
-    moves.push(`Add-ons of ${idleName} to the table's versions for ${to}: remove ${idleKey}.addonVersions${reason} (${addonList(table)}).`);
-    addons = table;
-
+    const control = controlPlaneMove(addons, nodegroups, from, to, names);
+    moves.push(control.move);
+    moves.push(`Add-ons of ${idleName} to the table's versions for ${to}: remove ${idleKey}.addonVersions${control.reasonSet} (${addonList(table)}).`);
     moves.push(`Nodes of ${idleName} to ${to}, AMI release ${release} (the table's): ${nodeMoves(nodegroups, to, release)}.`);
+    addons = table;
     // Node groups of unknown IDs are, after their step, each at the minor's versions.
     nodegroups = Object.fromEntries(Object.entries(nodegroups ?? { [EACH]: { explicit: false } }).map(([id, n]) => [id, { version: to, releaseVersion: release, explicit: n.explicit }]));
     from = to;
@@ -175,8 +157,42 @@ function inPlaceMoves(idle: RecordedColor, minors: readonly string[], names: InP
   return moves;
 }
 
+/**
+ * The control plane's step to `to`: kube-proxy at the table's version of `to`, the other add-ons and the
+ * node groups pinned where they run (with the reason synthesis asks for a version the table lists only for
+ * `from`), or, where the state file does not say, the words that say so. `reasonSet` is what the add-ons
+ * step removes besides `addonVersions`.
+ */
+function controlPlaneMove(addons: Addons | undefined, nodegroups: Nodegroups | undefined, from: string, to: string, names: InPlaceNames): { move: string; reasonSet: string } {
+  const { idleName, idleKey, liveKey, learn } = names;
+  const kubeProxy = `kubeProxy: '${defaultAddonVersion('kube-proxy', to)!.version}'`;
+  const field = (a: OwnedAddon) => (a === 'kube-proxy' ? kubeProxy : `${ADDON_VERSION_PROP_NAMES[a]}: ${addons === undefined ? `<as ${idleName} runs it>` : `'${addons[a]}'`}`);
+  const unlisted = addons === undefined ? [] : HELD_ADDONS.filter((a) => !addonVersionRows(a, to).some((r) => r.version === addons[a])).map((a) => `${a} ${addons[a]}`);
+  const pins = `addonVersions: { ${OWNED_ADDONS.map(field).join(', ')} }` + (addons === undefined
+    ? ` (and unlistedAddonVersionReason if the table does not list one of them for ${to})`
+    : unlisted.length > 0 ? `, unlistedAddonVersionReason: '${unlisted.join(', ')} as at ${from}, until the add-ons step'` : '');
+  const nodePins = nodegroups === undefined ? 'each node group: { kubernetesVersion, releaseVersion } <as it runs>'
+    : Object.entries(nodegroups).map(([id, n]) => nodegroupPin(id, n)).join('; ');
+  const unknown = [addons === undefined ? ['add-on'] : [], nodegroups === undefined ? ['node group'] : []].flat();
+  const move = `Control plane and kube-proxy of ${idleName} to ${to}; the other add-ons and the nodes stay where they run `
+    + '(nodes up to three minors behind the control plane are within the version-skew policy).\n'
+    + `     Edit the app: ${idleKey}: { version: ${versionLiteral(to)}, ${pins} }; ${nodePins}; leave ${liveKey} as it is.`
+    + (unknown.length === 0 ? '' : `\n     The state file records no ${unknown.join(' or ')} versions of ${idleName} (it was recorded before it kept them): `
+      + `record again to learn them, with the app as deployed (\`${learn}\`), then run \`pair plan\` again.`);
+  const reasonSet = addons === undefined ? ` and ${idleKey}.unlistedAddonVersionReason, if set` : unlisted.length > 0 ? ` and ${idleKey}.unlistedAddonVersionReason` : '';
+  return { move, reasonSet };
+}
+
+/** A node group held where it runs for the control plane's step. */
+function nodegroupPin(id: string, n: PlannedNodegroup): string {
+  if (n.releaseVersion === undefined && n.version === undefined) return `${nodegroupLabel(id)} names no version (its nodes stay as they are)`;
+  // An AMI release alone is checked against the control plane's minor: the nodes' own minor keeps it valid.
+  const version = n.version ?? n.releaseVersion!.split('.').slice(0, 2).join('.');
+  return `${nodegroupLabel(id)}: { ${[`kubernetesVersion: ${versionLiteral(version)}`, ...(n.releaseVersion === undefined ? [] : [`releaseVersion: '${n.releaseVersion}'`])].join(', ')} }`;
+}
+
 /** What the nodes' step edits: a pinned node group drops its pins (the flag names the table's), one that names no version is told. */
-function nodeMoves(nodegroups: { readonly [id: string]: PlannedNodegroup } | undefined, to: string, release: string): string {
+function nodeMoves(nodegroups: Nodegroups | undefined, to: string, release: string): string {
   const set = `kubernetesVersion: ${versionLiteral(to)}, releaseVersion: '${release}'`;
   const dropped = `(with ${PIN_FLAG} on they then name these; with it off, set ${set} instead)`;
   if (nodegroups === undefined) return `remove the kubernetesVersion and releaseVersion the first step set on each node group ${dropped}`;

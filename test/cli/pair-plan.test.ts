@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { formatPlan } from '../../lib/cli/pair-plan';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { OwnedAddon, defaultAddonVersion } from '../../lib/model/addon-versions';
 import { defaultReleaseVersion } from '../../lib/model/ami-release-versions';
@@ -129,6 +130,10 @@ describe('cdk-safe-eks pair plan', () => {
     expect(out).toContain(' 2. Add-ons of Green to the table\'s versions for 1.34: remove green.addonVersions (');
     expect(out).toContain(` 3. Nodes of Green to 1.34, AMI release ${ami('1.34')} (the table's): set kubernetesVersion: eks.KubernetesVersion.of('1.34'), releaseVersion: '${ami('1.34')}' `
       + 'on nodegroups.General (recorded with no version of its own, it moves only when told).\n');
+    // An AMI release alone is checked against the control plane's new minor, so the step names the nodes' own minor beside it.
+    const gpu = plan({ upgradeStrategy: 'IN_PLACE', blue: BLUE_1_33, green: { ...green, nodegroups: { Gpu: { releaseVersion: ami('1.33') } } } }, '1.34');
+    expect(gpu).toContain(`nodegroups.Gpu: { kubernetesVersion: eks.KubernetesVersion.of('1.33'), releaseVersion: '${ami('1.33')}' }; leave blue as it is.`);
+    expect(gpu).toContain(`set kubernetesVersion: eks.KubernetesVersion.of('1.34'), releaseVersion: '${ami('1.34')}' on nodegroups.Gpu`);
   });
 
   test('IN_PLACE from a state file recorded before the versions were: the steps say so and how to learn them, and print no undefined', () => {
@@ -177,5 +182,13 @@ describe('the runbook in docs/blue-green.md', () => {
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toBe(plan({ upgradeStrategy: 'REPLACE', blue, green: { ...green, deletionProtection: false } }, '1.35'));
     expect(blocks[1]).toBe(plan({ upgradeStrategy: 'IN_PLACE', blue, green }, '1.35'));
+  });
+
+  test('the excerpt in docs/pipelines.md is how the plan of a Stage\'s pair begins', () => {
+    const pipelines = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'pipelines.md'), 'utf-8');
+    const excerpt = /```text\n\$ npx cdk-safe-eks pair plan --pair EuWest1\/Payments --to 1\.35\n([\s\S]*?)\.\.\.\n```\n/.exec(pipelines)![1];
+    const printed = formatPlan('EuWest1/Payments', { upgradeStrategy: 'REPLACE', blue, green: { ...green, deletionProtection: false } }, '1.35',
+      { stateFile: 'cdk-safe-eks.state.json', assembly: 'cdk.out' });
+    expect(printed.startsWith(excerpt)).toBe(true);
   });
 });
