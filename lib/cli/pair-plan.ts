@@ -32,8 +32,9 @@ function targetMinors(pair: RecordedPair, toVersion: string): string[] {
 
 /** `pair plan`: the ordered runbook that moves the idle color of the recorded pair to `toVersion`. */
 export function formatPlan(pairPath: string, pair: RecordedPair, toVersion: string, setup: PairSetup): string {
-  const { liveName, liveKey, idleName, idleKey, idle } = colors(pair);
-  const live = colors(pair).live!;
+  const { liveName, liveKey, idleName, idleKey, idle, ...rest } = colors(pair);
+  // planProblem made sure one color serves traffic.
+  const live = rest.live!;
   const inPlace = pair.upgradeStrategy === 'IN_PLACE';
   const steps: string[] = [];
   const stack = (suffix: string) => stackSelector(pairPath, suffix);

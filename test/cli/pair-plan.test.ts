@@ -182,6 +182,10 @@ describe('the runbook in docs/blue-green.md', () => {
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toBe(plan({ upgradeStrategy: 'REPLACE', blue, green: { ...green, deletionProtection: false } }, '1.35'));
     expect(blocks[1]).toBe(plan({ upgradeStrategy: 'IN_PLACE', blue, green }, '1.35'));
+    // The app of its first step, compiled and synthesized by the docs test, pins what the step prints.
+    const app = doc.slice(doc.indexOf("new BlueGreenClusterPair(app, 'Orders'"));
+    for (const pin of [/addonVersions: \{[^}]*\}/, /unlistedAddonVersionReason: '[^']*'/]) expect(blocks[1]).toContain(pin.exec(app)![0]);
+    expect(app).toContain(`nodegroups: { General: { ...general, kubernetesVersion: eks.KubernetesVersion.V1_34, releaseVersion: '${ami('1.34')}' } }`);
   });
 
   test('the excerpt in docs/pipelines.md is how the plan of a Stage\'s pair begins', () => {
