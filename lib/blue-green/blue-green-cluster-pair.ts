@@ -242,6 +242,8 @@ export class BlueGreenClusterPair extends Construct {
       defaultCapacity: 0,
       secretsEncryptionKey: kms.Key.fromKeyArn(stack, 'SecretsKey', shared.importValue(`${color}SecretsKeyArn`)),
       deletionProtection: options.deletionProtection ?? true,
+      addonVersions: options.addonVersions,
+      unlistedAddonVersionReason: options.unlistedAddonVersionReason,
     });
     for (const [ngId, ngOptions] of Object.entries(options.nodegroups ?? { General: {} })) cluster.addNodegroup(ngId, ngOptions);
     // Constant per color (the weight lives in Traffic): lets `diff` tell the idle color's replacement from a live one.

@@ -2,6 +2,7 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './cluster-change';
+import { colorVersions } from './color-versions';
 import { PairColor } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
@@ -9,6 +10,7 @@ import { PairPlace, PairStackNames, RecordedPair, sortKeys } from './pair-state'
 import { UpgradeStrategy } from './upgrade-strategy';
 import { CloudFormationSchema } from '../checks/cloudformation-schema';
 import { SafeCluster } from '../cluster/safe-cluster';
+import { SafeNodegroup } from '../cluster/safe-nodegroup';
 import { FlowModel } from '../model/flow-model';
 import { RequiredFlows } from '../model/required-flows';
 import { MODELLED_TYPES } from '../model/resource-types';
@@ -89,10 +91,17 @@ export class PairGuardRun {
     const options = this.subject.colorOptions(color);
     const cluster = this.subject.clusterOf(color);
     if (options === undefined || cluster === undefined) return undefined;
-    const resources = clusterResources(render(Stack.of(cluster)));
+    const stack = Stack.of(cluster);
+    const resources = clusterResources(render(stack));
+    // The pair adds each node group under its ID in `nodegroups` (one "General" by default).
+    const nodegroupLogicalIds = Object.fromEntries(Object.keys(options.nodegroups ?? { General: {} }).map((id) => {
+      const nodegroup = cluster.node.findChild(id) as SafeNodegroup;
+      return [id, stack.resolve((nodegroup.nodegroup.node.defaultChild as eks.CfnNodegroup).logicalId) as string];
+    }));
     return {
       version: options.version.version, weight: options.weight ?? 0, clusterName: cluster.clusterName,
       fingerprint: clusterFingerprint(resources), resources, deletionProtection: options.deletionProtection ?? true,
+      ...colorVersions(resources, nodegroupLogicalIds),
     };
   }
 

@@ -5,7 +5,7 @@ import { RecordedColor, RecordedPair } from './pair-state';
 import { IReplacementRules } from '../model/change-verdicts';
 
 /** A color as it is about to be deployed. */
-export interface DesiredColor extends ClusterSnapshot {
+export interface DesiredColor extends ClusterSnapshot, Pick<RecordedColor, 'addons' | 'nodegroups'> {
   readonly weight: number;
   readonly clusterName: string;
   readonly deletionProtection: boolean;

@@ -8,6 +8,7 @@ import { PAIR_RISKS } from './pair-risk';
 import { DEFAULT_ZONE_SUFFIXES, longestPairVpcPrefix } from './pair-subnets';
 import { TRAFFIC_SHIFT_BRAND } from './traffic-shift-checks';
 import { UpgradeStrategy } from './upgrade-strategy';
+import { ADDON_VERSION_PROPS } from '../cluster/cluster-addons';
 import { ipv4CidrProblem, roleArnProblem } from '../model/aws-naming-rules';
 import { ErrorCode } from '../model/error-codes';
 import { SafeEksError, show } from '../private/errors';
@@ -30,6 +31,8 @@ const COLOR_OPTIONS: { [prop: string]: TypeSpec } = {
   nodegroups: { type: 'object', name: 'map of node group IDs to SafeNodegroupOptions' },
   deletionProtection: { type: 'boolean' },
   minHealthyHosts: { type: 'number' },
+  addonVersions: { type: 'object', name: 'AddonVersions' },
+  unlistedAddonVersionReason: { type: 'string' },
 };
 
 /** Types of every `BlueGreenClusterPairProps` field; a missing `trafficShift` is reported by the constructor's own wording. */
@@ -57,7 +60,10 @@ export function checkPairProps(scope: IConstruct, props: unknown): void {
   for (const prop of ['account', 'region']) checkValue(scope, `env.${prop}`, (p.env as { [prop: string]: unknown })[prop], { type: 'string' });
   for (const key of PAIR_COLORS.map(colorKey)) {
     if (p[key] === undefined) continue;
-    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${key}.${prop}`, (p[key] as { [prop: string]: unknown })[prop], spec);
+    const options = p[key] as { [prop: string]: unknown };
+    for (const [prop, spec] of Object.entries(COLOR_OPTIONS)) checkValue(scope, `${key}.${prop}`, options[prop], spec);
+    const addons = options.addonVersions as { [prop: string]: unknown } | undefined;
+    for (const prop of Object.values(ADDON_VERSION_PROPS)) checkValue(scope, `${key}.addonVersions.${prop}`, addons?.[prop], { type: 'string' });
   }
   const cidr = p.vpcCidr as string | undefined;
   if (cidr !== undefined && Token.isUnresolved(cidr)) {

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { TrafficShift } from './traffic-shift';
 import { UpgradeStrategy } from './upgrade-strategy';
+import { AddonVersions } from '../cluster/cluster-addons';
 import { SafeNodegroupOptions } from '../cluster/safe-nodegroup';
 import { GuardrailTrail } from '../guardrails/guardrail-trail';
 
@@ -23,6 +24,21 @@ export interface BlueGreenColorOptions {
    * @default - one node group "General" with the `SafeNodegroup` defaults
    */
   readonly nodegroups?: { [id: string]: SafeNodegroupOptions };
+  /**
+   * Versions of the color's VPC CNI, kube-proxy, CoreDNS and Pod Identity Agent add-ons (`SafeCluster`'s
+   * `addonVersions`): an in-place upgrade keeps the recorded ones for the control plane's step
+   * (`cdk-safe-eks pair plan` prints them), a new color needs none.
+   *
+   * @default - the library table's newest for the color's minor (docs/addons.md)
+   */
+  readonly addonVersions?: AddonVersions;
+  /**
+   * Accepts `addonVersions` the table does not list for the color's minor, with the reason
+   * (`SafeCluster`'s `unlistedAddonVersionReason`); refused when nothing needs it.
+   *
+   * @default - only listed versions are accepted
+   */
+  readonly unlistedAddonVersionReason?: string;
   /**
    * Refuse `DeleteCluster`. Turn it off, deploy and record before retiring the color or replacing its cluster.
    *

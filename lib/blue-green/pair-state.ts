@@ -24,6 +24,22 @@ export interface RecordedColor {
    * change-safety diff can name what changes. Absent from files recorded before the library kept them.
    */
   readonly resources?: { readonly [logicalId: string]: unknown };
+  /**
+   * The version of each add-on the cluster owns, by add-on name (`vpc-cni`, `kube-proxy`, `coredns`,
+   * `eks-pod-identity-agent`), as its template names them. Absent when the template has none, and from
+   * files recorded before the library kept them.
+   */
+  readonly addons?: { readonly [addonName: string]: string };
+  /** What each node group's template names, by its ID in the color's `nodegroups`. Absent from files recorded before the library kept them. */
+  readonly nodegroups?: { readonly [id: string]: RecordedNodegroup };
+}
+
+/** The versions a node group's template names; each is absent when the template leaves it unset (EKS's choice). */
+export interface RecordedNodegroup {
+  /** Kubernetes version of the nodes, "1.N". */
+  readonly version?: string;
+  /** AMI release version. */
+  readonly releaseVersion?: string;
 }
 
 /** One pair as recorded; a color that is absent has no cluster (never created, or retired). */
@@ -184,9 +200,19 @@ function parseColor(value: unknown, where: string, bad: (what: string) => Error)
   if (resources !== undefined && !(isObject(resources) && Object.values(resources).every((r) => isObject(r) && typeof r.Type === 'string'))) {
     throw bad(`${where}: "resources" must map logical IDs to {"Type": ..., "Properties": ...}`);
   }
+  const { addons, nodegroups } = value;
+  if (addons !== undefined && !(isObject(addons) && Object.values(addons).every((v) => typeof v === 'string'))) {
+    throw bad(`${where}: "addons" must map add-on names to versions`);
+  }
+  const versionFields = (n: unknown) => isObject(n) && ['version', 'releaseVersion'].every((f) => n[f] === undefined || typeof n[f] === 'string');
+  if (nodegroups !== undefined && !(isObject(nodegroups) && Object.values(nodegroups).every(versionFields))) {
+    throw bad(`${where}: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ...}`);
+  }
   return {
     version: value.version, weight: value.weight, clusterName: value.clusterName,
     fingerprint: value.fingerprint, deletionProtection: value.deletionProtection, ...(resources === undefined ? {} : { resources }),
+    ...(addons === undefined ? {} : { addons: addons as RecordedColor['addons'] }),
+    ...(nodegroups === undefined ? {} : { nodegroups: nodegroups as RecordedColor['nodegroups'] }),
   };
 }
 

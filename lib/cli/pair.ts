@@ -1,15 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PAIR_COLORS, colorKey } from '../blue-green/pair-color';
-import { minor } from '../blue-green/pair-guards';
-import { kubernetesVersionProblem } from '../model/aws-naming-rules';
 import {
-  DEFAULT_STATE_FILE, PAIR_ASSEMBLY_FILE_SUFFIX, PairStateError, PairStateFile, RecordedColor, RecordedPair, emptyState, readStateFile, shellWord, writeStateFile,
+  DEFAULT_STATE_FILE, PAIR_ASSEMBLY_FILE_SUFFIX, PairStateError, PairStateFile, RecordedColor, RecordedNodegroup, RecordedPair, emptyState, readStateFile, shellWord, writeStateFile,
 } from '../blue-green/pair-state';
 
 /** Each color with its key in the state file. */
-const COLOR_KEYS = PAIR_COLORS.map((color) => [color, colorKey(color)] as const);
-const SHIFT_STEPS = [10, 50, 100];
+export const COLOR_KEYS = PAIR_COLORS.map((color) => [color, colorKey(color)] as const);
 
 /** A pair's file in a (nested) cloud assembly, by the path of the pair it describes. */
 export interface PairFile {
@@ -133,11 +130,26 @@ export const DEFAULT_ASSEMBLY = 'cdk.out';
 
 /** `npx cdk-safe-eks pair record` for the pair at `pairPath`, with the options this setup needs. */
 export function recordCommand(pairPath: string, setup: PairSetup): string {
+  return pairCommand('record', pairPath, setup);
+}
+
+/** `npx cdk-safe-eks pair shift` for the pair at `pairPath` (of cdk-safe-eks-cli), with the options this setup needs. */
+export function shiftCommand(pairPath: string, setup: PairSetup): string {
+  return pairCommand('shift', pairPath, setup);
+}
+
+/** `npx cdk-safe-eks pair check` of one color of the pair at `pairPath` (of cdk-safe-eks-cli), with the options this setup needs. */
+export function checkCommand(pairPath: string, color: string, setup: PairSetup): string {
+  return pairCommand('check', pairPath, setup, ['--color', color.toLowerCase()]);
+}
+
+/** A `pair` subcommand that reads the assembly and the state file: the non-default ones are named, so the command works as printed. */
+function pairCommand(subcommand: string, pairPath: string, setup: PairSetup, extra: string[] = []): string {
   const flags = [
     ...(path.resolve(setup.assembly) === path.resolve(DEFAULT_ASSEMBLY) ? [] : ['--assembly', shellWord(setup.assembly)]),
     ...(path.resolve(setup.stateFile) === path.resolve(DEFAULT_STATE_FILE) ? [] : ['--state-file', shellWord(setup.stateFile)]),
   ];
-  return ['npx cdk-safe-eks pair record --pair', shellWord(pairPath), ...flags].join(' ');
+  return [`npx cdk-safe-eks pair ${subcommand} --pair`, shellWord(pairPath), ...extra, ...flags].join(' ');
 }
 
 /**
@@ -167,75 +179,29 @@ export function formatStatus(state: PairStateFile, setup: PairSetup, pairPath?: 
         : [name, c.clusterName, c.version, String(c.weight), c.deletionProtection ? 'on' : 'off', c.fingerprint]);
     }
     lines.push(...table(rows));
+    for (const [name, key] of COLOR_KEYS) {
+      const c = pair[key];
+      if (c !== undefined) lines.push(`  ${name}: ${versionsLine(c, recordCommand(p, setup))}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** `pair plan`: the ordered runbook that moves the idle color of the recorded pair to `toVersion`. */
-export function formatPlan(pairPath: string, pair: RecordedPair, toVersion: string, setup: PairSetup): string {
-  const [liveName, liveKey] = (pair.blue?.weight ?? 0) >= (pair.green?.weight ?? 0) ? COLOR_KEYS[0] : COLOR_KEYS[1];
-  const [idleName, idleKey] = liveKey === 'blue' ? COLOR_KEYS[1] : COLOR_KEYS[0];
-  const live = pair[liveKey]!;
-  const idle = pair[idleKey];
-  const inPlace = pair.upgradeStrategy === 'IN_PLACE';
-  const steps: string[] = [];
-  const stack = (suffix: string) => stackSelector(pairPath, suffix);
-  const deploy = (suffix: string) => `npx cdk deploy ${shellWord(stack(suffix))}`;
-  const record = recordCommand(pairPath, setup);
-  const defaultAssembly = path.resolve(setup.assembly) === path.resolve(DEFAULT_ASSEMBLY);
-  const synth = defaultAssembly ? 'npx cdk synth' : `npx cdk synth -o ${shellWord(setup.assembly)}`;
-  const versionLiteral = (v: string) => `eks.KubernetesVersion.of('${v}')`;
-
-  const unprotect = idle !== undefined && !inPlace && idle.version !== toVersion && idle.deletionProtection;
-  if (unprotect) {
-    steps.push(`Let CloudFormation replace the idle cluster: set ${idleKey}.deletionProtection to false.\n     ${deploy(idleName)} && ${record}`);
-  }
-  const versions = inPlace && idle !== undefined ? inPlaceSteps(idle.version, toVersion) : [toVersion];
-  versions.forEach((v, i) => {
-    // The guard compares each in-place step with the recorded version: every step but the last (proven and recorded next) is recorded here.
-    const recordStep = i < versions.length - 1 ? ` && ${record}` : '';
-    steps.push(`Edit the app: ${idleKey}: { version: ${versionLiteral(v)}, weight: 0 }${idle === undefined || !inPlace ? '' : ' (in place, one minor version)'}; leave ${liveKey} as it is.\n     ${deploy(idleName)}${recordStep}`);
-  });
-  steps.push(`Prove the new color before it gets traffic (every flow, also after the incident replay):\n     ${synth} && npx cdk-safe-eks verify ${shellWord(setup.assembly)} --replay && ${record}`);
-  if (unprotect || (idle !== undefined && !idle.deletionProtection)) {
-    // Once it has weight its cluster is frozen, deletion protection included: protect it while it is idle.
-    steps.push(`Protect ${idleName} before it takes traffic: set ${idleKey}.deletionProtection to true (an update in place).\n     ${deploy(idleName)} && ${record}`);
-  }
-  for (const weight of SHIFT_STEPS) {
-    steps.push(`Shift ${weight}% to ${idleName}: ${liveKey}.weight ${100 - weight}, ${idleKey}.weight ${weight}.\n     ${deploy('Traffic')} && ${record}`);
-    steps.push(weight < 100
-      ? `Observe ${idleName} (errors, latency, saturation). Roll back: ${liveKey}.weight 100, ${idleKey}.weight 0; ${deploy('Traffic')}`
-      // Back from 0 to 100 in one deploy is the guard's weight jump: a rollback accepts it, in words.
-      : `Observe. ${liveName} (${live.version}) stays deployed at weight 0 as the rollback: ${liveKey}.weight 100, ${idleKey}.weight 0, `
-        + `pair.acknowledgeRisk(PairColor.${liveName.toUpperCase()}, PairRisk.WEIGHT_JUMP, 'rollback to ${liveName}'); ${deploy('Traffic')}`);
-  }
-  steps.push(`Retire ${liveName} when no rollback is needed (or keep it): ${liveKey}.deletionProtection false; ${deploy(liveName)} && ${record};\n     then remove ${liveKey} from the app; ${deploy(liveName)} (its stack keeps one placeholder resource; \`cdk destroy\` it once the color is not coming back) && ${record}`);
-
-  const header = [
-    `Upgrade plan for pair ${pairPath} (${pair.upgradeStrategy}): ${liveName} ${live.version} serves traffic (weight ${live.weight}); `
-    + `${idleName} ${idle === undefined ? '(retired)' : `${idle.version} (weight ${idle.weight})`} is idle and moves to ${toVersion}.`,
-    `Only ${stack(idleName)} and ${stack('Traffic')} change; ${stack('Shared')} and ${stack(liveName)} are never redeployed.`,
-    '',
-  ];
-  return `${[...header, ...steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s}`)].join('\n')}\n`;
+/** A color's add-on and node group versions as recorded, for `pair status`. */
+function versionsLine(color: RecordedColor, record: string): string {
+  const addons = color.addons === undefined ? 'add-ons not recorded'
+    : `add-ons ${Object.entries(color.addons).sort(([a], [b]) => a.localeCompare(b)).map(([a, v]) => `${a} ${v}`).join(', ')}`;
+  const nodegroups = color.nodegroups === undefined ? 'node groups not recorded'
+    : Object.keys(color.nodegroups).length === 0 ? 'no node groups'
+      : `node groups ${Object.entries(color.nodegroups).sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => nodegroupVersions(id, n)).join(', ')}`;
+  const old = color.addons === undefined || color.nodegroups === undefined
+    ? ` (the entry predates them: \`${record}\` after a synth of the app as deployed records them)` : '';
+  return `${addons}; ${nodegroups}${old}`;
 }
 
-/** Checks `toVersion` against the recorded pair; returns the problem, or undefined. */
-export function planProblem(pair: RecordedPair, toVersion: string): string | undefined {
-  // The same rule as a cluster's version: "1.N", no leading zero (1.034 is not 1.34).
-  if (kubernetesVersionProblem(toVersion) !== undefined) return `--to must be a Kubernetes minor version such as 1.35; got ${JSON.stringify(toVersion)}`;
-  if (pair.blue === undefined && pair.green === undefined) return 'both colors are retired; there is no live color to keep serving traffic';
-  const live = Math.max(pair.blue?.weight ?? 0, pair.green?.weight ?? 0);
-  if (live < 100) return 'traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade';
-  const liveColor: RecordedColor = (pair.blue?.weight ?? 0) === 100 ? pair.blue! : pair.green!;
-  if (minor(toVersion)! <= minor(liveColor.version)!) return `--to ${toVersion} is not newer than the live color's ${liveColor.version}`;
-  return undefined;
-}
-
-function inPlaceSteps(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = minor(from)! + 1; m <= minor(to)!; m++) out.push(`1.${m}`);
-  return out.length > 0 ? out : [to];
+function nodegroupVersions(id: string, n: RecordedNodegroup): string {
+  if (n.version === undefined && n.releaseVersion === undefined) return `${id} (version and AMI release not pinned)`;
+  return `${id} ${n.version ?? '(version not pinned)'} (AMI release ${n.releaseVersion ?? 'not pinned'})`;
 }
 
 function table(rows: string[][]): string[] {

@@ -2,7 +2,7 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, DependencyGroup, IConstruct } from 'constructs';
 import {
-  ADDON_VERSION_PATTERN, CONFLICT_RESOLUTION, OwnedAddon, addonVersionRows, coveredMinors, defaultAddonVersion,
+  ADDON_VERSION_PATTERN, ADDON_VERSION_PROP_NAMES, CONFLICT_RESOLUTION, OwnedAddon, addonVersionRows, coveredMinors, defaultAddonVersion,
 } from '../model/addon-versions';
 import { kubeProxySkewProblem } from '../model/version-skew';
 import { SafeEksError, show } from '../private/errors';
@@ -40,9 +40,7 @@ export interface AddonVersions {
 }
 
 /** The `AddonVersions` field of each owned add-on. */
-export const ADDON_VERSION_PROPS: { readonly [addon in OwnedAddon]: keyof AddonVersions } = {
-  'vpc-cni': 'vpcCni', 'kube-proxy': 'kubeProxy', 'coredns': 'coreDns', 'eks-pod-identity-agent': 'podIdentityAgent',
-};
+export const ADDON_VERSION_PROPS: { readonly [addon in OwnedAddon]: keyof AddonVersions } = ADDON_VERSION_PROP_NAMES;
 const ADDONS = Object.keys(ADDON_VERSION_PROPS) as OwnedAddon[];
 
 export interface ResolvedAddonVersions {

@@ -9,6 +9,10 @@
 /** The EKS add-on names, as `CreateAddon` takes them. */
 export const OWNED_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod-identity-agent'] as const;
 export type OwnedAddon = typeof OWNED_ADDONS[number];
+/** The property of each add-on in SafeCluster's `addonVersions`. */
+export const ADDON_VERSION_PROP_NAMES = {
+  'vpc-cni': 'vpcCni', 'kube-proxy': 'kubeProxy', 'coredns': 'coreDns', 'eks-pod-identity-agent': 'podIdentityAgent',
+} as const satisfies { readonly [addon in OwnedAddon]: string };
 
 /** Where a version comes from. */
 export interface VersionSource {

@@ -13,6 +13,7 @@ import { recordPair } from '../../lib/cli/pair';
 import { readStateFile } from '../../lib/blue-green/pair-state';
 import { clusterFingerprint } from '../../lib/blue-green/cluster-change';
 import { ConnectivityReport } from '../../lib/model/flow-model';
+import { OWNED_ADDONS, defaultAddonVersion } from '../../lib/model/addon-versions';
 import { PairChangeIntent } from '../../lib/blue-green/pair-change-intent';
 import { ChangeSafety } from '../../lib/model/change-safety';
 import { ChangeKind } from '../../lib/model/change-verdicts';
@@ -185,6 +186,9 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
     expect(new Set(types)).toEqual(new Set(['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
       'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EKS::Addon', 'AWS::EKS::PodIdentityAssociation']));
     expect(clusterFingerprint(recorded.green!.resources!)).toBe(recorded.green!.fingerprint);
+    // And the versions its template names: the table's add-ons of its minor; the node group names none with the pin flag off.
+    expect(recorded.green!.addons).toEqual(Object.fromEntries(OWNED_ADDONS.map((a) => [a, defaultAddonVersion(a, '1.34')!.version])));
+    expect(recorded.green!.nodegroups).toEqual({ General: {} });
   });
 });
 

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ExitCode, runCli } from '../../lib/cli/program';
 import { pairAssemblyFileName, readStateFile } from '../../lib/blue-green/pair-state';
+import { coveredMinors } from '../../lib/model/addon-versions';
 
 function cli(...args: string[]) {
   let out = '';
@@ -44,6 +45,9 @@ describe('cdk-safe-eks pair', () => {
       '  color  cluster              version  weight  deletion protection  fingerprint',
       '  Blue   payments-blue-1-33   1.33     100     on                   0123456789abcdef',
       '  Green  payments-green-1-33  1.33     0       on                   fedcba9876543210',
+      // An entry recorded before the versions were says so, and how to learn them, rather than printing nothing.
+      `  Blue: add-ons not recorded; node groups not recorded (the entry predates them: \`npx cdk-safe-eks pair record --pair Payments --state-file ${stateFile}\` after a synth of the app as deployed records them)`,
+      `  Green: add-ons not recorded; node groups not recorded (the entry predates them: \`npx cdk-safe-eks pair record --pair Payments --state-file ${stateFile}\` after a synth of the app as deployed records them)`,
       '',
     ].join('\n'));
     // Recording again after Green is retired keeps other pairs and marks Green retired.
@@ -56,50 +60,29 @@ describe('cdk-safe-eks pair', () => {
       + 'Fix: keep it (`cdk-safe-eks pair status` shows what it records); to start over for pairs that are not deployed, delete it yourself first\n');
   });
 
-  test('plan prints the ordered runbook with the exact commands', () => {
-    const stateFile = path.join(dir(), 'state.json');
-    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 2, pairs: { Payments: blueLive } }));
-    const { code, out } = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
-    expect(code).toBe(ExitCode.OK);
-    // The state file is not the default, so every printed `pair record` names it.
-    const record = `npx cdk-safe-eks pair record --pair Payments --state-file ${stateFile}`;
-    expect(out).toBe([
-      'Upgrade plan for pair Payments (REPLACE): Blue 1.33 serves traffic (weight 100); Green 1.33 (weight 0) is idle and moves to 1.35.',
-      'Only Payments-Green and Payments-Traffic change; Payments-Shared and Payments-Blue are never redeployed.',
+  test('record keeps each color\'s add-on and node group versions, and status shows them', () => {
+    const stateFile = path.join(dir(), 'cdk-safe-eks.state.json');
+    cli('pair', 'init', '--state-file', stateFile);
+    const green = { ...blueLive.green, addons: { 'vpc-cni': 'v1.21.1-eksbuild.7', 'coredns': 'v1.12.4-eksbuild.18' },
+      nodegroups: { General: { version: '1.33', releaseVersion: '1.33.13-20260714' }, Batch: {} } };
+    expect(cli('pair', 'record', '--pair', 'Payments', '--assembly', assemblyWith({ ...blueLive, green }), '--state-file', stateFile).code).toBe(ExitCode.OK);
+    expect(readStateFile(stateFile).pairs.Payments.green).toEqual(green);
+    expect(cli('pair', 'status', '--state-file', stateFile).out.split('\n').slice(4)).toEqual([
+      expect.stringMatching(/^ {2}Blue: add-ons not recorded; node groups not recorded \(the entry predates them/),
+      '  Green: add-ons coredns v1.12.4-eksbuild.18, vpc-cni v1.21.1-eksbuild.7; node groups Batch (version and AMI release not pinned), General 1.33 (AMI release 1.33.13-20260714)',
       '',
-      ' 1. Let CloudFormation replace the idle cluster: set green.deletionProtection to false.',
-      `     npx cdk deploy Payments-Green && ${record}`,
-      " 2. Edit the app: green: { version: eks.KubernetesVersion.of('1.35'), weight: 0 }; leave blue as it is.",
-      '     npx cdk deploy Payments-Green',
-      ' 3. Prove the new color before it gets traffic (every flow, also after the incident replay):',
-      `     npx cdk synth && npx cdk-safe-eks verify cdk.out --replay && ${record}`,
-      ' 4. Protect Green before it takes traffic: set green.deletionProtection to true (an update in place).',
-      `     npx cdk deploy Payments-Green && ${record}`,
-      ' 5. Shift 10% to Green: blue.weight 90, green.weight 10.',
-      `     npx cdk deploy Payments-Traffic && ${record}`,
-      ' 6. Observe Green (errors, latency, saturation). Roll back: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
-      ' 7. Shift 50% to Green: blue.weight 50, green.weight 50.',
-      `     npx cdk deploy Payments-Traffic && ${record}`,
-      ' 8. Observe Green (errors, latency, saturation). Roll back: blue.weight 100, green.weight 0; npx cdk deploy Payments-Traffic',
-      ' 9. Shift 100% to Green: blue.weight 0, green.weight 100.',
-      `     npx cdk deploy Payments-Traffic && ${record}`,
-      '10. Observe. Blue (1.33) stays deployed at weight 0 as the rollback: blue.weight 100, green.weight 0, pair.acknowledgeRisk(PairColor.BLUE, PairRisk.WEIGHT_JUMP, \'rollback to Blue\'); npx cdk deploy Payments-Traffic',
-      `11. Retire Blue when no rollback is needed (or keep it): blue.deletionProtection false; npx cdk deploy Payments-Blue && ${record};`,
-      `     then remove blue from the app; npx cdk deploy Payments-Blue (its stack keeps one placeholder resource; \`cdk destroy\` it once the color is not coming back) && ${record}`,
-      '',
-    ].join('\n'));
+    ]);
   });
 
-  test('plan with IN_PLACE walks one minor version at a time', () => {
+  test('a state file with versions of the wrong shape is refused, one without them is read as it is', () => {
     const stateFile = path.join(dir(), 'state.json');
-    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 2, pairs: { Payments: { ...blueLive, upgradeStrategy: 'IN_PLACE' } } }));
-    const { out } = cli('pair', 'plan', '--pair', 'Payments', '--to', '1.35', '--state-file', stateFile);
-    expect(out).not.toContain('deletionProtection to false');
-    expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.34'), weight: 0 } (in place, one minor version)");
-    expect(out).toContain("green: { version: eks.KubernetesVersion.of('1.35'), weight: 0 } (in place, one minor version)");
-    // The guard compares each step with the recorded version, so every intermediate step is recorded before the next.
-    expect(out).toContain(`(in place, one minor version); leave blue as it is.\n     npx cdk deploy Payments-Green && npx cdk-safe-eks pair record --pair Payments --state-file ${stateFile}\n`);
-    expect(out.match(/pair record --pair Payments/g)!.length).toBeGreaterThanOrEqual(2 + 3 + 1);
+    const write = (green: object) => fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 2, pairs: { Payments: { ...blueLive, green: { ...blueLive.green, ...green } } } }));
+    write({ addons: { coredns: 1 } });
+    expect(cli('pair', 'status', '--state-file', stateFile).err).toContain('pair "Payments" color green: "addons" must map add-on names to versions.');
+    write({ nodegroups: { General: { version: 1.33 } } });
+    expect(cli('pair', 'status', '--state-file', stateFile).err).toContain('pair "Payments" color green: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ...}.');
+    write({});
+    expect(readStateFile(stateFile).pairs.Payments).toEqual(blueLive);
   });
 
   test('plan refuses what it cannot plan, with exit 2 and a message', () => {
@@ -115,6 +98,10 @@ describe('cdk-safe-eks pair', () => {
     expect(split).toEqual({ code: ExitCode.UNUSABLE, out: '', err: 'cdk-safe-eks: traffic is split between the colors; finish the shift (one color at weight 100) and record before planning an upgrade\n' });
     expect(cli('pair', 'plan', '--pair', 'Payments', '--to', '1.035', '--state-file', stateFile).err)
       .toBe('cdk-safe-eks: --to must be a Kubernetes minor version such as 1.35; got "1.035"\n');
+    fs.writeFileSync(stateFile, JSON.stringify({ formatVersion: 2, pairs: { Payments: blueLive } }));
+    expect(cli('pair', 'plan', '--pair', 'Payments', '--to', '1.99', '--state-file', stateFile)).toEqual({ code: ExitCode.UNUSABLE, out: '',
+      err: `cdk-safe-eks: the library's tables list no add-on versions or AMI release for Kubernetes 1.99 (the add-on table covers ${coveredMinors().join(', ')}), `
+        + 'so the plan cannot name the versions the idle color moves to; upgrade cdk-safe-eks for newer tables, or plan to a version they cover\n' });
     fs.writeFileSync(stateFile, '{ not json');
     const broken = cli('pair', 'status', '--state-file', stateFile);
     expect(broken.code).toBe(ExitCode.UNUSABLE);
