@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { CLUSTER_RESOURCE_TYPES, clusterFingerprint, clusterResources } from './cluster-change';
 import { colorVersions } from './color-versions';
-import { PairColor } from './pair-color';
+import { PAIR_COLORS, PairColor, colorKey } from './pair-color';
 import { DesiredColor, checkPairChange } from './pair-guards';
 import { BlueGreenColorOptions } from './pair-props';
 import { PairPlace, PairStackNames, RecordedPair, sortKeys } from './pair-state';
@@ -82,7 +82,9 @@ export class PairGuardRun {
     const colors = this.validatedColors ?? { blue: this.desired(PairColor.BLUE, render), green: this.desired(PairColor.GREEN, render) };
     this.validatedColors = undefined;
     const { place, stateFile, upgradeStrategy } = this.subject;
-    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, stacks: this.subject.stackNames, ...colors };
+    // Beside the colors, not in them (the colors are what the state file records): what `pair record --from-deployed` needs to read deployed templates.
+    const nodegroupLogicalIds = Object.fromEntries(PAIR_COLORS.filter((c) => colors[colorKey(c)] !== undefined).map((c) => [colorKey(c), this.nodegroupLogicalIds(c)]));
+    const state = { pair: place.path, account: place.account, region: place.region, stateFile, upgradeStrategy, stacks: this.subject.stackNames, nodegroupLogicalIds, ...colors };
     return `${JSON.stringify(sortKeys(state), null, 2)}\n`;
   }
 
@@ -91,18 +93,21 @@ export class PairGuardRun {
     const options = this.subject.colorOptions(color);
     const cluster = this.subject.clusterOf(color);
     if (options === undefined || cluster === undefined) return undefined;
-    const stack = Stack.of(cluster);
-    const resources = clusterResources(render(stack));
-    // The pair adds each node group under its ID in `nodegroups` (one "General" by default).
-    const nodegroupLogicalIds = Object.fromEntries(Object.keys(options.nodegroups ?? { General: {} }).map((id) => {
-      const nodegroup = cluster.node.findChild(id) as SafeNodegroup;
-      return [id, stack.resolve((nodegroup.nodegroup.node.defaultChild as eks.CfnNodegroup).logicalId) as string];
-    }));
+    const resources = clusterResources(render(Stack.of(cluster)));
     return {
       version: options.version.version, weight: options.weight ?? 0, clusterName: cluster.clusterName,
       fingerprint: clusterFingerprint(resources), resources, deletionProtection: options.deletionProtection ?? true,
-      ...colorVersions(resources, nodegroupLogicalIds),
+      ...colorVersions(resources, this.nodegroupLogicalIds(color)),
     };
+  }
+
+  /** The logical ID of each node group of the color's cluster, by the ID the pair adds it under in `nodegroups` (one "General" by default). */
+  private nodegroupLogicalIds(color: PairColor): { [id: string]: string } {
+    const cluster = this.subject.clusterOf(color)!;
+    return Object.fromEntries(Object.keys(this.subject.colorOptions(color)!.nodegroups ?? { General: {} }).map((id) => {
+      const nodegroup = cluster.node.findChild(id) as SafeNodegroup;
+      return [id, Stack.of(cluster).resolve((nodegroup.nodegroup.node.defaultChild as eks.CfnNodegroup).logicalId) as string];
+    }));
   }
 
   /** The color's flows, proven on its own and the Shared templates, before and after the incident replay. */

@@ -1,6 +1,8 @@
 import { clusterFingerprint, clusterResources } from 'cdk-safe-eks/dist/lib/blue-green/cluster-change';
+import { colorVersions } from 'cdk-safe-eks/dist/lib/blue-green/color-versions';
 import { PAIR_WEIGHTS_METADATA_KEY } from 'cdk-safe-eks/dist/lib/blue-green/pair-change-intent';
-import { PairStackNames, RecordedColor, RecordedPair } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
+import { RecordedColor, RecordedPair } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
+import type { PairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
 import { LiveError } from './errors';
 
 /** A deployed template (GetTemplate, stage Original), loosely read. */
@@ -21,11 +23,12 @@ export interface DeployedPair {
 
 /**
  * The state of pair `pairPath` from its deployed templates: each color's version, cluster name,
- * deletion protection and fingerprint from its stack's deployed template (a stack without a cluster is
+ * deletion protection, fingerprint, add-on and node group versions from its stack's deployed template (a stack without a cluster is
  * a retired color), the weights from the deployed Traffic stack. The account, region and upgrade
  * strategy are the assembly's (`synthesized`): no deployed template carries them.
  */
-export function deployedPair(pairPath: string, stacks: PairStackNames, synthesized: RecordedPair, template: (stackName: string) => DeployedTemplate): DeployedPair {
+export function deployedPair(pairPath: string, facts: PairDeployFacts, synthesized: RecordedPair, template: (stackName: string) => DeployedTemplate): DeployedPair {
+  const { stacks } = facts;
   const traffic = template(stacks.traffic);
   const weights = (traffic.Metadata?.[PAIR_WEIGHTS_METADATA_KEY] as { pair?: unknown; weights?: { [color: string]: unknown } } | undefined);
   if (weights?.pair !== pairPath || typeof weights.weights !== 'object') {
@@ -52,6 +55,7 @@ export function deployedPair(pairPath: string, stacks: PairStackNames, synthesiz
       colors[key] = {
         version: props.Version, weight: typeof weight === 'number' ? weight : 0, clusterName: props.Name,
         fingerprint: clusterFingerprint(resources), deletionProtection: props.DeletionProtection === true, resources,
+        ...colorVersions(resources, facts.nodegroupLogicalIds[key] ?? {}),
       };
     }
     const difference = colorDifference(name, colors[key], synthesized[key]);

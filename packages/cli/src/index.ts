@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readStateFile, DEFAULT_STATE_FILE, PairStateFile, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
 import { formatStatus, readDesiredPair } from 'cdk-safe-eks/dist/lib/cli/pair';
-import { readPairStackNames } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
+import { readPairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
 import { CliIo, ExitCode } from 'cdk-safe-eks/dist/lib/cli/program';
 import { formatText } from 'cdk-safe-eks/dist/lib/cli/text-report';
 import { SafeEksErrors } from 'cdk-safe-eks/dist/lib/model/errors';
@@ -145,7 +145,8 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     .action(async (flags: AccountFlags & { pair: string; fromDeployed: string | true; assembly: string; stateFile: string }) => {
       const state = readStateFile(flags.stateFile);
       const synthesized = readDesiredPair(flags.assembly, flags.pair);
-      const names = readPairStackNames(flags.assembly, flags.pair);
+      const facts = readPairDeployFacts(flags.assembly, flags.pair);
+      const names = facts.stacks;
       const templates = new Map<string, DeployedTemplate>();
       if (flags.fromDeployed === true) {
         const byName = new Map(assemblyStacks(flags.assembly).map((s): [string, DeployedStack] => [s.stackName, s]));
@@ -160,7 +161,7 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
         const snapshot = readSnapshot(flags.fromDeployed);
         for (const [stackName, { TemplateBody }] of snapshot.templates) templates.set(stackName, TemplateBody as DeployedTemplate);
       }
-      const deployed = deployedPair(flags.pair, names, synthesized, (stackName) => {
+      const deployed = deployedPair(flags.pair, facts, synthesized, (stackName) => {
         const template = templates.get(stackName);
         if (template === undefined) {
           throw new LiveError(String(flags.fromDeployed), 'LiveSnapshot', `it has no deployed template of stack ${stackName} of pair ${flags.pair}.`, stackName,

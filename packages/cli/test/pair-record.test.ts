@@ -11,7 +11,11 @@ const error = (name: string, message: string) => Object.assign(new Error(message
 
 const cluster = (name: string, version: string) => ({ Type: 'AWS::EKS::Cluster', Properties: { Name: name, Version: version, DeletionProtection: true } });
 const TEMPLATES: { [stack: string]: object } = {
-  'Payments-Blue': { Resources: { Cluster: cluster('payments-blue-1-34', '1.34') } },
+  'Payments-Blue': { Resources: {
+    Cluster: cluster('payments-blue-1-34', '1.34'),
+    KubeProxy: { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'kube-proxy', AddonVersion: 'v1.34.3-eksbuild.5', ClusterName: 'payments-blue-1-34' } },
+    GeneralNodegroup: { Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'payments-blue-1-34', Version: '1.34', ReleaseVersion: '1.34.2-20261201' } },
+  } },
   'Payments-Green': { Resources: { Cluster: cluster('payments-green-1-35', '1.35') } },
   'Payments-Traffic': { Metadata: { 'cdk-safe-eks:pair-weights': { pair: 'Payments', weights: { Blue: 50, Green: 50 } } }, Resources: {} },
 };
@@ -29,6 +33,7 @@ function setup(): { assembly: string; state: string } {
   fs.writeFileSync(path.join(dir, 'Payments.blue-green.json'), JSON.stringify({
     pair: 'Payments', account: '111111111111', region: 'eu-west-1', upgradeStrategy: 'REPLACE',
     stacks: { shared: 'Payments-Shared', blue: 'Payments-Blue', green: 'Payments-Green', traffic: 'Payments-Traffic' },
+    nodegroupLogicalIds: { blue: { General: 'GeneralNodegroup' }, green: {} },
     blue: synthesized('blue', '1.34', 50), green: synthesized('green', '1.35', 50),
   }));
   const state = path.join(dir, 'state.json');
@@ -59,6 +64,8 @@ describe('pair record --from-deployed, online', () => {
     expect(recorded).toMatchObject({ account: '111111111111', region: 'eu-west-1', upgradeStrategy: 'REPLACE',
       blue: { clusterName: 'payments-blue-1-34', version: '1.34', weight: 50, deletionProtection: true, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) },
       green: { clusterName: 'payments-green-1-35', version: '1.35', weight: 50 } });
+    // The versions `pair plan` reads, from the deployed add-on and node group.
+    expect([recorded.blue.addons, recorded.blue.nodegroups]).toEqual([{ 'kube-proxy': 'v1.34.3-eksbuild.5' }, { General: { version: '1.34', releaseVersion: '1.34.2-20261201' } }]);
     // The assembly's file has other fingerprints: the output says the deployed state is not the synthesized one.
     expect(result.out).toContain('  Blue: deployed payments-blue-1-34 1.34, weight 50, deletion protection on, fingerprint ');
   });
