@@ -1,24 +1,22 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readStateFile, DEFAULT_STATE_FILE, PairStateFile, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
-import { formatStatus, readDesiredPair } from 'cdk-safe-eks/dist/lib/cli/pair';
-import { readPairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
+import { readStateFile, DEFAULT_STATE_FILE } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
 import { CliIo, ExitCode } from 'cdk-safe-eks/dist/lib/cli/program';
 import { formatText } from 'cdk-safe-eks/dist/lib/cli/text-report';
 import { SafeEksErrors } from 'cdk-safe-eks/dist/lib/model/errors';
 import { FlowModel } from 'cdk-safe-eks/dist/lib/model/flow-model';
-import { guardrailAlarmNames } from 'cdk-safe-eks/dist/lib/model/guardrail-names';
 import { flowFails } from 'cdk-safe-eks/dist/lib/model/flow-text';
 import { loadTemplates } from 'cdk-safe-eks/dist/lib/model/template-directory';
-import { Account, Location } from './account';
-import { assemblyStacks, DeployedStack, partitionOf, substituteRole } from './assembly-stacks';
-import { deployChangeSet } from './change-set';
-import { deployedPair, DeployedTemplate } from './deployed-pair';
+import { Account } from './account';
+import { assemblyStacks, DeployedStack } from './assembly-stacks';
 import { realSleep } from './aws-calls';
 import { LiveError } from './errors';
 import { liveTemplates, RuleDrift } from './live-rules';
 import { lockPolicies, retiredStacks } from './lock';
-import { CheckLine, formatCheck, pairCheck } from './pair-check';
-import { bakeMinutes, changeSetRequest, DEFAULT_BAKE_MINUTES, describeWeights, dryRunJson, MAX_BAKE_MINUTES, shiftedState, shiftPlan, ShiftPlan } from './shift-plan';
+import { liveCheck } from './live-check';
+import { formatCheck, pairCheck } from './pair-check';
+import { recordFromDeployed, RecordFlags } from './record-command';
+import { shift } from './shift-command';
+import { DEFAULT_BAKE_MINUTES, MAX_BAKE_MINUTES } from './shift-plan';
 import { readSnapshot, Snapshot, writeSnapshot } from './snapshot';
 
 export { liveTemplates, RuleDrift } from './live-rules';
@@ -38,7 +36,7 @@ const assumeRoleOption = () => new Option('--no-assume-role', 'use the default c
 
 /**
  * Runs the commands of cdk-safe-eks that read the deployed account (`live snapshot`, `verify --live`,
- * `lock`, `pair check`); the `cdk-safe-eks` bin hands them here. Resolves to an exit code of the
+ * `lock`, `pair check`, `pair record --from-deployed`, `pair shift`); the `cdk-safe-eks` bin hands them here. Resolves to an exit code of the
  * library's table; never rejects.
  */
 export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOptions = {}): Promise<ExitCode> {
@@ -142,39 +140,8 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     .option('--assembly <cdk.out>', 'cloud assembly directory written by `cdk synth` (names the pair\'s stacks and roles)', 'cdk.out')
     .addOption(new Option('--state-file <file>', 'state file of the pairs').default(DEFAULT_STATE_FILE))
     .addOption(assumeRoleOption())
-    .action(async (flags: AccountFlags & { pair: string; fromDeployed: string | true; assembly: string; stateFile: string }) => {
-      const state = readStateFile(flags.stateFile);
-      const synthesized = readDesiredPair(flags.assembly, flags.pair);
-      const facts = readPairDeployFacts(flags.assembly, flags.pair);
-      const names = facts.stacks;
-      const templates = new Map<string, DeployedTemplate>();
-      if (flags.fromDeployed === true) {
-        const byName = new Map(assemblyStacks(flags.assembly).map((s): [string, DeployedStack] => [s.stackName, s]));
-        for (const stackName of [names.traffic, names.blue, names.green]) {
-          const stack = byName.get(stackName);
-          if (stack === undefined) {
-            throw new LiveError(flags.assembly, 'LiveArgument', `the assembly has no stack ${stackName} of pair ${flags.pair}.`, [...byName.keys()].join(', '), 'synthesize the whole app, not a selection of its stacks');
-          }
-          templates.set(stackName, await account(flags).deployedTemplate(stack));
-        }
-      } else {
-        const snapshot = readSnapshot(flags.fromDeployed);
-        for (const [stackName, { TemplateBody }] of snapshot.templates) templates.set(stackName, TemplateBody as DeployedTemplate);
-      }
-      const deployed = deployedPair(flags.pair, facts, synthesized, (stackName) => {
-        const template = templates.get(stackName);
-        if (template === undefined) {
-          throw new LiveError(String(flags.fromDeployed), 'LiveSnapshot', `it has no deployed template of stack ${stackName} of pair ${flags.pair}.`, stackName,
-            'capture the snapshot again with `cdk-safe-eks live snapshot` for the same assembly');
-        }
-        return template;
-      });
-      const next: PairStateFile = { formatVersion: state.formatVersion, pairs: { ...state.pairs, [flags.pair]: deployed.pair } };
-      writeStateFile(flags.stateFile, next);
-      io.out(`Recorded pair ${flags.pair} in ${flags.stateFile} from its deployed stacks${flags.fromDeployed === true ? '' : ` (snapshot ${flags.fromDeployed})`}.\n`
-        + `${formatStatus(next, { stateFile: flags.stateFile, assembly: flags.assembly }, flags.pair)}`
-        + (deployed.differences.length === 0 ? `The assembly ${flags.assembly} deploys the same.\n`
-          : `What is deployed is not what ${flags.assembly} would deploy (deploy it, then record again):\n${deployed.differences.map((d) => `  ${d}\n`).join('')}`));
+    .action(async (flags: AccountFlags & RecordFlags) => {
+      io.out(await recordFromDeployed(flags, account(flags)));
     });
 
   pair.command('shift')
@@ -202,88 +169,6 @@ export async function runLiveCli(args: string[], io: CliIo, options: LiveCliOpti
     return ExitCode.UNUSABLE;
   }
   return exitCode;
-}
-
-/** The go/no-go of the cluster `clusterName` from the account: the snapshot of the stacks and the cluster's alarms. */
-async function liveCheck(account: Account, stacks: readonly DeployedStack[], clusterName: string): Promise<CheckLine[]> {
-  const snapshot = await account.snapshot(stacks);
-  const names = Object.values(guardrailAlarmNames(clusterName));
-  // The alarms live beside the color's cluster: read them with its stack's role and region.
-  const home = stacks.find((s) => snapshot.stackResources.get(s.stackName)?.StackResources.some((r) => r.PhysicalResourceId === clusterName)) ?? stacks[0];
-  snapshot.alarms.MetricAlarms.push(...await account.alarms(home, names));
-  return pairCheck(clusterName, snapshot);
-}
-
-interface ShiftFlags { readonly pair: string; readonly assembly: string; readonly stateFile: string; readonly bakeMinutes?: string; readonly dryRun: boolean; readonly json: boolean }
-
-/** `pair shift`: the request (printed with --dry-run), or pair check of each color gaining weight, the change set, and the state it ends in. */
-async function shift(flags: ShiftFlags, io: CliIo, account: Account, sleep: (ms: number) => Promise<void>): Promise<ExitCode> {
-  const minutes = bakeMinutes(flags.bakeMinutes);
-  const stacks = assemblyStacks(flags.assembly);
-  const state = readStateFile(flags.stateFile);
-  const plan = shiftPlan(stacks, flags.pair, state, flags.stateFile);
-  const locations = new Map<DeployedStack, Location>();
-  for (const stack of new Set([plan.traffic, ...plan.gaining.map((g) => g.stack)])) {
-    locations.set(stack, flags.dryRun ? knownLocation(stack, plan.recorded) : await account.location(stack));
-  }
-  const request = changeSetRequest(plan, minutes, (stack) => locations.get(stack)!, `cdk-safe-eks-pair-shift-${Date.now()}`);
-  const deployRole = plan.traffic.deployRoleArn === undefined ? undefined : substituteRole(plan.traffic.deployRoleArn, locations.get(plan.traffic)!);
-  if (flags.dryRun) {
-    io.out(flags.json ? `${JSON.stringify(dryRunJson(plan, request, deployRole), null, 2)}\n`
-      : `Would deploy ${plan.traffic.stackName} (${describeWeights(plan)}) as a change set${deployRole === undefined ? '' : ` with ${deployRole}`}${request.RoleARN === undefined ? '' : `, run by ${request.RoleARN}`}, `
-        + `rolled back if any of these alarms fires during the update or the ${minutes} minutes after it:\n${request.RollbackConfiguration!.RollbackTriggers!.map((t) => `  ${t.Arn}\n`).join('') || '  (none: no color gains weight)\n'}`);
-    return ExitCode.OK;
-  }
-  if (plan.gaining.length === 0) {
-    io.out(`Nothing to shift: the Traffic stack of ${flags.pair} gives no color more weight than recorded (${describeWeights(plan)}).\n`);
-    return ExitCode.OK;
-  }
-  for (const gaining of plan.gaining) {
-    const lines = await liveCheck(account, stacks, gaining.clusterName);
-    if (!lines.every((l) => l.ok)) {
-      io.out(formatCheck(gaining.color, lines));
-      io.out(`Refused: ${gaining.color} is not fit to take traffic; nothing was deployed.\n`);
-      return ExitCode.FLOWS_FAIL;
-    }
-  }
-  const outcome = await deployChangeSet(await account.cloudFormation(plan.traffic), request, { sleep });
-  if (outcome.result === 'empty') {
-    io.out(`Nothing to shift: the deployed ${plan.traffic.stackName} is already the template of the assembly.\n`);
-    return ExitCode.OK;
-  }
-  if (outcome.result === 'rolled-back') {
-    const alarm = outcome.alarm ?? await firingAlarm(account, plan.gaining);
-    io.out(`Rolled back: ${alarm === undefined ? 'CloudFormation rolled the shift back' : `alarm ${alarm} fired`}`
-      + `${outcome.reason === undefined ? '' : ` (${outcome.reason})`}; the weights are still ${Object.entries(plan.before).map(([c, w]) => `${c} ${w}`).join(', ')}, and the state file is unchanged.\n`);
-    return ExitCode.FLOWS_FAIL;
-  }
-  writeStateFile(flags.stateFile, shiftedState(state, plan));
-  io.out(`Shifted ${flags.pair}: ${describeWeights(plan)}; no alarm fired in ${minutes} minutes. Recorded the new weights in ${flags.stateFile}.\n`);
-  return ExitCode.OK;
-}
-
-/**
- * The trigger that rolled the shift back when the stack's events name none (their wording is not
- * documented): the first guardrail alarm of a color gaining weight that is in ALARM now.
- */
-async function firingAlarm(account: Account, gaining: ShiftPlan['gaining']): Promise<string | undefined> {
-  for (const color of gaining) {
-    const alarms = await account.alarms(color.stack, Object.values(guardrailAlarmNames(color.clusterName)));
-    const firing = alarms.find((a) => a.StateValue === 'ALARM');
-    if (firing !== undefined) return firing.AlarmArn ?? firing.AlarmName;
-  }
-  return undefined;
-}
-
-/** Where a stack deploys, from the assembly or the recorded pair, for a dry run (which calls nothing, not even STS). */
-function knownLocation(stack: DeployedStack, pair: { account?: string; region?: string }): Location {
-  const account = stack.account ?? pair.account;
-  const region = stack.region ?? pair.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (account === undefined || region === undefined) {
-    throw new LiveError(`stack ${stack.stackName}`, 'LiveRegion', 'a dry run needs the account and region of the stack, and neither the assembly nor the state file names them.',
-      `account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`, 'give the pair an env, or run without --dry-run (the account is then the caller\'s)');
-  }
-  return { account, region, partition: partitionOf(region) };
 }
 
 function formatDrift(drift: readonly RuleDrift[]): string {
