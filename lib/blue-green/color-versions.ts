@@ -12,7 +12,7 @@ interface RenderedResource {
 
 /**
  * What a color's cluster resources name: the version of each add-on it owns (none when the template has
- * none) and, per node group ID, the Kubernetes version and AMI release of its `AWS::EKS::Nodegroup`
+ * none) and, per node group ID, the Kubernetes version, AMI release and AMI type of its `AWS::EKS::Nodegroup`
  * (`nodegroupLogicalIds` maps each ID to that resource). A value that is not a literal string is left out.
  */
 export function colorVersions(resources: ClusterResources, nodegroupLogicalIds: { readonly [id: string]: string }): ColorVersions {
@@ -28,7 +28,8 @@ export function colorVersions(resources: ClusterResources, nodegroupLogicalIds: 
     const properties = (resources[logicalId] as RenderedResource | undefined)?.Properties ?? {};
     const version = literal(properties.Version);
     const releaseVersion = literal(properties.ReleaseVersion);
-    nodegroups[id] = { ...(version === undefined ? {} : { version }), ...(releaseVersion === undefined ? {} : { releaseVersion }) };
+    const amiType = literal(properties.AmiType);
+    nodegroups[id] = { ...(version === undefined ? {} : { version }), ...(releaseVersion === undefined ? {} : { releaseVersion }), ...(amiType === undefined ? {} : { amiType }) };
   }
   return { ...(Object.keys(addons).length === 0 ? {} : { addons }), nodegroups };
 }

@@ -40,6 +40,8 @@ export interface RecordedNodegroup {
   readonly version?: string;
   /** AMI release version. */
   readonly releaseVersion?: string;
+  /** AMI type (`AL2023_x86_64_STANDARD`, `BOTTLEROCKET_x86_64`, ...): the library's release table covers Amazon Linux 2023 only. */
+  readonly amiType?: string;
 }
 
 /** One pair as recorded; a color that is absent has no cluster (never created, or retired). */
@@ -204,9 +206,9 @@ function parseColor(value: unknown, where: string, bad: (what: string) => Error)
   if (addons !== undefined && !(isObject(addons) && Object.values(addons).every((v) => typeof v === 'string'))) {
     throw bad(`${where}: "addons" must map add-on names to versions`);
   }
-  const versionFields = (n: unknown) => isObject(n) && ['version', 'releaseVersion'].every((f) => n[f] === undefined || typeof n[f] === 'string');
+  const versionFields = (n: unknown) => isObject(n) && ['version', 'releaseVersion', 'amiType'].every((f) => n[f] === undefined || typeof n[f] === 'string');
   if (nodegroups !== undefined && !(isObject(nodegroups) && Object.values(nodegroups).every(versionFields))) {
-    throw bad(`${where}: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ...}`);
+    throw bad(`${where}: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ..., "amiType": ...} (strings, each optional)`);
   }
   return {
     version: value.version, weight: value.weight, clusterName: value.clusterName,

@@ -49,7 +49,7 @@ export function formatPlan(pairPath: string, pair: RecordedPair, toVersion: stri
   }
   const moves = inPlace && idle !== undefined
     ? inPlaceMoves(idle, targetMinors(pair, toVersion), { idleName, idleKey, liveKey, learn: `${synth} && ${record}` })
-    : [newColorMove(toVersion, idleKey, liveKey, idle !== undefined)];
+    : [newColorMove(toVersion, idleKey, liveKey, idle !== undefined, (idle ?? live).nodegroups ?? {})];
   // The guard compares each in-place step with the recorded version: every step but the last (proven and recorded next) is recorded here.
   moves.forEach((move, i) => steps.push(`${move}\n     ${deploy(idleName)}${i < moves.length - 1 ? ` && ${record}` : ''}`));
   steps.push(`Prove the new color before it gets traffic (every flow, also after the incident replay):\n     ${synth} && npx cdk-safe-eks verify ${shellWord(setup.assembly)} --replay && ${record}`);
@@ -109,11 +109,14 @@ function addonList(versions: { readonly [addon: string]: string }): string {
 const versionLiteral = (v: string) => `eks.KubernetesVersion.of('${v}')`;
 
 /** The edit that creates the idle color's new cluster, at the table's versions of its minor. */
-function newColorMove(toVersion: string, idleKey: string, liveKey: string, replaced: boolean): string {
+function newColorMove(toVersion: string, idleKey: string, liveKey: string, replaced: boolean, recordedNodegroups: { readonly [id: string]: RecordedNodegroup }): string {
   const remove = replaced ? `; remove any addonVersions, unlistedAddonVersionReason and node group kubernetesVersion or releaseVersion from ${idleKey}` : '';
+  // The color's node groups as recorded tell which ones the AMI table cannot pin.
+  const own = Object.entries(recordedNodegroups).filter(([, n]) => outsideTable({ ...n, explicit: false }))
+    .map(([id, n]) => `; set a releaseVersion of ${toVersion} for ${n.amiType} on ${nodegroupLabel(id)} (the AMI table covers Amazon Linux 2023 only)`).join('');
   return `Edit the app: ${idleKey}: { version: ${versionLiteral(toVersion)}, weight: 0 }; leave ${liveKey} as it is.\n`
     + `     The new cluster starts at the table's versions for ${toVersion}: ${addonList(tableAddons(toVersion))}, `
-    + `node groups at AMI release ${defaultReleaseVersion(toVersion)!.releaseVersion}${remove}.`;
+    + `node groups at AMI release ${defaultReleaseVersion(toVersion)!.releaseVersion}${remove}${own}.`;
 }
 
 interface InPlaceNames {
@@ -152,7 +155,8 @@ function inPlaceMoves(idle: RecordedColor, minors: readonly string[], names: InP
     moves.push(`Nodes of ${idleName} to ${to}, AMI release ${release} (the table's): ${nodeMoves(nodegroups, to, release)}.`);
     addons = table;
     // Node groups of unknown IDs are, after their step, each at the minor's versions.
-    nodegroups = Object.fromEntries(Object.entries(nodegroups ?? { [EACH]: { explicit: false } }).map(([id, n]) => [id, { version: to, releaseVersion: release, explicit: n.explicit }]));
+    nodegroups = Object.fromEntries(Object.entries(nodegroups ?? { [EACH]: { explicit: false } })
+      .map(([id, n]) => [id, outsideTable(n) ? { ...n, version: to, releaseVersion: OWN_RELEASE } : { ...n, version: to, releaseVersion: release }]));
     from = to;
   }
   return moves;
@@ -189,7 +193,8 @@ function nodegroupPin(id: string, n: PlannedNodegroup): string {
   if (n.releaseVersion === undefined && n.version === undefined) return `${nodegroupLabel(id)} names no version (its nodes stay as they are)`;
   // An AMI release alone is checked against the control plane's minor: the nodes' own minor keeps it valid.
   const version = n.version ?? n.releaseVersion!.split('.').slice(0, 2).join('.');
-  return `${nodegroupLabel(id)}: { ${[`kubernetesVersion: ${versionLiteral(version)}`, ...(n.releaseVersion === undefined ? [] : [`releaseVersion: '${n.releaseVersion}'`])].join(', ')} }`;
+  const release = n.releaseVersion === undefined ? [] : [`releaseVersion: ${n.releaseVersion === OWN_RELEASE ? OWN_RELEASE : `'${n.releaseVersion}'`}`];
+  return `${nodegroupLabel(id)}: { ${[`kubernetesVersion: ${versionLiteral(version)}`, ...release].join(', ')} }`;
 }
 
 /** What the nodes' step edits: a pinned node group drops its pins (the flag names the table's), one that names no version is told. */
@@ -198,10 +203,21 @@ function nodeMoves(nodegroups: Nodegroups | undefined, to: string, release: stri
   const dropped = `(with ${PIN_FLAG} on they then name these; with it off, set ${set} instead)`;
   if (nodegroups === undefined) return `remove the kubernetesVersion and releaseVersion the first step set on each node group ${dropped}`;
   const ids = Object.keys(nodegroups);
-  const drop = ids.filter((id) => !nodegroups[id].explicit);
-  const tell = ids.filter((id) => nodegroups[id].explicit);
+  const own = ids.filter((id) => outsideTable(nodegroups[id]));
+  const drop = ids.filter((id) => !own.includes(id) && !nodegroups[id].explicit);
+  const tell = ids.filter((id) => !own.includes(id) && nodegroups[id].explicit);
   return [
     ...(drop.length === 0 ? [] : [`remove kubernetesVersion and releaseVersion from ${drop.map(nodegroupLabel).join(', ')} ${dropped}`]),
     ...(tell.length === 0 ? [] : [`set ${set} on ${tell.map(nodegroupLabel).join(', ')} (recorded with no version of its own, it moves only when told)`]),
+    ...own.map((id) => `set kubernetesVersion: ${versionLiteral(to)} and a releaseVersion of ${to} for ${nodegroups[id].amiType} on ${nodegroupLabel(id)} `
+      + '(the library\'s AMI table covers Amazon Linux 2023 only, so nothing pins this one for you)'),
   ].join('; ') || 'the color has no node groups: nothing to move';
+}
+
+/** The release a node group outside the AMI table runs once its step set it: the user's, not the table's. */
+const OWN_RELEASE = '<the release you set>';
+
+/** A node group whose recorded AMI type the library's AMI release table does not cover (it lists Amazon Linux 2023 only). */
+function outsideTable(n: PlannedNodegroup): boolean {
+  return n.amiType !== undefined && !n.amiType.startsWith('AL2023');
 }

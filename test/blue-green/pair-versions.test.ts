@@ -31,6 +31,8 @@ describe('the versions of a pair\'s colors', () => {
     const { blue, green } = readStateFile(stateFile).pairs.Payments;
     expect(blue).toMatchObject({ addons: tableAddons('1.33'), nodegroups: { General: {} } });
     expect(green).toMatchObject({ addons: tableAddons('1.33'), nodegroups: { General: { version: '1.33', releaseVersion: ami('1.33') } } });
+    // The AMI type too: the plan pins only the node groups the AMI table covers.
+    expect([blue?.nodegroups?.General.amiType, green?.nodegroups?.General.amiType]).toEqual(['AL2023_x86_64_STANDARD', 'AL2023_x86_64_STANDARD']);
   });
 
   test('the control-plane step of the plan synthesizes as printed: addonVersions and the node group pins reach the color\'s template, and are recorded', () => {

@@ -167,6 +167,30 @@ describe('cdk-safe-eks pair plan', () => {
   });
 });
 
+describe('node groups outside the AMI table', () => {
+  const bottlerocket = { version: '1.33', releaseVersion: '1.40.0-5e0c7b5d', amiType: 'BOTTLEROCKET_x86_64' };
+  const withBottlerocket = (color: typeof GREEN_1_33) => ({ ...color, nodegroups: { General: { ...color.nodegroups.General, amiType: 'AL2023_x86_64_STANDARD' }, Bottle: bottlerocket } });
+
+  test('IN_PLACE: the nodes step asks for a release of the minor for its AMI type, and the next minor keeps the one set', () => {
+    const out = plan({ upgradeStrategy: 'IN_PLACE', blue: withBottlerocket(BLUE_1_33), green: withBottlerocket(GREEN_1_33) }, '1.35');
+    const nodes = out.split('\n').filter((l) => /^ *\d+\. Nodes of Green/.test(l));
+    expect(nodes).toHaveLength(2);
+    expect(nodes[0]).toContain(`remove kubernetesVersion and releaseVersion from nodegroups.General`);
+    expect(nodes[0]).toContain("set kubernetesVersion: eks.KubernetesVersion.of('1.34') and a releaseVersion of 1.34 for BOTTLEROCKET_x86_64 on nodegroups.Bottle "
+      + "(the library's AMI table covers Amazon Linux 2023 only, so nothing pins this one for you)");
+    expect(nodes[0]).not.toContain(`nodegroups.Bottle (with`);
+    // The control plane's step to 1.34 pins Bottle where it was recorded; the one to 1.35, where the user set it.
+    expect(out).toContain("nodegroups.Bottle: { kubernetesVersion: eks.KubernetesVersion.of('1.33'), releaseVersion: '1.40.0-5e0c7b5d' }");
+    expect(out).toContain("nodegroups.Bottle: { kubernetesVersion: eks.KubernetesVersion.of('1.34'), releaseVersion: <the release you set> }");
+  });
+
+  test('REPLACE: the new color\'s step asks for a release of the minor for each such node group', () => {
+    const out = plan({ upgradeStrategy: 'REPLACE', blue: withBottlerocket(BLUE_1_33), green: { ...withBottlerocket(GREEN_1_33), deletionProtection: false } }, '1.34');
+    expect(out).toContain(`node groups at AMI release ${ami('1.34')}; remove any addonVersions, unlistedAddonVersionReason and node group kubernetesVersion or releaseVersion from green; `
+      + 'set a releaseVersion of 1.34 for BOTTLEROCKET_x86_64 on nodegroups.Bottle (the AMI table covers Amazon Linux 2023 only).');
+  });
+});
+
 describe('the runbook in docs/blue-green.md', () => {
   const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'blue-green.md'), 'utf-8');
   const blocks = [...doc.matchAll(/```text\n\$ npx cdk-safe-eks pair plan --pair Payments --to 1\.35\n([\s\S]*?)```\n/g)].map((m) => m[1]);

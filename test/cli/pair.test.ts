@@ -80,7 +80,7 @@ describe('cdk-safe-eks pair', () => {
     write({ addons: { coredns: 1 } });
     expect(cli('pair', 'status', '--state-file', stateFile).err).toContain('pair "Payments" color green: "addons" must map add-on names to versions.');
     write({ nodegroups: { General: { version: 1.33 } } });
-    expect(cli('pair', 'status', '--state-file', stateFile).err).toContain('pair "Payments" color green: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ...}.');
+    expect(cli('pair', 'status', '--state-file', stateFile).err).toContain('pair "Payments" color green: "nodegroups" must map node group IDs to {"version": ..., "releaseVersion": ..., "amiType": ...} (strings, each optional).');
     write({});
     expect(readStateFile(stateFile).pairs.Payments).toEqual(blueLive);
   });
