@@ -10,8 +10,8 @@ import {
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode } from '../../../lib/cli/program';
-import { runLiveCli } from '../src';
 import { readSnapshot } from '../src/snapshot';
+import { runLive } from './support/run';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -86,12 +86,6 @@ function deployedAccount(): void {
   });
 }
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined }, { sleep: async () => undefined });
-  return { code, out, err };
-}
 
 beforeEach(() => {
   for (const mock of [cfn, ec2, eks, elb, cloudwatch]) mock.reset();
@@ -101,7 +95,7 @@ beforeEach(() => {
 describe('live snapshot', () => {
   test('writes every file in the AWS CLI\'s shapes, following every NextToken; a cluster without add-ons gets an empty folder', async () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-snap-')), 'snap');
-    const result = await run('live', 'snapshot', assembly(), '--out', out, '--no-assume-role');
+    const result = await runLive('live', 'snapshot', assembly(), '--out', out, '--no-assume-role');
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     const json = (f: string) => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8'));
@@ -123,14 +117,14 @@ describe('live snapshot', () => {
   test('a throttled call is retried with backoff, and succeeds', async () => {
     cfn.on(GetTemplateCommand).rejectsOnce(error('Throttling', 'Rate exceeded')).resolves({ TemplateBody: JSON.stringify(TEMPLATE) });
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-snap-')), 'snap');
-    const result = await run('live', 'snapshot', assembly(), '--out', out, '--no-assume-role');
+    const result = await runLive('live', 'snapshot', assembly(), '--out', out, '--no-assume-role');
     expect(result.code).toBe(ExitCode.OK);
     expect(cfn.commandCalls(GetTemplateCommand)).toHaveLength(2);
   });
 
   test('AccessDenied is exit 2 naming the missing action', async () => {
     ec2.on(DescribeSecurityGroupRulesCommand).rejects(error('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
-    const result = await run('verify', assembly(), '--live', '--no-assume-role');
+    const result = await runLive('verify', assembly(), '--live', '--no-assume-role');
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toBe('cdk-safe-eks: security groups of stack Payments-Blue: AccessDenied: the credentials may not call ec2:DescribeSecurityGroupRules. '
       + 'Got: You are not authorized to perform this operation. Fix: allow ec2:DescribeSecurityGroupRules to the role (each command\'s policy is in docs/live.md#permissions)\n');
@@ -166,24 +160,24 @@ describe('live snapshot', () => {
       ],
     });
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-snap-')), 'snap');
-    expect((await run('live', 'snapshot', assembly(), '--out', out, '--no-assume-role')).code).toBe(ExitCode.OK);
+    expect((await runLive('live', 'snapshot', assembly(), '--out', out, '--no-assume-role')).code).toBe(ExitCode.OK);
     expect(fs.readdirSync(path.join(out, 'stack-resources')).sort()).toEqual([`${NESTED}.json`, 'Payments-Blue.json']);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'templates', `${NESTED}.json`), 'utf8')).TemplateBody).toEqual(nested);
-    const verified = await run('verify', assembly(), '--live', out, '--json');
+    const verified = await runLive('verify', assembly(), '--live', out, '--json');
     // The one-resource cluster of this account cannot be proven (exit 3), but nothing drifted.
     expect(verified.code).toBe(ExitCode.UNPROVEN);
     expect(JSON.parse(verified.out).drift).toEqual([]);
     // The rule gone from the account is named through the nested stack.
     fs.writeFileSync(path.join(out, 'security-group-rules.json'), JSON.stringify({ SecurityGroupRules: JSON.parse(fs.readFileSync(path.join(out, 'security-group-rules.json'), 'utf8')).SecurityGroupRules
       .filter((r: { SecurityGroupRuleId: string }) => r.SecurityGroupRuleId !== 'sgr-0storein') }));
-    const drifted = await run('verify', assembly(), '--live', out, '--json');
+    const drifted = await runLive('verify', assembly(), '--live', out, '--json');
     expect(drifted.code).toBe(ExitCode.FLOWS_FAIL);
     expect(JSON.parse(drifted.out).drift).toEqual([{ kind: 'missing', group: `${NESTED}/StoreSg`, rule: `${NESTED}/StoreIn (sgr-0storein)`, detail: 'ingress tcp 5432-5432 sg-0nodes' }]);
   });
 
   test('a stack that does not exist is exit 2, saying so', async () => {
     cfn.on(ListStackResourcesCommand).rejects(error('ValidationError', 'Stack with id Payments-Blue does not exist'));
-    const result = await run('verify', assembly(), '--live', '--no-assume-role');
+    const result = await runLive('verify', assembly(), '--live', '--no-assume-role');
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toContain('stack Payments-Blue: the stack does not exist in this account and region.');
   });
@@ -191,19 +185,19 @@ describe('live snapshot', () => {
 
 describe('verify --live online and lock online', () => {
   test('the account\'s live rules prove the flows of the stack it reads; an EKS-created group with a rule beyond its defaults is drift', async () => {
-    const ok = await run('verify', assembly(), '--live', '--no-assume-role', '--json');
+    const ok = await runLive('verify', assembly(), '--live', '--no-assume-role', '--json');
     expect(JSON.parse(ok.out).drift).toEqual([]);
     ec2.on(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0nodes', 'sg-0eks'] }], NextToken: 'rules-2' }).resolves({
       SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0extra', GroupId: 'sg-0eks', IsEgress: false, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, ReferencedGroupInfo: { GroupId: 'sg-0nodes' } }],
     });
-    const drifted = await run('verify', assembly(), '--live', '--no-assume-role', '--json');
+    const drifted = await runLive('verify', assembly(), '--live', '--no-assume-role', '--json');
     expect(drifted.code).toBe(ExitCode.FLOWS_FAIL);
     expect(JSON.parse(drifted.out).drift).toEqual([{ kind: 'eks-created', group: 'sg-0eks (EKS-created group of Payments-Blue/Cluster)', rule: 'sgr-0extra', detail: 'ingress tcp 443-443 sg-0nodes' }]);
   });
 
   test('lock sets each stack\'s policy with SetStackPolicy', async () => {
     cfn.on(SetStackPolicyCommand).resolves({});
-    const result = await run('lock', assembly(), '--no-assume-role');
+    const result = await runLive('lock', assembly(), '--no-assume-role');
     expect(result.code).toBe(ExitCode.OK);
     expect(result.out).toBe('Payments-Blue: denies Update:Replace and Update:Delete on 2 resources: Cluster, NodeGroup\n');
     const body = JSON.parse(cfn.commandCalls(SetStackPolicyCommand)[0].args[0].input.StackPolicyBody!);
@@ -224,7 +218,7 @@ describe('pair check', () => {
 
   test('go: every alarm OK, everything ACTIVE, two healthy targets of a minimum of two', async () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: alarms(() => 'OK') });
-    const result = await run('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--assembly', assembly(), '--state-file', stateFile(), '--no-assume-role');
+    const result = await runLive('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--assembly', assembly(), '--state-file', stateFile(), '--no-assume-role');
     expect(result.err).toBe('');
     expect(result.out).toMatch(/^GO: blue\n/);
     expect(result.out).toMatch(/ok {4}target group Payments-Blue.Targets +2 healthy \(minimum 2\), 0 unhealthy/);
@@ -234,7 +228,7 @@ describe('pair check', () => {
   test('no-go: an alarm without data and an unhealthy target, in a table', async () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: alarms((kind) => (kind === 'target-5xx' ? 'INSUFFICIENT_DATA' : 'OK')) });
     elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.1.5' }, TargetHealth: { State: 'healthy' } }, { Target: { Id: '10.0.2.5' }, TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks' } }] });
-    const result = await run('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--assembly', assembly(), '--state-file', stateFile(), '--no-assume-role');
+    const result = await runLive('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--assembly', assembly(), '--state-file', stateFile(), '--no-assume-role');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(result.out).toMatch(/^NO-GO: blue\n/);
     expect(result.out).toMatch(/FAIL {2}alarm cdk-safe-eks-payments-blue-1-34-target-5xx +INSUFFICIENT_DATA/);
@@ -245,12 +239,12 @@ describe('pair check', () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: alarms(() => 'OK') });
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-snap-')), 'snap');
     const dir = assembly();
-    await run('live', 'snapshot', dir, '--out', out, '--no-assume-role');
+    await runLive('live', 'snapshot', dir, '--out', out, '--no-assume-role');
     fs.writeFileSync(path.join(out, 'alarms.json'), JSON.stringify({ MetricAlarms: alarms(() => 'ALARM') }));
-    const offline = await run('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--from', out, '--state-file', stateFile());
+    const offline = await runLive('pair', 'check', '--pair', 'Payments', '--color', 'blue', '--from', out, '--state-file', stateFile());
     expect(offline.code).toBe(ExitCode.FLOWS_FAIL);
     expect(offline.out).toContain('FAIL  alarm cdk-safe-eks-payments-blue-1-34-healthy-hosts');
-    const unknown = await run('pair', 'check', '--pair', 'Payments', '--color', 'green', '--from', out, '--state-file', stateFile());
+    const unknown = await runLive('pair', 'check', '--pair', 'Payments', '--color', 'green', '--from', out, '--state-file', stateFile());
     expect(unknown.code).toBe(ExitCode.UNUSABLE);
     expect(unknown.err).toContain('pair Payments has no recorded color green.');
   });

@@ -7,10 +7,10 @@ import { recordPair } from '../../../lib/cli/pair';
 import { ExitCode } from '../../../lib/cli/program';
 import { ConnectivityReport } from '../../../lib/model/flow-model';
 import { testApp } from '../../../test/helpers';
-import { runLiveCli } from '../src';
 import { StackLock } from '../src/lock';
 import { SecurityGroupRule, StackResource, writeSnapshot } from '../src/snapshot';
 import { deployedAccount } from './support/deployed-account';
+import { runLive } from './support/run';
 
 /** End to end, offline: the example's own assembly, and a snapshot of an account it was deployed to. */
 let assembly: string;
@@ -23,12 +23,6 @@ beforeAll(() => {
   writeSnapshot(dir, deployedAccount(assembly));
 }, 300_000);
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined });
-  return { code, out, err };
-}
 
 /** A copy of the snapshot whose live rules `edit` changed. */
 function editedRules(name: string, edit: (rules: SecurityGroupRule[]) => SecurityGroupRule[]): string {
@@ -52,7 +46,7 @@ function failingFlows(report: ConnectivityReport): string[] {
 
 describe('verify --live on the example', () => {
   test('the snapshot of the deployed example proves every required flow, with no drift: exit 0', async () => {
-    const result = await run('verify', assembly, '--live', dir);
+    const result = await runLive('verify', assembly, '--live', dir);
     expect(result.err).toBe('');
     expect(result.out).toContain('Live rules: every owned rule is as deployed.');
     expect(result.code).toBe(ExitCode.OK);
@@ -60,16 +54,16 @@ describe('verify --live on the example', () => {
 
   test('one required rule gone from the account: exit 1 naming its flow and the missing rule', async () => {
     const broken = editedRules('broken', (rules) => rules.filter((r) => r.SecurityGroupRuleId !== httpsRule().PhysicalResourceId));
-    const result = await run('verify', assembly, '--live', broken);
+    const result = await runLive('verify', assembly, '--live', broken);
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(result.out).toContain('Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps: missing: no ingress rule on [Payments-Blue/ClusterControlPlaneSecurityGroupD274242C');
     expect(result.out).toMatch(new RegExp(`missing +\\S+ +Payments-Blue/${httpsRule().LogicalResourceId} \\(${httpsRule().PhysicalResourceId}\\)`));
-    expect(failingFlows(JSON.parse((await run('verify', assembly, '--live', broken, '--json')).out).report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
+    expect(failingFlows(JSON.parse((await runLive('verify', assembly, '--live', broken, '--json')).out).report)).toEqual(['Payments-Blue/ClusterC2E21B66 NodesToControlPlaneHttps']);
   });
 
   test('a required rule whose port was changed in the account: exit 1, the flow and the rule named, deployed and live', async () => {
     const changed = editedRules('changed', (rules) => rules.map((r) => (r.SecurityGroupRuleId === httpsRule().PhysicalResourceId ? { ...r, FromPort: 8443, ToPort: 8443 } : r)));
-    const result = await run('verify', assembly, '--live', changed, '--json');
+    const result = await runLive('verify', assembly, '--live', changed, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     const { report, drift } = JSON.parse(result.out);
     expect(drift).toEqual([expect.objectContaining({
@@ -82,7 +76,7 @@ describe('verify --live on the example', () => {
   test('a rule added outside CloudFormation to an owned group is drift: exit 1', async () => {
     const added = editedRules('added', (rules) => [...rules,
       { SecurityGroupRuleId: 'sgr-0handmade', GroupId: rules.find((r) => !r.IsEgress)!.GroupId, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' }]);
-    const result = await run('verify', assembly, '--live', added, '--json');
+    const result = await runLive('verify', assembly, '--live', added, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(JSON.parse(result.out).drift).toEqual([expect.objectContaining({ kind: 'added', rule: 'sgr-0handmade', detail: 'ingress tcp 22-22 10.0.0.0/8 (not in any template)' })]);
   });
@@ -91,7 +85,7 @@ describe('verify --live on the example', () => {
     const partial = `${dir}-partial`;
     fs.cpSync(dir, partial, { recursive: true });
     fs.rmSync(path.join(partial, 'templates', 'Payments-Traffic.json'));
-    const result = await run('verify', assembly, '--live', partial);
+    const result = await runLive('verify', assembly, '--live', partial);
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toContain('it has no stack resources or deployed template of a stack of the assembly. Got: Payments-Traffic.');
   });
@@ -99,7 +93,7 @@ describe('verify --live on the example', () => {
 
 describe('lock --dry-run --json on the example', () => {
   test('each stack denies replacing its clusters, the database and the cache; lifting a retired color says so', async () => {
-    const result = await run('lock', assembly, '--dry-run', '--json');
+    const result = await runLive('lock', assembly, '--dry-run', '--json');
     expect(result.code).toBe(ExitCode.OK);
     const locks = JSON.parse(result.out) as StackLock[];
     expect(locks.map((l) => l.stackName).sort()).toEqual(['Payments-Blue', 'Payments-Green', 'Payments-Shared', 'Payments-Traffic']);
@@ -113,7 +107,7 @@ describe('lock --dry-run --json on the example', () => {
     expect(shared).toHaveLength(2);
     expect(denied('Payments-Shared')!.Resource).toEqual(expect.arrayContaining(shared));
 
-    const retiring = JSON.parse((await run('lock', assembly, '--dry-run', '--json', '--retire', 'green')).out) as StackLock[];
+    const retiring = JSON.parse((await runLive('lock', assembly, '--dry-run', '--json', '--retire', 'green')).out) as StackLock[];
     const green = retiring.find((l) => l.stackName === 'Payments-Green')!;
     expect(green.locked).toEqual([]);
     expect(green.lifted.map((l) => l.reason)).toContain('stack Payments-Green is being retired');
@@ -128,7 +122,7 @@ describe('pair shift --dry-run --json on the example', () => {
     const recorded = recordPair(assembly, 'Payments', state).pairs.Payments;
     // As recorded after the last step of a shift to Green; the example's assembly gives Blue 100 again.
     fs.writeFileSync(state, JSON.stringify({ formatVersion: 2, pairs: { Payments: { ...recorded, blue: { ...recorded.blue!, weight: 0 }, green: { ...recorded.green!, weight: 100 } } } }));
-    const result = await run('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--json');
+    const result = await runLive('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--json');
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     const json = JSON.parse(result.out);
@@ -170,7 +164,7 @@ describe('pair record --from-deployed on the example', () => {
   test('deployed as synthesized: the same state as `pair record` from the assembly, fingerprints included', async () => {
     const fromAssembly = recordPair(assembly, 'Payments', emptyState()).pairs.Payments;
     const state = emptyState();
-    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', dir, '--assembly', assembly, '--state-file', state);
+    const result = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', dir, '--assembly', assembly, '--state-file', state);
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     expect(result.out).toContain(`Recorded pair Payments in ${state} from its deployed stacks (snapshot ${dir}).`);
@@ -186,7 +180,7 @@ describe('pair record --from-deployed on the example', () => {
     });
     fs.cpSync(path.join(shifted, 'templates', 'Payments-Traffic.json'), path.join(older, 'templates', 'Payments-Traffic.json'));
     const state = emptyState();
-    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', older, '--assembly', assembly, '--state-file', state);
+    const result = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', older, '--assembly', assembly, '--state-file', state);
     expect(result.code).toBe(ExitCode.OK);
     const recorded = JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments;
     expect([recorded.blue.weight, recorded.green.weight, recorded.green.version]).toEqual([90, 10, '1.33']);
@@ -198,10 +192,10 @@ describe('pair record --from-deployed on the example', () => {
   test('a retired color is a deployed stack without a cluster; a Traffic stack without the pair\'s weights is exit 2', async () => {
     const retired = editedTemplate('retired', 'Payments-Green', (t) => { t.Resources = { Retired: { Type: 'AWS::CloudFormation::WaitConditionHandle' } }; });
     const state = emptyState();
-    expect((await run('pair', 'record', '--pair', 'Payments', '--from-deployed', retired, '--assembly', assembly, '--state-file', state)).code).toBe(ExitCode.OK);
+    expect((await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', retired, '--assembly', assembly, '--state-file', state)).code).toBe(ExitCode.OK);
     expect(JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments.green).toBeUndefined();
     const old = editedTemplate('unweighted', 'Payments-Traffic', (t) => { delete t.Metadata; });
-    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', old, '--assembly', assembly, '--state-file', state);
+    const result = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', old, '--assembly', assembly, '--state-file', state);
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toContain('stack Payments-Traffic: the deployed Traffic stack carries no weights of pair Payments (metadata cdk-safe-eks:pair-weights). Got: no such metadata.');
   });

@@ -6,9 +6,9 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { DependentCache, DependentDatabase, SafeCluster } from '../../../lib';
 import { ExitCode } from '../../../lib/cli/program';
 import { testApp, testStack, testVpc } from '../../../test/helpers';
-import { runLiveCli } from '../src';
 import { SecurityGroupRule, StackResource, writeSnapshot } from '../src/snapshot';
 import { deployedAccount } from './support/deployed-account';
+import { runLive } from './support/run';
 
 /** Offline, end to end: stores in a NestedStack of the Data stack, reached by a cluster of another stack. */
 let assembly: string;
@@ -29,12 +29,6 @@ beforeAll(() => {
   writeSnapshot(dir, deployedAccount(assembly));
 }, 120_000);
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined });
-  return { code, out, err };
-}
 
 const nestedStack = () => fs.readdirSync(path.join(dir, 'stack-resources')).map((f) => f.slice(0, -'.json'.length)).find((s) => s.startsWith('Data-'))!;
 const resources = (stack: string) => JSON.parse(fs.readFileSync(path.join(dir, 'stack-resources', `${stack}.json`), 'utf8')).StackResources as StackResource[];
@@ -50,7 +44,7 @@ function editedRules(name: string, edit: (rules: SecurityGroupRule[]) => Securit
 describe('verify --live with stores in a nested stack', () => {
   test('the nested stack is read under its own name; its groups\' live rules prove the nodes-to-store flows: exit 0', async () => {
     expect(resources('Data').find((r) => r.ResourceType === 'AWS::CloudFormation::Stack')?.PhysicalResourceId).toContain(`:stack/${nestedStack()}/`);
-    const result = await run('verify', assembly, '--live', dir, '--json');
+    const result = await runLive('verify', assembly, '--live', dir, '--json');
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     const { report, drift } = JSON.parse(result.out);
@@ -62,7 +56,7 @@ describe('verify --live with stores in a nested stack', () => {
   test('the database\'s ingress rule gone from the account: exit 1 naming NodesToDatabase', async () => {
     const group = resources(nestedStack()).find((r) => r.ResourceType === 'AWS::EC2::SecurityGroup' && r.LogicalResourceId.startsWith('DatabaseSecurityGroup'))!.PhysicalResourceId;
     const broken = editedRules('no-db', (rules) => rules.filter((r) => !(r.GroupId === group && !r.IsEgress)));
-    const result = await run('verify', assembly, '--live', broken, '--json');
+    const result = await runLive('verify', assembly, '--live', broken, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     const { report, drift } = JSON.parse(result.out);
     expect(report.flows.filter((f: { allowedBefore: boolean }) => !f.allowedBefore).map((f: { flowId: string }) => f.flowId)).toEqual(['NodesToDatabase']);
@@ -72,7 +66,7 @@ describe('verify --live with stores in a nested stack', () => {
   test('a rule added by hand to the nested cache group is drift named by the nested stack', async () => {
     const group = resources(nestedStack()).find((r) => r.ResourceType === 'AWS::EC2::SecurityGroup' && r.LogicalResourceId.startsWith('CacheSecurityGroup'))!;
     const added = editedRules('added', (rules) => [...rules, { SecurityGroupRuleId: 'sgr-0byhand', GroupId: group.PhysicalResourceId!, IsEgress: false, IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, CidrIpv4: '10.0.0.0/8' }]);
-    const result = await run('verify', assembly, '--live', added, '--json');
+    const result = await runLive('verify', assembly, '--live', added, '--json');
     expect(result.code).toBe(ExitCode.FLOWS_FAIL);
     expect(JSON.parse(result.out).drift).toEqual([{ kind: 'added', group: `${nestedStack()}/${group.LogicalResourceId}`, rule: 'sgr-0byhand', detail: 'ingress tcp 6379-6379 10.0.0.0/8 (not in any template)' }]);
   });

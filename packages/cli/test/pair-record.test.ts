@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode } from '../../../lib/cli/program';
-import { runLiveCli } from '../src';
+import { runLive } from './support/run';
 
 const cfn = mockClient(CloudFormationClient);
 const error = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client' });
@@ -41,12 +41,6 @@ function setup(): { assembly: string; state: string } {
   return { assembly: dir, state };
 }
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined }, { sleep: async () => undefined });
-  return { code, out, err };
-}
 
 beforeEach(() => {
   cfn.reset();
@@ -56,7 +50,7 @@ beforeEach(() => {
 describe('pair record --from-deployed, online', () => {
   test('reads the Original template of the Traffic and color stacks, and records what they deploy', async () => {
     const { assembly, state } = setup();
-    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
+    const result = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     expect(cfn.commandCalls(GetTemplateCommand).map((c) => c.args[0].input.StackName)).toEqual(['Payments-Traffic', 'Payments-Blue', 'Payments-Green']);
@@ -73,7 +67,7 @@ describe('pair record --from-deployed, online', () => {
   test('a color stack that does not exist is exit 2 and the state file is untouched', async () => {
     const { assembly, state } = setup();
     cfn.on(GetTemplateCommand, { StackName: 'Payments-Green', TemplateStage: 'Original' }).rejects(error('ValidationError', 'Stack with id Payments-Green does not exist'));
-    const result = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
+    const result = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toContain('stack Payments-Green: the stack does not exist in this account and region.');
     expect(JSON.parse(fs.readFileSync(state, 'utf8')).pairs).toEqual({});
@@ -82,10 +76,10 @@ describe('pair record --from-deployed, online', () => {
   test('throttling is retried; AccessDenied names cloudformation:GetTemplate', async () => {
     const { assembly, state } = setup();
     cfn.on(GetTemplateCommand, { StackName: 'Payments-Blue', TemplateStage: 'Original' }).rejectsOnce(error('Throttling', 'Rate exceeded')).resolves({ TemplateBody: JSON.stringify(TEMPLATES['Payments-Blue']) });
-    expect((await run('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role')).code).toBe(ExitCode.OK);
+    expect((await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role')).code).toBe(ExitCode.OK);
     expect(cfn.commandCalls(GetTemplateCommand)).toHaveLength(4);
     cfn.on(GetTemplateCommand).rejects(error('AccessDenied', 'not allowed'));
-    const denied = await run('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
+    const denied = await runLive('pair', 'record', '--pair', 'Payments', '--from-deployed', '--assembly', assembly, '--state-file', state, '--no-assume-role');
     expect(denied.code).toBe(ExitCode.UNUSABLE);
     expect(denied.err).toContain('AccessDenied: the credentials may not call cloudformation:GetTemplate.');
   });

@@ -11,7 +11,7 @@ import { DescribeClusterCommand, EKSClient, ListAddonsCommand, ListInsightsComma
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode } from '../../../lib/cli/program';
-import { runLiveCli } from '../src';
+import { runLive } from './support/run';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -77,15 +77,8 @@ function healthyAccount(): void {
   cfn.on(DescribeStacksCommand).resolvesOnce(stack('UPDATE_IN_PROGRESS')).resolvesOnce(stack('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')).resolves(stack('UPDATE_COMPLETE'));
 }
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string; slept: number[] }> {
-  let out = '';
-  let err = '';
-  const slept: number[] = [];
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined }, { sleep: async (ms) => { slept.push(ms); } });
-  return { code, out, err, slept };
-}
 
-const shift = (assembly: string, state: string, ...more: string[]) => run('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--no-assume-role', ...more);
+const shift = (assembly: string, state: string, ...more: string[]) => runLive('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--no-assume-role', ...more);
 const weights = (state: string) => {
   const pair = JSON.parse(fs.readFileSync(state, 'utf8')).pairs.Payments;
   return { blue: pair.blue.weight, green: pair.green.weight };

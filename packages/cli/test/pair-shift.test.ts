@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ExitCode } from '../../../lib/cli/program';
-import { runLiveCli } from '../src';
+import { runLive } from './support/run';
 
 const ROLE = (kind: string) => `arn:\${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-${kind}-111111111111-\${AWS::Region}`;
 
@@ -24,17 +24,11 @@ function setup(): { assembly: string; state: string } {
   return { assembly: dir, state };
 }
 
-async function run(...args: string[]): Promise<{ code: ExitCode; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runLiveCli(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, writeFile: () => undefined }, { sleep: async () => undefined });
-  return { code, out, err };
-}
 
 describe('pair shift --dry-run', () => {
   test('prints the request: the Traffic stack, the execution and deploy roles, the five alarms of Green, the weights; calls nothing', async () => {
     const { assembly, state } = setup();
-    const result = await run('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--json', '--bake-minutes', '15');
+    const result = await runLive('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--json', '--bake-minutes', '15');
     expect(result.err).toBe('');
     expect(result.code).toBe(ExitCode.OK);
     const json = JSON.parse(result.out);
@@ -52,7 +46,7 @@ describe('pair shift --dry-run', () => {
 
   test('a bake time over 180 minutes is exit 2', async () => {
     const { assembly, state } = setup();
-    const result = await run('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--bake-minutes', '181');
+    const result = await runLive('pair', 'shift', '--pair', 'Payments', '--assembly', assembly, '--state-file', state, '--dry-run', '--bake-minutes', '181');
     expect(result.code).toBe(ExitCode.UNUSABLE);
     expect(result.err).toContain('--bake-minutes: the bake time must be a whole number of minutes from 0 to 180');
   });
