@@ -2,7 +2,7 @@ import { clusterFingerprint, clusterResources } from 'cdk-safe-eks/dist/lib/blue
 import { colorVersions } from 'cdk-safe-eks/dist/lib/blue-green/color-versions';
 import { PAIR_WEIGHTS_METADATA_KEY } from 'cdk-safe-eks/dist/lib/blue-green/pair-change-intent';
 import { RecordedColor, RecordedPair } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
-import type { PairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
+import type { PairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-deploy-facts';
 import { LiveError } from './errors';
 
 /** A deployed template (GetTemplate, stage Original), loosely read. */

@@ -1,6 +1,6 @@
 import { readStateFile, PairStateFile, writeStateFile } from 'cdk-safe-eks/dist/lib/blue-green/pair-state';
 import { formatStatus, readDesiredPair } from 'cdk-safe-eks/dist/lib/cli/pair';
-import { readPairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-stacks';
+import { readPairDeployFacts } from 'cdk-safe-eks/dist/lib/cli/pair-deploy-facts';
 import { Account } from './account';
 import { assemblyStacks, DeployedStack } from './assembly-stacks';
 import { deployedPair, DeployedTemplate } from './deployed-pair';
