@@ -186,9 +186,9 @@ describe('BlueGreenClusterPair across the states of an upgrade', () => {
     expect(new Set(types)).toEqual(new Set(['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::SecurityGroup',
       'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EKS::Addon', 'AWS::EKS::PodIdentityAssociation']));
     expect(clusterFingerprint(recorded.green!.resources!)).toBe(recorded.green!.fingerprint);
-    // And the versions its template names: the table's add-ons of its minor; the node group names none with the pin flag off.
+    // And the versions its template names: the table's add-ons of its minor; the node group names no version with the pin flag off, only its AMI type.
     expect(recorded.green!.addons).toEqual(Object.fromEntries(OWNED_ADDONS.map((a) => [a, defaultAddonVersion(a, '1.34')!.version])));
-    expect(recorded.green!.nodegroups).toEqual({ General: {} });
+    expect(recorded.green!.nodegroups).toEqual({ General: { amiType: 'AL2023_x86_64_STANDARD' } });
   });
 });
 
