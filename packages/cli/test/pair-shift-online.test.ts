@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, DescribeStackEventsCommand, DescribeStacksCommand,
@@ -12,6 +11,7 @@ import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode } from '../../../lib/cli/program';
 import { runLive } from './support/run';
+import { SHIFTED_TRAFFIC, shiftAssembly } from './support/shift-assembly';
 
 const cfn = mockClient(CloudFormationClient);
 const ec2 = mockClient(EC2Client);
@@ -19,7 +19,6 @@ const eks = mockClient(EKSClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const cloudwatch = mockClient(CloudWatchClient);
 
-const ROLE = (kind: string) => `arn:\${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-${kind}-111111111111-\${AWS::Region}`;
 const CLUSTER = 'payments-green-1-35';
 const TG_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/payments-green/0123456789abcdef';
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Payments-Traffic/5b3d0f20-d4a1-11ef-9b0a-0a1b2c3d4e5f';
@@ -29,22 +28,8 @@ const alarmArn = (kind: string) => `arn:aws:cloudwatch:eu-west-1:111111111111:al
 const error = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client' });
 
 const GREEN = { Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { Name: CLUSTER } }, Targets: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} } } };
-const TRAFFIC = { Metadata: { 'cdk-safe-eks:pair-weights': { pair: 'Payments', weights: { Blue: 90, Green: 10 } } }, Resources: { Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener' } } };
 
-/** The pair's Green and Traffic stacks (Blue 90, Green 10 in the assembly) and a state where Blue serves everything. */
-function setup(): { assembly: string; state: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-shift-online-'));
-  const stack = (name: string, template: object) => {
-    fs.writeFileSync(path.join(dir, `${name}.template.json`), JSON.stringify(template));
-    return [name, { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', properties: {
-      templateFile: `${name}.template.json`, assumeRoleArn: ROLE('deploy-role'), cloudFormationExecutionRoleArn: ROLE('cfn-exec-role') } }];
-  };
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: Object.fromEntries([stack('Payments-Green', GREEN), stack('Payments-Traffic', TRAFFIC)]) }));
-  const color = (name: string, weight: number) => ({ version: '1.35', weight, clusterName: `payments-${name}-1-35`, fingerprint: 'x', deletionProtection: true });
-  const state = path.join(dir, 'state.json');
-  fs.writeFileSync(state, `${JSON.stringify({ formatVersion: 2, pairs: { Payments: { account: '111111111111', region: 'eu-west-1', upgradeStrategy: 'REPLACE', blue: color('blue', 100), green: color('green', 0) } } }, null, 2)}\n`);
-  return { assembly: dir, state };
-}
+const setup = () => shiftAssembly(GREEN);
 
 const alarms = (state: (kind: string) => StateValue) => KINDS.map((kind) => ({
   AlarmName: `cdk-safe-eks-${CLUSTER}-${kind}`, AlarmArn: alarmArn(kind), StateValue: state(kind), Threshold: kind === 'healthy-hosts' ? 2 : 1,
@@ -59,7 +44,7 @@ function healthyAccount(): void {
   });
   cfn.on(ListStackResourcesCommand, { StackName: 'Payments-Traffic' }).resolves({ StackResourceSummaries: [resource('Listener', 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/payments/1/2', 'AWS::ElasticLoadBalancingV2::Listener')] });
   cfn.on(GetTemplateCommand, { StackName: 'Payments-Green' }).resolves({ TemplateBody: JSON.stringify(GREEN) });
-  cfn.on(GetTemplateCommand, { StackName: 'Payments-Traffic' }).resolves({ TemplateBody: JSON.stringify({ ...TRAFFIC, Metadata: { 'cdk-safe-eks:pair-weights': { pair: 'Payments', weights: { Blue: 100, Green: 0 } } } }) });
+  cfn.on(GetTemplateCommand, { StackName: 'Payments-Traffic' }).resolves({ TemplateBody: JSON.stringify({ ...SHIFTED_TRAFFIC, Metadata: { 'cdk-safe-eks:pair-weights': { pair: 'Payments', weights: { Blue: 100, Green: 0 } } } }) });
   eks.on(DescribeClusterCommand, { name: CLUSTER }).resolves({ cluster: { name: CLUSTER, status: 'ACTIVE', version: '1.35', resourcesVpcConfig: { clusterSecurityGroupId: 'sg-0eks' }, health: { issues: [] } } });
   eks.on(ListNodegroupsCommand).resolves({ nodegroups: [] });
   eks.on(ListAddonsCommand).resolves({ addons: [] });

@@ -1,29 +1,9 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { ExitCode } from '../../../lib/cli/program';
 import { runLive } from './support/run';
+import { shiftAssembly } from './support/shift-assembly';
 
-const ROLE = (kind: string) => `arn:\${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-${kind}-111111111111-\${AWS::Region}`;
-
-/** An assembly with the pair's Traffic stack (Blue 90, Green 10) and Green's stack, and a state where Blue is live. */
-function setup(): { assembly: string; state: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-safe-eks-shift-'));
-  const stack = (name: string, template: object) => {
-    fs.writeFileSync(path.join(dir, `${name}.template.json`), JSON.stringify(template));
-    return [name, { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', properties: {
-      templateFile: `${name}.template.json`, assumeRoleArn: ROLE('deploy-role'), cloudFormationExecutionRoleArn: ROLE('cfn-exec-role') } }];
-  };
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: Object.fromEntries([
-    stack('Payments-Green', { Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { Name: 'payments-green-1-35' } } } }),
-    stack('Payments-Traffic', { Metadata: { 'cdk-safe-eks:pair-weights': { pair: 'Payments', weights: { Blue: 90, Green: 10 } } }, Resources: { Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener' } } }),
-  ]) }));
-  const color = (name: string, weight: number) => ({ version: '1.35', weight, clusterName: `payments-${name}-1-35`, fingerprint: 'x', deletionProtection: true });
-  const state = path.join(dir, 'state.json');
-  fs.writeFileSync(state, JSON.stringify({ formatVersion: 2, pairs: { Payments: { upgradeStrategy: 'REPLACE', blue: color('blue', 100), green: color('green', 0) } } }));
-  return { assembly: dir, state };
-}
-
+/** Green's stack holds its cluster only: the dry run reads no target group. */
+const setup = () => shiftAssembly({ Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { Name: 'payments-green-1-35' } } } });
 
 describe('pair shift --dry-run', () => {
   test('prints the request: the Traffic stack, the execution and deploy roles, the five alarms of Green, the weights; calls nothing', async () => {
